@@ -1,0 +1,146 @@
+"""Reading order from geometry: margins, column gutters, full-width bands.
+
+Engines hand over lines with boxes; this module groups them into blocks in the order a person
+reads them: running headers first, then each horizontal band of the body (a full-width line
+such as a department heading closes a band), inside a band the columns left to right, running
+footers last. It works the same for one, two and three columns and for OCR and text layers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ocr_pipeline.catalog.models import Block, Line, union_bbox
+
+MARGIN_BAND = 0.09
+"""Share of the page height at top and bottom where running headers and footers live."""
+
+
+def order_lines(lines: Sequence[Line], *, width: float, height: float) -> tuple[Block, ...]:
+    """Group ``lines`` into blocks in reading order."""
+    if not lines:
+        return ()
+    head, body, foot = _split_margins(lines, height=height)
+    blocks: list[Block] = []
+    if head:
+        blocks.append(_block(head, column=0, role="margin"))
+    gutters = find_gutters(body, width=width)
+    band: list[Line] = []
+    wide: list[Line] = []
+    for line in sorted(body, key=lambda ln: (ln.bbox[1], ln.bbox[0])):
+        if gutters and _crosses(line, gutters):
+            blocks.extend(_band_blocks(band, gutters))
+            band = []
+            wide.append(line)
+        else:
+            if wide:
+                blocks.append(_block(wide, column=0, role="body"))
+                wide = []
+            band.append(line)
+    blocks.extend(_band_blocks(band, gutters))
+    if wide:
+        blocks.append(_block(wide, column=0, role="body"))
+    if foot:
+        blocks.append(_block(foot, column=0, role="margin"))
+    return tuple(blocks)
+
+
+def find_gutters(lines: Sequence[Line], *, width: float) -> list[tuple[float, float]]:
+    """Vertical white strips that separate columns, as (x0, x1) intervals."""
+    narrow = [ln for ln in lines if (ln.bbox[2] - ln.bbox[0]) < 0.6 * width]
+    if len(narrow) < 4:
+        return []
+    step = max(width / 400.0, 0.5)
+    bins = int(width / step) + 1
+    cover = [0] * bins
+    for ln in narrow:
+        start = max(0, int(ln.bbox[0] / step))
+        end = min(bins - 1, int(ln.bbox[2] / step))
+        for i in range(start, end + 1):
+            cover[i] += 1
+    left = min(ln.bbox[0] for ln in narrow)
+    right = max(ln.bbox[2] for ln in narrow)
+    min_gap = 0.012 * width
+    gutters: list[tuple[float, float]] = []
+    run_start: int | None = None
+    for i in range(bins):
+        x = i * step
+        empty = cover[i] == 0 and left < x < right
+        if empty and run_start is None:
+            run_start = i
+        elif not empty and run_start is not None:
+            x0, x1 = run_start * step, i * step
+            if x1 - x0 >= min_gap and _both_sides_have_text(narrow, x0, x1):
+                gutters.append((x0, x1))
+            run_start = None
+    return gutters
+
+
+def _both_sides_have_text(lines: Sequence[Line], x0: float, x1: float) -> bool:
+    left = sum(1 for ln in lines if ln.bbox[2] <= x0)
+    right = sum(1 for ln in lines if ln.bbox[0] >= x1)
+    return left >= 2 and right >= 2
+
+
+def _split_margins(lines: Sequence[Line], *, height: float) -> tuple[list[Line], list[Line], list[Line]]:
+    """Separate lines in the top/bottom bands that stand apart from the body by a clear gap."""
+    heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in lines)
+    min_gap = max(1.2 * heights[len(heights) // 2], 0.01 * height)
+    by_top = sorted(lines, key=lambda ln: ln.bbox[1])
+    head = _apart(by_top, limit=MARGIN_BAND * height, min_gap=min_gap, edge=lambda ln: ln.bbox[3],
+                  far=lambda ln: ln.bbox[1])
+    by_bottom = sorted(lines, key=lambda ln: -ln.bbox[3])
+    foot = _apart(by_bottom, limit=-(1.0 - MARGIN_BAND) * height, min_gap=min_gap,
+                  edge=lambda ln: -ln.bbox[1], far=lambda ln: -ln.bbox[3])
+    margin = {id(ln) for ln in head + foot}
+    body = [ln for ln in lines if id(ln) not in margin]
+    if not body:  # a page of nothing but short lines: keep them as body
+        return [], list(lines), []
+    return head, body, foot
+
+
+def _apart(ordered: list[Line], *, limit: float, min_gap: float, edge, far) -> list[Line]:
+    """The longest run of lines from one page edge, inside ``limit``, followed by a gap.
+
+    ``edge``/``far`` map a line to its inner and outer coordinate measured from that edge.
+    """
+    best = 0
+    reach = float("-inf")
+    for i, line in enumerate(ordered[:-1]):
+        reach = max(reach, edge(line))
+        if reach > limit:
+            break
+        if far(ordered[i + 1]) - reach >= min_gap:
+            best = i + 1
+    return ordered[:best]
+
+
+def _crosses(line: Line, gutters: list[tuple[float, float]]) -> bool:
+    return any(line.bbox[0] < g0 and line.bbox[2] > g1 for g0, g1 in gutters)
+
+
+def _column_of(line: Line, gutters: list[tuple[float, float]]) -> int:
+    center = (line.bbox[0] + line.bbox[2]) / 2
+    return sum(1 for g0, _ in gutters if center > g0)
+
+
+def _band_blocks(band: list[Line], gutters: list[tuple[float, float]]) -> list[Block]:
+    if not band:
+        return []
+    columns: dict[int, list[Line]] = {}
+    for line in band:
+        columns.setdefault(_column_of(line, gutters), []).append(line)
+    return [
+        _block(sorted(columns[c], key=lambda ln: (ln.bbox[1], ln.bbox[0])), column=c, role="body")
+        for c in sorted(columns)
+    ]
+
+
+def _block(lines: list[Line], *, column: int, role: str) -> Block:
+    ordered = sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0])) if role == "margin" else lines
+    return Block(
+        lines=tuple(ordered),
+        bbox=union_bbox([ln.bbox for ln in ordered]),
+        column=column,
+        role=role,  # type: ignore[arg-type]
+    )

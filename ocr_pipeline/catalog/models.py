@@ -1,0 +1,158 @@
+"""Data shared by every layer: page text with geometry, and the course record contract."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+BBox = tuple[float, float, float, float]
+"""(x0, y0, x1, y1) in PDF points, origin top-left of the page."""
+
+PageKind = Literal["born_digital", "scanned"]
+RecordStatus = Literal["auto_accepted", "pending_review", "validated", "needs_expert", "rejected"]
+
+
+def union_bbox(boxes: list[BBox]) -> BBox:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    bbox: BBox
+    conf: float
+    """Recognition confidence in [0, 1]; 1.0 for a good text layer."""
+    size: float
+    """Font size (text layer) or x-height-derived size (OCR), in points."""
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    words: tuple[Word, ...]
+    bbox: BBox
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def size(self) -> float:
+        sizes = sorted(w.size for w in self.words)
+        return sizes[len(sizes) // 2]
+
+    @property
+    def bold(self) -> bool:
+        chars = sum(len(w.text) for w in self.words)
+        return sum(len(w.text) for w in self.words if w.bold) * 2 > chars
+
+    @property
+    def italic(self) -> bool:
+        chars = sum(len(w.text) for w in self.words)
+        return sum(len(w.text) for w in self.words if w.italic) * 2 > chars
+
+    @property
+    def conf(self) -> float:
+        return min((w.conf for w in self.words), default=0.0)
+
+
+BlockRole = Literal["body", "margin"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    lines: tuple[Line, ...]
+    bbox: BBox
+    column: int = 0
+    role: BlockRole = "body"
+    """``margin`` for running headers/footers found above or below the body."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """One page as an engine read it, blocks in reading order."""
+
+    page: int
+    """1-based page number."""
+    width: float
+    height: float
+    blocks: tuple[Block, ...]
+    method: str
+    engine_version: str
+    seconds: float = 0.0
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for block in self.blocks for line in block.lines]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(block.text for block in self.blocks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PageText:
+        blocks = tuple(
+            Block(
+                lines=tuple(
+                    Line(
+                        words=tuple(
+                            Word(**{**w, "bbox": tuple(w["bbox"])}) for w in line["words"]
+                        ),
+                        bbox=tuple(line["bbox"]),
+                    )
+                    for line in b["lines"]
+                ),
+                bbox=tuple(b["bbox"]),
+                column=b["column"],
+                role=b["role"],
+            )
+            for b in data["blocks"]
+        )
+        return cls(**{**data, "blocks": blocks})
+
+
+@dataclass(slots=True)
+class CourseRecord:
+    """The course-record contract of DESIGN.md, shared by every layer."""
+
+    record_id: str
+    catalog_id: str
+    source_uri: str
+    source_sha256: str
+    page: int
+    bbox: BBox
+    subject: str
+    number: str
+    course_code: str
+    course_code_raw: str
+    title: str
+    credits_text: str | None
+    credits_min: float | None
+    credits_max: float | None
+    description: str
+    prerequisites: str | None
+    method: str
+    confidence: float
+    status: RecordStatus
+    extracted_at: str
+    review: dict[str, Any] = field(default_factory=dict)
+    confidence_factors: dict[str, float] = field(default_factory=dict)
+    """Why the confidence is what it is (ocr, parse, layout terms)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["bbox"] = [round(v, 2) for v in self.bbox]
+        return data

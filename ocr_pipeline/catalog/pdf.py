@@ -1,0 +1,192 @@
+"""Open and validate catalog PDFs, classify their pages, render pages for OCR.
+
+A ``CatalogPdf`` holds one open document; pages are read and rendered one at a time, so the
+memory held is one page's worth whatever the length of the catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import pymupdf
+
+from ocr_pipeline.catalog.models import PageKind
+from ocr_pipeline.errors import (
+    CorruptPdfError,
+    EmptyPdfError,
+    EncryptedPdfError,
+    FileTooLargeError,
+    NotAPdfError,
+    PageTooLargeError,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 1 << 30
+"""Default upper bound on a catalog file (1 GiB)."""
+MIN_PAGE_POINTS = 72.0
+MAX_PAGE_POINTS = 14_400.0
+"""PDF's own limit on a page side (200 inches); anything outside is treated as absurd."""
+
+_CID = re.compile(r"\(cid:\d+\)")
+_GOOD_CHAR = re.compile(r"[\w\s.,;:'\"()\[\]{}\-–—‘’“”/&%$#@!?*+=<>|~^`§°•·…©®™]")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class PageClass:
+    """How a page's text should be read, and why."""
+
+    page: int
+    kind: PageKind
+    reason: str
+    text_chars: int
+    bad_ratio: float
+    """Share of text-layer characters that are garbage (cid codes, unmapped, control)."""
+
+
+def text_layer_quality(text: str) -> tuple[int, float]:
+    """Return (visible character count, share of garbage characters) for text-layer text."""
+    cid_chars = sum(len(m) for m in _CID.findall(text))
+    cleaned = _CID.sub("", text)
+    chars = [c for c in cleaned if not c.isspace()]
+    total = len(chars) + cid_chars
+    if total == 0:
+        return 0, 0.0
+    bad = cid_chars + sum(1 for c in chars if _is_garbage(c))
+    return total, bad / total
+
+
+def _is_garbage(char: str) -> bool:
+    code = ord(char)
+    if char == "\ufffd" or code < 0x20 or 0x7F <= code < 0xA0 or 0xE000 <= code <= 0xF8FF:
+        return True
+    return False
+
+
+class CatalogPdf:
+    """A validated catalog PDF. Use as a context manager; pages are loaded on demand."""
+
+    def __init__(self, path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> None:
+        self.path = Path(path)
+        self._doc = _open_validated(self.path, max_bytes=max_bytes)
+        self.page_count: int = self._doc.page_count
+        self._sha256: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            self._sha256 = sha256_file(self.path)
+        return self._sha256
+
+    @property
+    def document(self) -> pymupdf.Document:
+        return self._doc
+
+    def page(self, number: int) -> pymupdf.Page:
+        """Load the 1-based page ``number``."""
+        try:
+            return self._doc.load_page(number - 1)
+        except Exception as exc:  # mupdf raises its own RuntimeError subclasses
+            raise CorruptPdfError(self.path, f"page {number} cannot be read ({exc})") from exc
+
+    def classify(self, number: int, *, min_chars: int = 20, max_bad_ratio: float = 0.05) -> PageClass:
+        """Decide whether page ``number`` has a text layer good enough to trust as is."""
+        page = self.page(number)
+        visible: list[str] = []
+        invisible = 0
+        for block in page.get_text("dict", flags=pymupdf.TEXT_MEDIABOX_CLIP)["blocks"]:
+            for line in block.get("lines", ()):
+                for span in line["spans"]:
+                    if span["alpha"] == 0:
+                        invisible += len(span["text"].strip())
+                    else:
+                        visible.append(span["text"])
+        chars, bad = text_layer_quality("".join(visible))
+        has_image = bool(page.get_images(full=False))
+        if invisible > chars:
+            return PageClass(number, "scanned", "invisible text layer (an earlier OCR)", chars, bad)
+        if chars >= min_chars and bad > max_bad_ratio:
+            return PageClass(number, "scanned", f"garbled text layer ({bad:.0%} unmapped)", chars, bad)
+        if chars >= min_chars:
+            return PageClass(number, "born_digital", "good text layer", chars, bad)
+        if has_image or page.get_drawings():
+            return PageClass(number, "scanned", "no text layer", chars, bad)
+        return PageClass(number, "born_digital", "blank page", chars, bad)
+
+    def render_gray(self, number: int, *, dpi: int) -> pymupdf.Pixmap:
+        """Render page ``number`` to an 8-bit grayscale pixmap at ``dpi``."""
+        page = self.page(number)
+        return page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+
+    def render_png(self, number: int, *, dpi: int) -> bytes:
+        return self.render_gray(number, dpi=dpi).tobytes("png")
+
+    def close(self) -> None:
+        self._doc.close()
+
+    def __enter__(self) -> CatalogPdf:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _open_validated(path: Path, *, max_bytes: int) -> pymupdf.Document:
+    if not path.is_file():
+        raise NotAPdfError(path, "no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAPdfError(path, "file is empty")
+    if size > max_bytes:
+        raise FileTooLargeError(path, f"{size:,} bytes, limit {max_bytes:,}")
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+        handle.seek(max(0, size - 2048))
+        tail = handle.read()
+    if b"%PDF-" not in head:
+        raise NotAPdfError(path, "no %PDF header")
+    if b"%%EOF" not in tail:
+        raise CorruptPdfError(path, "truncated: no end-of-file marker")
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:
+        raise CorruptPdfError(path, str(exc)) from exc
+    if doc.needs_pass or doc.is_encrypted:
+        doc.close()
+        raise EncryptedPdfError(path)
+    if doc.page_count == 0:
+        doc.close()
+        raise EmptyPdfError(path)
+    for index in range(doc.page_count):
+        try:
+            rect = doc.load_page(index).rect
+        except Exception as exc:
+            doc.close()
+            raise CorruptPdfError(path, f"page {index + 1} cannot be read ({exc})") from exc
+        for side in (rect.width, rect.height):
+            if not MIN_PAGE_POINTS <= side <= MAX_PAGE_POINTS:
+                doc.close()
+                raise PageTooLargeError(
+                    path, f"page {index + 1} is {rect.width:.0f} x {rect.height:.0f} points"
+                )
+    if doc.is_repaired:
+        logger.warning("%s: PDF structure was damaged and repaired on open", path.name)
+    return doc

@@ -1,0 +1,62 @@
+"""The one exception hierarchy of ocr_pipeline.
+
+Every error a user can cause (bad input, missing tools) is an ``OcrPipelineError`` whose
+message names the file and the reason in one line, so the CLI and the orchestrator can report
+it without a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class OcrPipelineError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InputError(OcrPipelineError):
+    """A catalog file that cannot be processed. Carries the offending path."""
+
+    reason = "cannot be processed"
+
+    def __init__(self, path: str | Path, detail: str | None = None) -> None:
+        self.path = Path(path)
+        self.detail = detail
+        text = self.reason if not detail else f"{self.reason}: {detail}"
+        super().__init__(f"{self.path.name}: {text}")
+
+
+class NotAPdfError(InputError):
+    reason = "not a PDF file"
+
+
+class CorruptPdfError(InputError):
+    reason = "corrupt or truncated PDF"
+
+
+class EncryptedPdfError(InputError):
+    reason = "PDF is encrypted (password protected)"
+
+
+class EmptyPdfError(InputError):
+    reason = "PDF has no pages"
+
+
+class FileTooLargeError(InputError):
+    reason = "file is too large"
+
+
+class PageTooLargeError(InputError):
+    reason = "page size is out of range"
+
+
+class NoCoursesFoundError(InputError):
+    reason = "no course entries found"
+
+
+class OcrError(OcrPipelineError):
+    """An OCR engine failed on a page."""
+
+
+class EngineUnavailableError(OcrError):
+    """An OCR engine's program or model is not installed here."""
