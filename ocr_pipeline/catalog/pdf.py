@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import pymupdf
 
@@ -34,7 +35,6 @@ MAX_PAGE_POINTS = 14_400.0
 """PDF's own limit on a page side (200 inches); anything outside is treated as absurd."""
 
 _CID = re.compile(r"\(cid:\d+\)")
-_GOOD_CHAR = re.compile(r"[\w\s.,;:'\"()\[\]{}\-–—‘’“”/&%$#@!?*+=<>|~^`§°•·…©®™]")
 
 
 def sha256_file(path: Path) -> str:
@@ -65,15 +65,44 @@ def text_layer_quality(text: str) -> tuple[int, float]:
     total = len(chars) + cid_chars
     if total == 0:
         return 0, 0.0
-    bad = cid_chars + sum(1 for c in chars if _is_garbage(c))
+    bad = cid_chars + sum(1 for c in chars if is_garbage(c))
     return total, bad / total
 
 
-def _is_garbage(char: str) -> bool:
+def is_garbage(char: str) -> bool:
     code = ord(char)
     if char == "\ufffd" or code < 0x20 or 0x7F <= code < 0xA0 or 0xE000 <= code <= 0xF8FF:
         return True
     return False
+
+
+TEXT_FLAGS = pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_PRESERVE_WHITESPACE
+"""Unmapped glyphs come out as U+FFFD (not as a plausible wrong letter), so they can be seen."""
+MIN_TEXT_CHARS = 20
+MAX_BAD_RATIO = 0.05
+
+
+def classify_text(text: dict[str, Any], *, page: pymupdf.Page, number: int) -> PageClass:
+    """Born-digital or scanned, from a page's ``get_text('dict')`` and its images/drawings."""
+    visible: list[str] = []
+    invisible = 0
+    for block in text["blocks"]:
+        for line in block.get("lines", ()):
+            for span in line["spans"]:
+                if span["alpha"] == 0:
+                    invisible += len(span["text"].strip())
+                else:
+                    visible.append(span["text"])
+    chars, bad = text_layer_quality("".join(visible))
+    if invisible > chars:
+        return PageClass(number, "scanned", "invisible text layer (an earlier OCR)", chars, bad)
+    if chars >= MIN_TEXT_CHARS and bad > MAX_BAD_RATIO:
+        return PageClass(number, "scanned", f"garbled text layer ({bad:.0%} unmapped)", chars, bad)
+    if chars >= MIN_TEXT_CHARS:
+        return PageClass(number, "born_digital", "good text layer", chars, bad)
+    if page.get_images(full=False) or page.get_drawings():
+        return PageClass(number, "scanned", "no text layer", chars, bad)
+    return PageClass(number, "born_digital", "blank page", chars, bad)
 
 
 class CatalogPdf:
@@ -91,10 +120,6 @@ class CatalogPdf:
             self._sha256 = sha256_file(self.path)
         return self._sha256
 
-    @property
-    def document(self) -> pymupdf.Document:
-        return self._doc
-
     def page(self, number: int) -> pymupdf.Page:
         """Load the 1-based page ``number``."""
         try:
@@ -102,29 +127,16 @@ class CatalogPdf:
         except Exception as exc:  # mupdf raises its own RuntimeError subclasses
             raise CorruptPdfError(self.path, f"page {number} cannot be read ({exc})") from exc
 
-    def classify(self, number: int, *, min_chars: int = 20, max_bad_ratio: float = 0.05) -> PageClass:
+    def classify(self, number: int) -> PageClass:
         """Decide whether page ``number`` has a text layer good enough to trust as is."""
-        page = self.page(number)
-        visible: list[str] = []
-        invisible = 0
-        for block in page.get_text("dict", flags=pymupdf.TEXT_MEDIABOX_CLIP)["blocks"]:
-            for line in block.get("lines", ()):
-                for span in line["spans"]:
-                    if span["alpha"] == 0:
-                        invisible += len(span["text"].strip())
-                    else:
-                        visible.append(span["text"])
-        chars, bad = text_layer_quality("".join(visible))
-        has_image = bool(page.get_images(full=False))
-        if invisible > chars:
-            return PageClass(number, "scanned", "invisible text layer (an earlier OCR)", chars, bad)
-        if chars >= min_chars and bad > max_bad_ratio:
-            return PageClass(number, "scanned", f"garbled text layer ({bad:.0%} unmapped)", chars, bad)
-        if chars >= min_chars:
-            return PageClass(number, "born_digital", "good text layer", chars, bad)
-        if has_image or page.get_drawings():
-            return PageClass(number, "scanned", "no text layer", chars, bad)
-        return PageClass(number, "born_digital", "blank page", chars, bad)
+        return self.classify_loaded(self.page(number), number=number)[0]
+
+    def classify_loaded(
+        self, page: pymupdf.Page, *, number: int
+    ) -> tuple[PageClass, dict[str, Any]]:
+        """Classify a loaded page; also return its text dict so the text layer is read once."""
+        text = page.get_text("dict", flags=TEXT_FLAGS)
+        return classify_text(text, page=page, number=number), text
 
     def render_gray(self, number: int, *, dpi: int) -> pymupdf.Pixmap:
         """Render page ``number`` to an 8-bit grayscale pixmap at ``dpi``."""

@@ -11,7 +11,7 @@ import pymupdf
 
 from ocr_pipeline.catalog.layout import order_lines
 from ocr_pipeline.catalog.models import Line, PageText, Word, union_bbox
-from ocr_pipeline.catalog.pdf import CatalogPdf, _is_garbage
+from ocr_pipeline.catalog.pdf import TEXT_FLAGS, CatalogPdf, is_garbage
 
 _BOLD = 16
 _ITALIC = 2
@@ -35,7 +35,7 @@ class TextLayerEngine:
         """Read one loaded page; ``text`` may pass an already extracted ``get_text('dict')``."""
         started = time.perf_counter()
         if text is None:
-            text = page.get_text("dict", flags=pymupdf.TEXT_MEDIABOX_CLIP)
+            text = page.get_text("dict", flags=TEXT_FLAGS)
         lines = [line for block in text["blocks"] for line in _lines(block)]
         width, height = page.rect.width, page.rect.height
         return PageText(
@@ -53,37 +53,40 @@ def _lines(block: dict[str, Any]) -> Iterator[Line]:
     for raw in block.get("lines", ()):
         if raw["dir"][0] < 0.9:  # rotated or vertical text: not catalog body text
             continue
-        words: list[Word] = []
-        for span in raw["spans"]:
-            if span["alpha"] == 0:
-                continue
-            words.extend(_span_words(span))
+        spans = [span for span in raw["spans"] if span["alpha"] != 0 and span["text"]]
+        words = list(_words(spans))
         if words:
             yield Line(words=tuple(words), bbox=union_bbox([w.bbox for w in words]))
 
 
-def _span_words(span: dict[str, Any]) -> Iterator[Word]:
-    text: str = span["text"]
-    x0, y0, x1, y1 = span["bbox"]
-    if not text.strip():
-        return
-    per_char = (x1 - x0) / max(len(text), 1)
-    bold = bool(span["flags"] & _BOLD) or "bold" in span["font"].lower()
-    italic = bool(span["flags"] & _ITALIC) or "italic" in span["font"].lower()
-    start = None
-    for i, ch in enumerate(text + " "):
-        if ch.isspace():
-            if start is not None:
-                token = text[start:i]
-                garbled = any(_is_garbage(c) for c in token)
-                yield Word(
-                    text=token,
-                    bbox=(x0 + start * per_char, y0, x0 + i * per_char, y1),
-                    conf=GARBLED_WORD_CONF if garbled else 1.0,
-                    size=span["size"],
-                    bold=bold,
-                    italic=italic,
-                )
-                start = None
-        elif start is None:
-            start = i
+def _words(spans: list[dict[str, Any]]) -> Iterator[Word]:
+    """Split a line's spans into words; a word may run across spans (``Investiga`` + ``-``)."""
+    chars: list[tuple[str, float, float, dict[str, Any]]] = []
+    for span in spans:
+        text: str = span["text"]
+        x0, _, x1, _ = span["bbox"]
+        step = (x1 - x0) / max(len(text), 1)
+        chars.extend((ch, x0 + i * step, x0 + (i + 1) * step, span) for i, ch in enumerate(text))
+    token: list[tuple[str, float, float, dict[str, Any]]] = []
+    for item in [*chars, (" ", 0.0, 0.0, {})]:
+        if not item[0].isspace():
+            token.append(item)
+            continue
+        if token:
+            yield _word(token)
+            token = []
+
+
+def _word(token: list[tuple[str, float, float, dict[str, Any]]]) -> Word:
+    text = "".join(ch for ch, *_ in token)
+    span = max((t[3] for t in token), key=lambda sp: sum(1 for t in token if t[3] is sp))
+    _, y0, _, y1 = span["bbox"]
+    garbled = any(is_garbage(c) for c in text)
+    return Word(
+        text=text,
+        bbox=(token[0][1], y0, token[-1][2], y1),
+        conf=GARBLED_WORD_CONF if garbled else 1.0,
+        size=span["size"],
+        bold=bool(span["flags"] & _BOLD) or "bold" in span["font"].lower(),
+        italic=bool(span["flags"] & _ITALIC) or "italic" in span["font"].lower(),
+    )

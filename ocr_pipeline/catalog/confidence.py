@@ -1,0 +1,57 @@
+"""Record confidence: how sure we are that every field of a record is right.
+
+Three factors, multiplied:
+- ``ocr``: recognition confidence of the words the fields come from. The heading (code, title,
+  credits) weighs most: one doubtful word there makes a wrong field likely.
+- ``parse``: how cleanly the entry parsed (credits found and sane, a complete title of sane
+  length, a description present).
+- ``layout``: whether the page layout backs the heading up (distinct style or indent, starts
+  after a finished paragraph, fits on one line).
+
+The benchmark (``benchmarks/accuracy.py``) prints the field error rate per confidence bucket;
+``DEFAULT_THRESHOLD`` is chosen from that table.
+"""
+
+from __future__ import annotations
+
+from statistics import fmean
+
+from ocr_pipeline.catalog.models import Word
+from ocr_pipeline.catalog.parse import ParsedEntry
+
+DEFAULT_THRESHOLD = 0.9
+"""Records at or above this are auto-accepted; below it they wait for human review."""
+
+_PARSE_CUES = ("credits_found", "title_complete", "title_length", "description")
+_LAYOUT_CUES = ("style", "boundary", "wrapped")
+LOW_WORD_CONF = 0.6
+
+
+def score(entry: ParsedEntry) -> tuple[float, dict[str, float]]:
+    """Confidence in [0, 1] for ``entry`` and the factors it is made of."""
+    ocr = _ocr_factor(entry.heading_words(), entry.body_words())
+    parse = _product(entry.cues.get(name, 1.0) for name in _PARSE_CUES)
+    layout = _product(entry.cues.get(name, 1.0) for name in _LAYOUT_CUES)
+    value = max(0.0, min(1.0, ocr * parse * layout))
+    factors = {"ocr": round(ocr, 4), "parse": round(parse, 4), "layout": round(layout, 4)}
+    return round(value, 4), factors
+
+
+def _ocr_factor(heading: list[Word], body: list[Word]) -> float:
+    if not heading:
+        return 0.0
+    confs = [w.conf for w in heading]
+    heading_term = min(confs) ** 0.5 * fmean(confs)
+    if not body:
+        return heading_term
+    body_confs = [w.conf for w in body]
+    low_share = sum(c < LOW_WORD_CONF for c in body_confs) / len(body_confs)
+    body_term = (0.8 + 0.2 * fmean(body_confs)) * (1.0 - min(0.5, 2.0 * low_share))
+    return heading_term * body_term
+
+
+def _product(values) -> float:  # type: ignore[no-untyped-def]
+    result = 1.0
+    for value in values:
+        result *= value
+    return result

@@ -1,0 +1,118 @@
+"""Catalog extraction: a PDF in, course records out, with no Dagster and no services.
+
+Pages with a good text layer are read from it (exact, fast); the others go to OCR, spread
+over the cores. This is the module the CLI, the Dagster assets and the benchmarks call.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ocr_pipeline.catalog.confidence import DEFAULT_THRESHOLD
+from ocr_pipeline.catalog.ids import catalog_id
+from ocr_pipeline.catalog.models import CourseRecord, PageText
+from ocr_pipeline.catalog.parse import parse_pages
+from ocr_pipeline.catalog.pdf import CatalogPdf, PageClass
+from ocr_pipeline.catalog.records import build_records, method_mix
+from ocr_pipeline.errors import NoCoursesFoundError
+from ocr_pipeline.ocr.tesseract import TesseractEngine
+from ocr_pipeline.ocr.text_layer import TextLayerEngine
+
+logger = logging.getLogger(__name__)
+
+EngineChoice = Literal["auto", "text_layer", "tesseract"]
+DEFAULT_DPI = 200
+ProgressFn = Callable[[int], None]
+"""Called with the number of pages just finished."""
+
+
+@dataclass(slots=True)
+class CatalogResult:
+    path: Path
+    catalog_id: str
+    sha256: str
+    pages: list[PageText]
+    page_classes: list[PageClass]
+    records: list[CourseRecord]
+    seconds: float
+    methods: dict[str, int] = field(default_factory=dict)
+
+
+def read_pages(
+    path: Path,
+    *,
+    engine: EngineChoice = "auto",
+    dpi: int = DEFAULT_DPI,
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[list[PageText], list[PageClass]]:
+    """Read every page of ``path``: text layer where it is good, OCR elsewhere."""
+    text_layer = TextLayerEngine()
+    pages: dict[int, PageText] = {}
+    classes: list[PageClass] = []
+    to_ocr: list[int] = []
+    with CatalogPdf(path) as pdf:
+        for number in range(1, pdf.page_count + 1):
+            page = pdf.page(number)
+            page_class, text = pdf.classify_loaded(page, number=number)
+            classes.append(page_class)
+            use_ocr = engine == "tesseract" or (engine == "auto" and page_class.kind == "scanned")
+            if use_ocr:
+                to_ocr.append(number)
+                continue
+            pages[number] = text_layer.read_page(page, number=number, text=text)
+            if progress:
+                progress(1)
+    if to_ocr:
+        logger.info("%s: OCR of %d page(s) at %d dpi", path.name, len(to_ocr), dpi)
+        for page_text in TesseractEngine(workers=workers).read_pages(path, to_ocr, dpi=dpi):
+            pages[page_text.page] = page_text
+            if progress:
+                progress(1)
+    return [pages[n] for n in sorted(pages)], classes
+
+
+def extract_catalog(
+    path: str | Path,
+    *,
+    engine: EngineChoice = "auto",
+    dpi: int = DEFAULT_DPI,
+    workers: int | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: ProgressFn | None = None,
+) -> CatalogResult:
+    """Extract the course records of one catalog PDF."""
+    started = time.perf_counter()
+    path = Path(path)
+    pages, classes = read_pages(path, engine=engine, dpi=dpi, workers=workers, progress=progress)
+    with CatalogPdf(path) as pdf:
+        sha = pdf.sha256
+    catalog = catalog_id(file_name=path.name, sha256=sha)
+    entries = parse_pages(pages)
+    if not entries:
+        raise NoCoursesFoundError(path, f"{len(pages)} page(s) read, none has a course heading")
+    records = build_records(
+        entries,
+        pages=pages,
+        catalog=catalog,
+        source_uri=path.resolve().as_uri(),
+        source_sha256=sha,
+        threshold=threshold,
+    )
+    seconds = time.perf_counter() - started
+    logger.info("%s: %d pages, %d records in %.1f s", path.name, len(pages), len(records), seconds)
+    return CatalogResult(
+        path=path,
+        catalog_id=catalog,
+        sha256=sha,
+        pages=pages,
+        page_classes=classes,
+        records=records,
+        seconds=seconds,
+        methods=dict(method_mix(pages)),
+    )
