@@ -277,8 +277,8 @@ def _heading_cues(
     )
     evidence = 0.0
     if title_ok:
-        evidence += 0.5 * bool(credits) + 0.6 * bold + 0.3 * larger + 0.3 * caps + 0.2 * outdent
-        evidence += 0.3 * prev_ended
+        evidence += 0.6 * bool(credits) + 0.6 * bold + 0.3 * larger + 0.3 * caps + 0.2 * outdent
+        evidence += 0.4 * prev_ended
     if not prev_ended and not (bold or larger):
         evidence = min(evidence, 0.5)
     return {
@@ -372,7 +372,7 @@ def join_lines(lines: Sequence[str]) -> str:
         if not text:
             continue
         if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and text[:1].isalpha():
-            out = out[:-1] + text
+            out = (out[:-1] if text[:1].islower() else out) + text
         elif out:
             out = f"{out} {text}"
         else:

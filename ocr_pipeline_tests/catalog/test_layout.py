@@ -1,0 +1,70 @@
+from ocr_pipeline.catalog.layout import find_gutters, order_lines
+from ocr_pipeline.catalog.models import Line, Word
+
+
+def line(x0: float, y0: float, text: str, *, width: float | None = None) -> Line:
+    words = text.split()
+    w = width if width is not None else 5.0 * len(text)
+    step = w / len(words)
+    return Line(
+        words=tuple(
+            Word(text=t, bbox=(x0 + i * step, y0, x0 + (i + 1) * step - 2, y0 + 10), conf=1.0, size=10)
+            for i, t in enumerate(words)
+        ),
+        bbox=(x0, y0, x0 + w, y0 + 10),
+    )
+
+
+def column(x0: float, label: str, *, top: float = 80, rows: int = 20, width: float = 150) -> list[Line]:
+    return [line(x0, top + 12 * i, f"{label} row {i} words", width=width) for i in range(rows)]
+
+
+def texts(blocks) -> list[str]:  # type: ignore[no-untyped-def]
+    return [ln.text for b in blocks for ln in b.lines]
+
+
+def test_one_column_keeps_top_to_bottom() -> None:
+    lines = column(72, "a", width=450)
+    blocks = order_lines(list(reversed(lines)), width=612, height=792)
+    assert texts(blocks) == [ln.text for ln in lines]
+
+
+def test_two_columns_read_left_column_first() -> None:
+    left, right = column(50, "L", width=240), column(320, "R", width=240)
+    shuffled = [ln for pair in zip(right, left) for ln in pair]
+    blocks = order_lines(shuffled, width=612, height=792)
+    assert texts(blocks) == [ln.text for ln in left + right]
+    assert [b.column for b in blocks] == [0, 1]
+
+
+def test_three_columns() -> None:
+    cols = [column(x, label, width=150) for x, label in ((40, "A"), (225, "B"), (410, "C"))]
+    blocks = order_lines([ln for c in reversed(cols) for ln in c], width=612, height=792)
+    assert texts(blocks) == [ln.text for c in cols for ln in c]
+    assert len(find_gutters([ln for c in cols for ln in c], width=612)) == 2
+
+
+def test_full_width_heading_splits_bands() -> None:
+    top_left, top_right = column(50, "TL", rows=5, width=240), column(320, "TR", rows=5, width=240)
+    heading = line(50, 150, "Department of Physics spans the page width", width=510)
+    low_left = column(50, "BL", top=170, rows=5, width=240)
+    low_right = column(320, "BR", top=170, rows=5, width=240)
+    blocks = order_lines(top_right + low_right + [heading] + low_left + top_left,
+                         width=612, height=792)
+    assert texts(blocks) == [ln.text for ln in top_left + top_right + [heading] + low_left + low_right]
+
+
+def test_running_header_and_footer_are_margin_blocks() -> None:
+    header = line(50, 20, "Catalog 2025 header words")
+    footer = line(290, 760, "Page 12 of it")
+    body = column(50, "L", width=240) + column(320, "R", width=240)
+    blocks = order_lines([footer, *body, header], width=612, height=792)
+    assert blocks[0].role == "margin" and blocks[0].lines == (header,)
+    assert blocks[-1].role == "margin" and blocks[-1].lines == (footer,)
+    assert all(b.role == "body" for b in blocks[1:-1])
+
+
+def test_a_short_centred_title_does_not_hide_the_gutter() -> None:
+    body = column(50, "L", rows=40, width=240) + column(320, "R", rows=40, width=240)
+    title = line(250, 590, "Which course should I take", width=130)
+    assert find_gutters(body + [title], width=612)
