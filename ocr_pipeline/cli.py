@@ -24,7 +24,7 @@ from ocr_pipeline.errors import OcrPipelineError
 from ocr_pipeline.extract import DEFAULT_DPI, CatalogResult, extract_catalog
 
 logger = logging.getLogger(__name__)
-_err = Console(stderr=True, highlight=False)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @click.group()

@@ -1,0 +1,3 @@
+from ocr_pipeline.cli import main
+
+main()

@@ -1,0 +1,69 @@
+"""The ``ocr-pipeline extract`` command, run as a user runs it: a real process."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from ocr_pipeline_tests.pdfs import Text, make_pdf
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ocr_pipeline", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=300,
+    )
+
+
+def catalog_page() -> list[Text]:
+    texts = []
+    y = 80.0
+    for number, title in [(101, "Introduction to Logic"), (102, "Ethics"), (210, "Philosophy of Mind")]:
+        texts += [Text(72, y, f"PHIL {number} {title} (3)", font="hebo"),
+                  Text(81, y + 12, "Reasoning, arguments and their evaluation in everyday life.")]
+        y += 40
+    return texts
+
+
+def test_extract_batch_with_good_and_bad_files(tmp_path: Path) -> None:
+    good = make_pdf(tmp_path / "good.pdf", [catalog_page()])
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n garbage")
+    (tmp_path / "notes.pdf").write_text("just some text")
+    no_courses = make_pdf(tmp_path / "prose.pdf", [[Text(72, 80 + 14 * i, "Welcome to campus life.")
+                                                   for i in range(5)]])
+    out = tmp_path / "records.jsonl"
+    result = run_cli("extract", "broken.pdf", str(good), "notes.pdf", no_courses.name, "--out", str(out),
+                     cwd=tmp_path)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert errors == [
+        "error: broken.pdf: corrupt or truncated PDF: truncated: no end-of-file marker",
+        "error: notes.pdf: not a PDF file: no %PDF header",
+        "error: prose.pdf: no course entries found: 1 page(s) read, none has a course heading",
+    ]
+    assert "Traceback" not in result.stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["course_code"] for r in records] == ["PHIL 101", "PHIL 102", "PHIL 210"]
+    assert records[0]["title"] == "Introduction to Logic"
+    assert records[0]["method"] == "text_layer"
+    assert records[0]["status"] == "auto_accepted"
+    summary = result.stderr.strip().splitlines()[-1]
+    assert summary.startswith("1 file(s), 3 failed: 1 pages (1 text_layer), 3 records")
+
+
+def test_extract_success_exit_code_and_stdout(tmp_path: Path) -> None:
+    good = make_pdf(tmp_path / "good.pdf", [catalog_page()])
+    result = run_cli("extract", str(good), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    record = json.loads(lines[2])
+    assert record["course_code"] == "PHIL 210"
+    assert record["credits_min"] == record["credits_max"] == 3
+    assert 0.0 <= record["confidence"] <= 1.0
+
+
+def test_usage_error_is_not_a_traceback(tmp_path: Path) -> None:
+    result = run_cli("extract", "x.pdf", "--engine", "magic", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "magic" in result.stderr
