@@ -20,6 +20,7 @@ from ocr_pipeline.catalog.parse import parse_pages
 from ocr_pipeline.catalog.pdf import CatalogPdf, PageClass
 from ocr_pipeline.catalog.records import build_records, method_mix
 from ocr_pipeline.errors import NoCoursesFoundError
+from ocr_pipeline.ocr.repair import has_garbled_words, repair_garbled_words
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 from ocr_pipeline.ocr.text_layer import TextLayerEngine
 
@@ -53,6 +54,7 @@ def read_pages(
 ) -> tuple[list[PageText], list[PageClass]]:
     """Read every page of ``path``: text layer where it is good, OCR elsewhere."""
     text_layer = TextLayerEngine()
+    line_ocr = TesseractEngine(psm=6, workers=1)
     pages: dict[int, PageText] = {}
     classes: list[PageClass] = []
     to_ocr: list[int] = []
@@ -65,7 +67,10 @@ def read_pages(
             if use_ocr:
                 to_ocr.append(number)
                 continue
-            pages[number] = text_layer.read_page(page, number=number, text=text)
+            page_text = text_layer.read_page(page, number=number, text=text)
+            if engine == "auto" and has_garbled_words(page_text):
+                page_text = repair_garbled_words(page_text, page=page, engine=line_ocr)
+            pages[number] = page_text
             if progress:
                 progress(1)
     if to_ocr:
