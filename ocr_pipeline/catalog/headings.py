@@ -23,7 +23,7 @@ _UNIT = (
     r"|credit[ ]hours?|Hours|hours|sh|SH|s\.h)\.?"
 )
 _CREDIT_FORMS = (
-    re.compile(rf"(?P<text>(?P<hours>\d{{2,4}})\((?P<lo>{_NUM})\))\.?$"),
+    re.compile(rf"(?P<text>(?P<hours>\d{{2,4}})\({_RANGE}\))\.?$"),
     re.compile(rf"\((?P<text>{_RANGE}(?:[ ]?{_UNIT})?)\)\.?$"),
     re.compile(rf"(?P<text>{_RANGE}[ ]?{_UNIT})\.?$"),
     re.compile(r"(?P<text>Variable[ ]credits?|Variable[ ]Credits?|Var\.?[ ]cr|Credit[ ]varies)\.?$"),

@@ -130,13 +130,10 @@ def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
     stream: list[StreamLine] = []
     block_index = 0
     for page in pages:
+        outermost = {id(line) for line in _outermost(page)}
         for block in page.blocks:
             block_index += 1
-            lines = [
-                ln
-                for ln in block.lines
-                if not _is_running(ln, block.role, running, page.height)
-            ]
+            lines = [ln for ln in block.lines if not _is_running(ln, block.role, running, outermost)]
             if not lines:
                 continue
             left = _mode([round(ln.bbox[0]) for ln in lines])
@@ -159,23 +156,26 @@ def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
 
 
 def _running_texts(pages: Sequence[PageText]) -> set[str]:
-    """Masked texts of lines that repeat at the same height on many pages (headers, footers)."""
-    seen: Counter[tuple[str, int]] = Counter()
+    """Masked texts of a page's outermost lines that repeat on many pages (headers, footers)."""
+    seen: Counter[str] = Counter()
     for page in pages:
-        keys = {
-            (_mask(ln.text), round(ln.bbox[1] / max(page.height, 1.0) * 50))
-            for block in page.blocks
-            for ln in block.lines
-        }
-        seen.update(keys)
+        seen.update({_mask(line.text) for line in _outermost(page)})
     needed = max(2, int(0.3 * len(pages)))
-    return {text for (text, _), count in seen.items() if count >= needed and text}
+    return {text for text, count in seen.items() if count >= needed and text}
 
 
-def _is_running(line: Line, role: str, running: set[str], height: float) -> bool:
+def _outermost(page: PageText) -> list[Line]:
+    lines = page.lines
+    if not lines:
+        return []
+    top = min(lines, key=lambda ln: ln.bbox[1])
+    bottom = max(lines, key=lambda ln: ln.bbox[3])
+    return [ln for ln in lines if ln.bbox[1] <= top.bbox[3] or ln.bbox[3] >= bottom.bbox[1]]
+
+
+def _is_running(line: Line, role: str, running: set[str], outermost: set[int]) -> bool:
     masked = _mask(line.text)
-    in_band = line.bbox[3] < 0.12 * height or line.bbox[1] > 0.88 * height
-    if in_band and masked in running:
+    if id(line) in outermost and masked in running:
         return True
     if role == "margin":
         return match_code(line.text) is None or masked in running or not masked
@@ -269,11 +269,13 @@ def _heading_cues(
         or previous.block != lines[0].block
         or previous.text.rstrip().endswith(_TERMINAL)
         or (lines[0].gap_before or 0.0) > 0.4 * (first.bbox[3] - first.bbox[1])
+        # a short line ends a paragraph (or is a heading): mid-paragraph lines fill the column
+        or previous.line.bbox[2] - previous.line.bbox[0] < 0.7 * previous.block_width
     )
     lead = next((c for c in title if c.isalnum()), "")
     title_ok = lead.isupper() or lead.isdigit()
     credit_ok = credits is not None and (
-        credits.low is None or (0 < credits.low <= 20 and (credits.high or 0) <= 30)
+        credits.low is None or (0 <= credits.low <= 20 and (credits.high or 0) <= 30)
     )
     evidence = 0.0
     if title_ok:
@@ -285,9 +287,9 @@ def _heading_cues(
         "evidence": evidence,
         "credits_found": 1.0 if credit_ok else (0.5 if credits is None else 0.3),
         "title_complete": 1.0 if title_looks_complete(title) else 0.5,
-        "title_length": 1.0 if 2 <= len(title) <= 100 else 0.4,
+        "title_length": 1.0 if 2 <= len(title) <= 160 else 0.4,
         "style": 1.0 if (bold or larger or caps or outdent) else 0.85,
-        "boundary": 1.0 if prev_ended else 0.6,
+        "boundary": 1.0 if prev_ended else (0.9 if bold or larger else 0.6),
         "wrapped": 1.0 if len(lines) == 1 else 0.95,
     }
 
@@ -354,8 +356,6 @@ def _fill_body(entry: ParsedEntry, style: _Style) -> None:
 
 
 def _continues_label(label: StreamLine, item: StreamLine, previous_text: str, style: _Style) -> bool:
-    if item.block != label.block:
-        return not previous_text.rstrip().endswith(_TERMINAL[:1])
     if item.indent > label.indent + 2.0:
         return True
     if label.line.italic and not style.body_italic:
