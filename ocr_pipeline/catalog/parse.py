@@ -299,9 +299,15 @@ def _is_department_heading(item: StreamLine, style: _Style) -> bool:
     text = item.text.strip()
     if match_label(text) or len(text.split()) > 8 or text.endswith((".", ",", ";")):
         return False
+    height = line.bbox[3] - line.bbox[1]
+    set_apart = item.gap_before is None or item.gap_before > 0.5 * height
+    short = line.bbox[2] - line.bbox[0] < 0.75 * item.block_width
     larger = line.size > style.body_size * 1.15
     bold = line.bold and not style.body_bold
-    return (larger or bold) and any(c.isalpha() for c in text)
+    if not text[:1].isupper():
+        return False
+    # OCR sizes are noisy and OCR knows no bold: size alone must come with a clear setting apart
+    return (larger and bold) or ((larger or bold) and set_apart and short)
 
 
 def _leaves_entry(entry: ParsedEntry, item: StreamLine, pages: Sequence[PageText]) -> bool:
