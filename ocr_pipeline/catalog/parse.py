@@ -46,6 +46,8 @@ class StreamLine:
     block: int
     block_left: float
     block_width: float
+    column_width: float
+    """Width of the page's widest multi-line body block: what a full line measures."""
     indent: float
     """x0 minus the block's most common x0 (0 for body text, < 0 for a hanging heading)."""
     gap_before: float | None
@@ -131,6 +133,10 @@ def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
     block_index = 0
     for page in pages:
         outermost = {id(line) for line in _outermost(page)}
+        column_width = max(
+            (b.bbox[2] - b.bbox[0] for b in page.blocks if b.role == "body" and len(b.lines) > 2),
+            default=page.width,
+        )
         for block in page.blocks:
             block_index += 1
             lines = [ln for ln in block.lines if not _is_running(ln, block.role, running, outermost)]
@@ -147,6 +153,7 @@ def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
                         block=block_index,
                         block_left=block.bbox[0],
                         block_width=block.bbox[2] - block.bbox[0],
+                        column_width=column_width,
                         indent=ln.bbox[0] - left,
                         gap_before=gap,
                     )
@@ -270,7 +277,7 @@ def _heading_cues(
         or previous.text.rstrip().endswith(_TERMINAL)
         or (lines[0].gap_before or 0.0) > 0.4 * (first.bbox[3] - first.bbox[1])
         # a short line ends a paragraph (or is a heading): mid-paragraph lines fill the column
-        or previous.line.bbox[2] - previous.line.bbox[0] < 0.7 * previous.block_width
+        or previous.line.bbox[2] - previous.line.bbox[0] < 0.7 * previous.column_width
     )
     lead = next((c for c in title if c.isalnum()), "")
     title_ok = lead.isupper() or lead.isdigit()
@@ -301,7 +308,7 @@ def _is_department_heading(item: StreamLine, style: _Style) -> bool:
         return False
     height = line.bbox[3] - line.bbox[1]
     set_apart = item.gap_before is None or item.gap_before > 0.5 * height
-    short = line.bbox[2] - line.bbox[0] < 0.75 * item.block_width
+    short = line.bbox[2] - line.bbox[0] < 0.75 * item.column_width
     larger = line.size > style.body_size * 1.15
     bold = line.bold and not style.body_bold
     if not text[:1].isupper():
