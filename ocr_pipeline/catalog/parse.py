@@ -215,25 +215,10 @@ def _body_style(stream: list[StreamLine]) -> _Style:
 
 
 def _heading_at(stream: list[StreamLine], i: int, style: _Style) -> ParsedEntry | None:
-    item = stream[i]
-    code = match_code(item.text)
+    code = match_code(stream[i].text)
     if code is None:
         return None
-    lines = [item]
-    title_text, credits = split_credits(code.rest)
-    bold = item.line.bold and not style.body_bold and bool(title_text)
-    # A title that wraps: following lines in the heading's style until the credits show up.
-    while (credits is None or not title_looks_complete(clean_title(title_text))) and len(
-        lines
-    ) < _MAX_HEADING_LINES and i + len(lines) < len(stream):
-        nxt = stream[i + len(lines)]
-        if not _continues_heading(item, nxt, style, bold=bold, have_credits=credits is not None):
-            break
-        new_title, new_credits = split_credits(join_lines([title_text, nxt.text]))
-        if credits is None and new_credits is None and not bold:
-            break
-        lines.append(nxt)
-        title_text, credits = new_title, new_credits or credits
+    lines, title_text, credits = _heading_lines(stream, i, code, style)
     title = clean_title(title_text)
     cues = _heading_cues(stream, i, lines, code, title, credits, style)
     if cues["evidence"] < 1.0:
@@ -241,15 +226,42 @@ def _heading_at(stream: list[StreamLine], i: int, style: _Style) -> ParsedEntry 
     return ParsedEntry(code=code, title=title, credits=credits, heading=lines, cues=cues)
 
 
-def _continues_heading(
-    first: StreamLine, nxt: StreamLine, style: _Style, *, bold: bool, have_credits: bool
-) -> bool:
+def _heading_lines(
+    stream: list[StreamLine], i: int, code: CodeMatch, style: _Style
+) -> tuple[list[StreamLine], str, Credits | None]:
+    """The heading's lines: a title may wrap onto following lines set in the heading's style,
+    up to the line that ends with the credits."""
+    first = stream[i]
+    title_text, credits = split_credits(code.rest)
+    if credits is not None and title_looks_complete(clean_title(title_text)):
+        return [first], title_text, credits
+    bold = first.line.bold and not style.body_bold and bool(title_text)
+    caps = _is_caps(title_text)
+    followers: list[StreamLine] = []
+    for nxt in stream[i + 1 : i + _MAX_HEADING_LINES]:
+        if not _continues_heading(first, nxt, bold=bold, caps=caps):
+            break
+        followers.append(nxt)
+        joined, found = split_credits(join_lines([title_text, *(f.text for f in followers)]))
+        if found is not None:
+            return [first, *followers], joined, found
+    if bold and followers and credits is None:  # a bold heading printed without credits
+        return [first, *followers], join_lines([title_text, *(f.text for f in followers)]), None
+    return [first], title_text, credits
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+def _continues_heading(first: StreamLine, nxt: StreamLine, *, bold: bool, caps: bool) -> bool:
     if nxt.block != first.block or match_label(nxt.text) or match_code(nxt.text):
         return False
     if bold:
         return nxt.line.bold
-    if have_credits:
-        return False
+    if caps:
+        return _is_caps(split_credits(nxt.text)[0])
     words = nxt.text.split()
     return len(words) <= 8 and nxt.line.bbox[2] - nxt.line.bbox[0] < 0.8 * nxt.block_width
 
@@ -265,8 +277,7 @@ def _heading_cues(
 ) -> dict[str, float]:
     """Evidence that lines ``i..`` are a course heading; ``evidence >= 1`` accepts it."""
     first = lines[0].line
-    letters = [c for c in title if c.isalpha()]
-    caps = bool(letters) and sum(c.isupper() for c in letters) >= 0.85 * len(letters) and len(letters) >= 4
+    caps = _is_caps(title)
     bold = first.bold and not style.body_bold
     larger = first.size > style.body_size * 1.08
     outdent = lines[0].indent < -2.0

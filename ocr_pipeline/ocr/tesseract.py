@@ -194,7 +194,8 @@ def parse_tsv(tsv: str, *, dpi: int) -> list[Line]:
             (fields[11].strip(), (left, top, left + width, top + height), conf)
         )
     lines: list[Line] = []
-    for raw in grouped.values():
+    pieces = [piece for raw in grouped.values() for piece in _split_at_gutters(raw)]
+    for raw in _join_split_lines(pieces):
         size = _font_size(raw) * scale
         words = tuple(
             Word(
@@ -207,6 +208,45 @@ def parse_tsv(tsv: str, *, dpi: int) -> list[Line]:
         )
         lines.append(Line(words=words, bbox=union_bbox([w.bbox for w in words])))
     return lines
+
+
+def _split_at_gutters(raw: list[_RawWord]) -> list[list[_RawWord]]:
+    """Cut a line where words stand further apart than a column gutter (2x the line height)."""
+    words = sorted(raw, key=lambda word: word[1][0])
+    height = statistics.median(box[3] - box[1] for _, box, _ in words)
+    pieces = [[words[0]]]
+    for word in words[1:]:
+        if word[1][0] - pieces[-1][-1][1][2] > 2.0 * height:
+            pieces.append([])
+        pieces[-1].append(word)
+    return pieces
+
+
+def _join_split_lines(lines: list[list[_RawWord]]) -> list[list[_RawWord]]:
+    """Rejoin one printed line that Tesseract's layout analysis cut into two blocks.
+
+    An outdented course code (``AAI`` in a margin of its own) is often read as a separate
+    column; pieces on the same baseline, a word space or two apart, are one line.
+    """
+    ordered = sorted(lines, key=lambda raw: min(box[0] for _, box, _ in raw))
+    merged: list[list[_RawWord]] = []
+    for raw in ordered:
+        x0, y0, _, y1 = _extent(raw)
+        for target in merged:
+            tx0, ty0, tx1, ty1 = _extent(target)
+            overlap = min(y1, ty1) - max(y0, ty0)
+            height = min(y1 - y0, ty1 - ty0)
+            if overlap > 0.6 * height and 0 <= x0 - tx1 < 2.0 * height:
+                target.extend(raw)
+                break
+        else:
+            merged.append(list(raw))
+    return merged
+
+
+def _extent(raw: list[_RawWord]) -> tuple[int, int, int, int]:
+    return (min(b[0] for _, b, _ in raw), min(b[1] for _, b, _ in raw),
+            max(b[2] for _, b, _ in raw), max(b[3] for _, b, _ in raw))
 
 
 def _font_size(words: list[_RawWord]) -> float:
