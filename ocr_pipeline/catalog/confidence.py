@@ -22,7 +22,7 @@ from ocr_pipeline.catalog.parse import ParsedEntry
 DEFAULT_THRESHOLD = 0.9
 """Records at or above this are auto-accepted; below it they wait for human review."""
 
-_PARSE_CUES = ("credits_found", "title_complete", "title_length", "description")
+_PARSE_CUES = ("credits_found", "title_complete", "title_length", "description", "subject_inferred")
 _LAYOUT_CUES = ("style", "boundary", "wrapped")
 LOW_WORD_CONF = 0.6
 

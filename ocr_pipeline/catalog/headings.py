@@ -16,6 +16,7 @@ _CODE = re.compile(
     r"(?P<after>\.?[ \u00a0]*[—–:\-]?[ \u00a0]*|\.|$)"
 )
 _MARKER = re.compile(r"^[+*•†‡#◆■►▪]\s*")
+_NUMBER_ONLY = re.compile(r"^(?P<number>\d{3,4}[A-Z]{0,2})(?:\.|[ \u00a0]*[—–:])?[ \u00a0]+(?=[A-Z])")
 _NUM = r"\d{1,2}(?:\.\d{1,2})?"
 _RANGE = rf"(?P<lo>{_NUM})(?:[ ]?(?:-|–|—|to|or)[ ]?(?P<hi>{_NUM}))?"
 _UNIT = (
@@ -88,6 +89,15 @@ def match_code(text: str) -> CodeMatch | None:
         return None
     raw = text[: m.end("number")]
     return CodeMatch(subject=m.group("subject"), number=m.group("number"), raw=raw, rest=rest.strip())
+
+
+def match_number_only(text: str, *, subject: str) -> CodeMatch | None:
+    """A heading that prints only the number (``6610 APPLIED ML (3)``) under ``subject``."""
+    m = _NUMBER_ONLY.match(text)
+    if m is None:
+        return None
+    return CodeMatch(subject=subject, number=m.group("number"), raw=m.group("number"),
+                     rest=text[m.end():].strip())
 
 
 def normalize_code(subject: str, number: str) -> str:

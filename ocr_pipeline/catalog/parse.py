@@ -23,6 +23,7 @@ from ocr_pipeline.catalog.headings import (
     is_hours_line,
     match_code,
     match_label,
+    match_number_only,
     split_credits,
     split_inline_labels,
     strip_trailing_hours,
@@ -106,7 +107,7 @@ def parse_pages(pages: Sequence[PageText]) -> list[ParsedEntry]:
     orphan = False
     i = 0
     while i < len(stream):
-        heading = _heading_at(stream, i, style)
+        heading = _heading_at(stream, i, style, subject=current.code.subject if current else None)
         if heading is not None:
             current = heading
             entries.append(current)
@@ -214,13 +215,23 @@ def _body_style(stream: list[StreamLine]) -> _Style:
     )
 
 
-def _heading_at(stream: list[StreamLine], i: int, style: _Style) -> ParsedEntry | None:
+def _heading_at(
+    stream: list[StreamLine], i: int, style: _Style, *, subject: str | None
+) -> ParsedEntry | None:
     code = match_code(stream[i].text)
+    inferred = code is None and subject is not None
+    if inferred:
+        code = match_number_only(stream[i].text, subject=subject)
     if code is None:
         return None
     lines, title_text, credits = _heading_lines(stream, i, code, style)
     title = clean_title(title_text)
     cues = _heading_cues(stream, i, lines, code, title, credits, style)
+    if inferred:
+        # the subject is taken from the entries before: printed that way, or lost by OCR
+        if credits is None:
+            return None
+        cues["subject_inferred"] = 0.7
     if cues["evidence"] < 1.0:
         return None
     return ParsedEntry(code=code, title=title, credits=credits, heading=lines, cues=cues)
@@ -262,8 +273,7 @@ def _continues_heading(first: StreamLine, nxt: StreamLine, *, bold: bool, caps: 
         return nxt.line.bold
     if caps:
         return _is_caps(split_credits(nxt.text)[0])
-    words = nxt.text.split()
-    return len(words) <= 8 and nxt.line.bbox[2] - nxt.line.bbox[0] < 0.8 * nxt.block_width
+    return len(nxt.text.split()) <= 8  # kept only if the credits turn up (see _heading_lines)
 
 
 def _heading_cues(
