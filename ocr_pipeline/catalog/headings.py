@@ -29,6 +29,10 @@ _CREDIT_FORMS = (
     re.compile(rf"(?P<text>{_RANGE}[ ]?{_UNIT})\.?$"),
     re.compile(r"(?P<text>Variable[ ]credits?|Variable[ ]Credits?|Var\.?[ ]cr|Credit[ ]varies)\.?$"),
 )
+_BROKEN_CREDIT_FORMS = (  # one parenthesis lost, as OCR does: "(3" or " 3)"
+    re.compile(rf"\((?P<text>{_RANGE})\.?$"),
+    re.compile(rf"(?<=[ ])(?P<text>{_RANGE})\)\.?$"),
+)
 _SUBJECT_STOPWORDS = frozenset(
     {"A", "I", "An", "As", "At", "By", "Fall", "Spring", "Summer", "Winter", "Page", "Room", "Fig",
      "Grade", "Level", "Term", "Year", "Section", "Unit", "Units", "Credits", "Hours", "Total"}
@@ -71,6 +75,8 @@ class Credits:
     text: str
     low: float | None
     high: float | None
+    clean: bool = True
+    """False when the printed form was damaged (a parenthesis missing)."""
 
 
 def match_code(text: str) -> CodeMatch | None:
@@ -107,7 +113,8 @@ def normalize_code(subject: str, number: str) -> str:
 def split_credits(text: str) -> tuple[str, Credits | None]:
     """Split trailing credits off a heading: ``'Calculus I 5 cr.'`` -> ``('Calculus I', 5-5)``."""
     stripped = text.rstrip()
-    for form in _CREDIT_FORMS:
+    forms = [(form, True) for form in _CREDIT_FORMS] + [(f, False) for f in _BROKEN_CREDIT_FORMS]
+    for form, clean in forms:
         m = form.search(stripped)
         if m is None:
             continue
@@ -120,7 +127,7 @@ def split_credits(text: str) -> tuple[str, Credits | None]:
             continue
         head = stripped[: m.start()].rstrip(" (").rstrip()
         credit_text = m.group("text").rstrip(".")
-        return head, Credits(text=credit_text, low=low, high=high)
+        return head, Credits(text=credit_text, low=low, high=high, clean=clean)
     return stripped, None
 
 

@@ -272,7 +272,8 @@ def _continues_heading(first: StreamLine, nxt: StreamLine, *, bold: bool, caps: 
     if bold:
         return nxt.line.bold
     if caps:
-        return _is_caps(split_credits(nxt.text)[0])
+        rest, credits = split_credits(nxt.text)
+        return _is_caps(rest) or (credits is not None and not rest)
     return len(nxt.text.split()) <= 8  # kept only if the credits turn up (see _heading_lines)
 
 
@@ -313,7 +314,8 @@ def _heading_cues(
         evidence = min(evidence, 0.5)
     return {
         "evidence": evidence,
-        "credits_found": 1.0 if credit_ok else (0.5 if credits is None else 0.3),
+        "credits_found": (1.0 if credits.clean else 0.8) if credits and credit_ok
+        else (0.5 if credits is None else 0.3),
         "title_complete": 1.0 if title_looks_complete(title) else 0.5,
         "title_length": 1.0 if 2 <= len(title) <= 160 else 0.4,
         "style": 1.0 if (bold or larger or caps or outdent) else 0.85,
