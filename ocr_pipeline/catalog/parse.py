@@ -331,13 +331,15 @@ def _is_department_heading(item: StreamLine, style: _Style) -> bool:
         return False
     height = line.bbox[3] - line.bbox[1]
     set_apart = item.gap_before is None or item.gap_before > 0.5 * height
-    short = line.bbox[2] - line.bbox[0] < 0.75 * item.column_width
+    short = line.bbox[2] - line.bbox[0] < 0.75 * item.column_width or len(text.split()) <= 5
     larger = line.size > style.body_size * 1.15
     bold = line.bold and not style.body_bold
     if not text[:1].isupper():
         return False
     # OCR sizes are noisy and OCR knows no bold: size alone must come with a clear setting apart
-    return (larger and bold) or ((larger or bold) and set_apart and short)
+    if (larger and bold) or ((larger or bold) and set_apart and short):
+        return True
+    return _is_caps(text) and set_apart and len(text.split()) <= 5  # typewritten "ACCT COURSES"
 
 
 def _leaves_entry(entry: ParsedEntry, item: StreamLine, pages: Sequence[PageText]) -> bool:
