@@ -67,3 +67,14 @@ def test_usage_error_is_not_a_traceback(tmp_path: Path) -> None:
     result = run_cli("extract", "x.pdf", "--engine", "magic", cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "magic" in result.stderr
+
+
+def test_generate_writes_catalog_and_truth(tmp_path: Path) -> None:
+    result = run_cli("generate", "--out", str(tmp_path), "--name", "demo", "--layout",
+                     "caps_two_column", "--courses", "8", "--seed", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "8 courses" in result.stdout
+    truth = [json.loads(line) for line in (tmp_path / "demo.truth.jsonl").read_text().splitlines()]
+    assert len(truth) == 8 and all(t["course_code"] for t in truth)
+    bad = run_cli("generate", "--out", str(tmp_path), "--courses", "0", cwd=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

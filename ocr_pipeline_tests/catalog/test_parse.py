@@ -2,7 +2,7 @@ from pathlib import Path
 
 from ocr_pipeline.catalog.parse import ParsedEntry, join_lines, parse_pages
 from ocr_pipeline.ocr.text_layer import TextLayerEngine
-from ocr_pipeline_tests.pdfs import Text, entry, make_pdf
+from ocr_pipeline_tests.pdfs import Text, make_pdf
 
 
 def parse_pdf(path: Path) -> dict[str, ParsedEntry]:

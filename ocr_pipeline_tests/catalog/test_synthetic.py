@@ -11,10 +11,8 @@ import pytest
 from ocr_pipeline.catalog.synthetic import (
     LAYOUTS,
     GeneratedCatalog,
-    TruthRecord,
     generate_catalog,
     load_truth,
-    main,
     make_scanned,
 )
 from ocr_pipeline.errors import InputError, OcrPipelineError
@@ -233,13 +231,3 @@ def test_bad_arguments_are_pipeline_errors(tmp_path: Path) -> None:
         generate_catalog(out_dir=tmp_path, name="x", courses=0)
     with pytest.raises(OcrPipelineError):
         generate_catalog(out_dir=tmp_path, name="../x", courses=3)
-
-
-def test_main_writes_a_catalog(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--out", str(tmp_path), "--name", "demo", "--layout", "caps_two_column",
-                 "--courses", "8", "--seed", "2"]) == 0
-    assert "8 courses" in capsys.readouterr().out
-    records = load_truth(tmp_path / "demo.truth.jsonl")
-    assert len(records) == 8 and all(isinstance(r, TruthRecord) for r in records)
-    assert (tmp_path / "demo.pdf").is_file()
-    assert main(["--out", str(tmp_path), "--courses", "0"]) == 1

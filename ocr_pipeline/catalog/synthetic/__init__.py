@@ -5,7 +5,7 @@ a catalog PDF in one of the ``LAYOUTS`` and a JSON Lines truth file; ``make_scan
 PDF into an image-only, scanned-looking copy.
 """
 
-from ocr_pipeline.catalog.synthetic.generate import GeneratedCatalog, generate_catalog, main
+from ocr_pipeline.catalog.synthetic.generate import GeneratedCatalog, generate_catalog
 from ocr_pipeline.catalog.synthetic.layouts import LAYOUTS, LayoutSpec
 from ocr_pipeline.catalog.synthetic.scan import make_scanned
 from ocr_pipeline.catalog.synthetic.truth import TruthRecord, load_truth
@@ -17,6 +17,5 @@ __all__ = [
     "TruthRecord",
     "generate_catalog",
     "load_truth",
-    "main",
     "make_scanned",
 ]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import logging
 import random
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,33 +78,3 @@ def generate_catalog(
     logger.info("synthetic catalog %s: %d courses on %d pages (%s%s)", pdf, len(records),
                 page_count, layout, ", scanned" if scanned else "")
     return GeneratedCatalog(pdf=pdf, truth=truth, records=records, pages=page_count)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: write one synthetic catalog and print where it went."""
-    parser = argparse.ArgumentParser(
-        prog="synthetic-catalog",
-        description="Write a synthetic course catalog PDF with exact truth.",
-        epilog="layouts:\n" + "\n".join(f"  {k}: {v.summary}" for k, v in LAYOUTS.items()),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--out", type=Path, required=True, help="output folder")
-    parser.add_argument("--name", default="catalog", help="file name stem (default: catalog)")
-    parser.add_argument("--layout", default="two_column", choices=sorted(LAYOUTS))
-    parser.add_argument("--courses", type=int, default=60)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--scanned", action="store_true", help="image-only pages that look scanned")
-    parser.add_argument("--scan-dpi", type=int, default=200)
-    parser.add_argument("--corpus", type=Path, help="CSV with number,title,credits,description")
-    args = parser.parse_args(argv)
-    try:
-        result = generate_catalog(
-            out_dir=args.out, name=args.name, layout=args.layout, courses=args.courses,
-            seed=args.seed, scanned=args.scanned, scan_dpi=args.scan_dpi, corpus=args.corpus,
-        )
-    except OcrPipelineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"{result.pdf}: {len(result.records)} courses on {result.pages} pages")
-    print(f"{result.truth}: truth")
-    return 0
