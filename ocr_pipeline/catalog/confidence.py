@@ -25,6 +25,7 @@ _LAYOUT_CUES = ("style", "boundary", "wrapped")
 SURE_WORD_CONF = 0.93
 """A word read at this confidence or better is taken as read right."""
 DOUBTFUL_WORD_CONF = 0.85
+MAX_OCR_FACTOR = 0.99
 
 
 def score(entry: ParsedEntry) -> tuple[float, dict[str, float]]:
@@ -49,6 +50,8 @@ def _ocr_factor(heading: list[Word], body: list[Word]) -> float:
     weakest = min(confs)
     doubtful = sum(c < DOUBTFUL_WORD_CONF for c in confs)
     factor = min(1.0, weakest / SURE_WORD_CONF) ** 2
+    if weakest < 1.0:  # read by a machine, not copied from a text layer: never certain
+        factor = min(factor, MAX_OCR_FACTOR)
     return factor * 0.97 ** max(0, doubtful - 1)
 
 

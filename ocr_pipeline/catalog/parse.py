@@ -319,7 +319,7 @@ def _heading_cues(
         "title_complete": 1.0 if title_looks_complete(title) else 0.5,
         "title_length": 1.0 if 2 <= len(title) <= 160 else 0.4,
         "style": 1.0 if (bold or larger or caps or outdent) else 0.85,
-        "boundary": 1.0 if prev_ended else (0.9 if bold or larger else 0.6),
+        "boundary": 1.0 if prev_ended or bold or larger else 0.6,
         "wrapped": 1.0 if len(lines) == 1 else 0.95,
     }
 
