@@ -23,7 +23,7 @@ from pathlib import Path
 from ocr_pipeline.catalog.synthetic import generate_catalog
 from ocr_pipeline.extract import extract_catalog
 
-COURSES_PER_PAGE = {"two_column": 10, "three_column": 16}
+COURSES_PER_PAGE = {"two_column": 16, "three_column": 24}
 
 
 def measure(pdf: Path, *, workers: int | None, engine: str) -> dict[str, float]:

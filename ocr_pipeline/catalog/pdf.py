@@ -35,6 +35,8 @@ MAX_PAGE_POINTS = 14_400.0
 """PDF's own limit on a page side (200 inches); anything outside is treated as absurd."""
 
 _CID = re.compile(r"\(cid:\d+\)")
+_GARBAGE = re.compile("[\x00-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
+_WHITESPACE = re.compile(r"\s+")
 
 
 def sha256_file(path: Path) -> str:
@@ -60,20 +62,16 @@ class PageClass:
 def text_layer_quality(text: str) -> tuple[int, float]:
     """Return (visible character count, share of garbage characters) for text-layer text."""
     cid_chars = sum(len(m) for m in _CID.findall(text))
-    cleaned = _CID.sub("", text)
-    chars = [c for c in cleaned if not c.isspace()]
-    total = len(chars) + cid_chars
+    cleaned = _WHITESPACE.sub("", _CID.sub("", text))
+    total = len(cleaned) + cid_chars
     if total == 0:
         return 0, 0.0
-    bad = cid_chars + sum(1 for c in chars if is_garbage(c))
-    return total, bad / total
+    return total, (cid_chars + len(_GARBAGE.findall(cleaned))) / total
 
 
-def is_garbage(char: str) -> bool:
-    code = ord(char)
-    if char == "\ufffd" or code < 0x20 or 0x7F <= code < 0xA0 or 0xE000 <= code <= 0xF8FF:
-        return True
-    return False
+def has_garbage(text: str) -> bool:
+    """True if ``text`` holds unmapped (U+FFFD), control or private-use characters."""
+    return _GARBAGE.search(text) is not None
 
 
 TEXT_FLAGS = pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_PRESERVE_WHITESPACE

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import pymupdf
 
 from ocr_pipeline.catalog.models import Line, PageText, Word
-from ocr_pipeline.catalog.pdf import is_garbage
+from ocr_pipeline.catalog.pdf import has_garbage
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def repair_garbled_words(
 
 
 def _garbled(word: Word) -> bool:
-    return any(is_garbage(c) for c in word.text)
+    return has_garbage(word.text)
 
 
 def _crops(page_text: PageText, *, page: pymupdf.Page) -> list[_Crop]:

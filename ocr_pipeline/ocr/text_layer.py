@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -11,10 +12,11 @@ import pymupdf
 
 from ocr_pipeline.catalog.layout import order_lines
 from ocr_pipeline.catalog.models import Line, PageText, Word, union_bbox
-from ocr_pipeline.catalog.pdf import TEXT_FLAGS, CatalogPdf, is_garbage
+from ocr_pipeline.catalog.pdf import TEXT_FLAGS, CatalogPdf, has_garbage
 
 _BOLD = 16
 _ITALIC = 2
+_TOKEN = re.compile(r"\S+")
 GARBLED_WORD_CONF = 0.3
 """Confidence of a text-layer word holding unmapped or control characters."""
 
@@ -54,39 +56,50 @@ def _lines(block: dict[str, Any]) -> Iterator[Line]:
         if raw["dir"][0] < 0.9:  # rotated or vertical text: not catalog body text
             continue
         spans = [span for span in raw["spans"] if span["alpha"] != 0 and span["text"]]
-        words = list(_words(spans))
+        words = _words(spans)
         if words:
             yield Line(words=tuple(words), bbox=union_bbox([w.bbox for w in words]))
 
 
-def _words(spans: list[dict[str, Any]]) -> Iterator[Word]:
-    """Split a line's spans into words; a word may run across spans (``Investiga`` + ``-``)."""
-    chars: list[tuple[str, float, float, dict[str, Any]]] = []
+def _words(spans: list[dict[str, Any]]) -> list[Word]:
+    """Split a line's spans into words; a word may run across spans (``Investiga`` + ``-``).
+
+    A word takes its style from the span of its first character; character positions are
+    spread evenly over their span's box.
+    """
+    text = "".join(span["text"] for span in spans)
+    starts: list[int] = []
+    offset = 0
     for span in spans:
-        text: str = span["text"]
-        x0, _, x1, _ = span["bbox"]
-        step = (x1 - x0) / max(len(text), 1)
-        chars.extend((ch, x0 + i * step, x0 + (i + 1) * step, span) for i, ch in enumerate(text))
-    token: list[tuple[str, float, float, dict[str, Any]]] = []
-    for item in [*chars, (" ", 0.0, 0.0, {})]:
-        if not item[0].isspace():
-            token.append(item)
-            continue
-        if token:
-            yield _word(token)
-            token = []
+        starts.append(offset)
+        offset += len(span["text"])
+    words: list[Word] = []
+    index = 0
+    for match in _TOKEN.finditer(text):
+        while index + 1 < len(spans) and starts[index + 1] <= match.start():
+            index += 1
+        last = index
+        while last + 1 < len(spans) and starts[last + 1] < match.end():
+            last += 1
+        span, end_span = spans[index], spans[last]
+        words.append(
+            Word(
+                text=match.group(),
+                bbox=(
+                    _x(span, match.start() - starts[index]),
+                    span["bbox"][1],
+                    _x(end_span, match.end() - starts[last]),
+                    span["bbox"][3],
+                ),
+                conf=GARBLED_WORD_CONF if has_garbage(match.group()) else 1.0,
+                size=span["size"],
+                bold=bool(span["flags"] & _BOLD) or "bold" in span["font"].lower(),
+                italic=bool(span["flags"] & _ITALIC) or "italic" in span["font"].lower(),
+            )
+        )
+    return words
 
 
-def _word(token: list[tuple[str, float, float, dict[str, Any]]]) -> Word:
-    text = "".join(ch for ch, *_ in token)
-    span = max((t[3] for t in token), key=lambda sp: sum(1 for t in token if t[3] is sp))
-    _, y0, _, y1 = span["bbox"]
-    garbled = any(is_garbage(c) for c in text)
-    return Word(
-        text=text,
-        bbox=(token[0][1], y0, token[-1][2], y1),
-        conf=GARBLED_WORD_CONF if garbled else 1.0,
-        size=span["size"],
-        bold=bool(span["flags"] & _BOLD) or "bold" in span["font"].lower(),
-        italic=bool(span["flags"] & _ITALIC) or "italic" in span["font"].lower(),
-    )
+def _x(span: dict[str, Any], position: int) -> float:
+    x0, _, x1, _ = span["bbox"]
+    return x0 + (x1 - x0) * position / max(len(span["text"]), 1)
