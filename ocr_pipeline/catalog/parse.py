@@ -43,9 +43,9 @@ class StreamLine:
     """A line in catalog reading order with the geometry of the block it sits in."""
 
     line: Line
+    text: str
     page: int
     block: int
-    block_left: float
     block_width: float
     column_width: float
     """Width of the page's widest multi-line body block: what a full line measures."""
@@ -53,10 +53,6 @@ class StreamLine:
     """x0 minus the block's most common x0 (0 for body text, < 0 for a hanging heading)."""
     gap_before: float | None
     """Vertical white space above the line within its block; None at a block's top."""
-
-    @property
-    def text(self) -> str:
-        return self.line.text
 
 
 @dataclass(slots=True)
@@ -150,9 +146,9 @@ def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
                 stream.append(
                     StreamLine(
                         line=ln,
+                        text=ln.text,
                         page=page.page,
                         block=block_index,
-                        block_left=block.bbox[0],
                         block_width=block.bbox[2] - block.bbox[0],
                         column_width=column_width,
                         indent=ln.bbox[0] - left,
