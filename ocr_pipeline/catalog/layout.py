@@ -9,6 +9,7 @@ footers last. It works the same for one, two and three columns and for OCR and t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 
 from ocr_pipeline.catalog.models import Block, Line, union_bbox
 
@@ -55,12 +56,11 @@ def find_gutters(lines: Sequence[Line], *, width: float) -> list[tuple[float, fl
         return []
     step = max(width / 400.0, 0.5)
     bins = int(width / step) + 1
-    cover = [0] * bins
+    delta = [0] * (bins + 1)
     for ln in narrow:
-        start = max(0, int(ln.bbox[0] / step))
-        end = min(bins - 1, int(ln.bbox[2] / step))
-        for i in range(start, end + 1):
-            cover[i] += 1
+        delta[max(0, int(ln.bbox[0] / step))] += 1
+        delta[min(bins - 1, int(ln.bbox[2] / step)) + 1] -= 1
+    cover = list(accumulate(delta[:bins]))
     left = min(ln.bbox[0] for ln in narrow)
     right = max(ln.bbox[2] for ln in narrow)
     min_gap = 0.012 * width

@@ -69,37 +69,38 @@ def _words(spans: list[dict[str, Any]]) -> list[Word]:
     """
     text = "".join(span["text"] for span in spans)
     starts: list[int] = []
+    steps: list[float] = []
     offset = 0
     for span in spans:
         starts.append(offset)
+        x0, _, x1, _ = span["bbox"]
+        steps.append((x1 - x0) / len(span["text"]))
         offset += len(span["text"])
     words: list[Word] = []
     index = 0
     for match in _TOKEN.finditer(text):
-        while index + 1 < len(spans) and starts[index + 1] <= match.start():
+        start, end = match.span()
+        while index + 1 < len(spans) and starts[index + 1] <= start:
             index += 1
         last = index
-        while last + 1 < len(spans) and starts[last + 1] < match.end():
+        while last + 1 < len(spans) and starts[last + 1] < end:
             last += 1
-        span, end_span = spans[index], spans[last]
+        span = spans[index]
+        token = match.group()
+        flags, font = span["flags"], span["font"].lower()
         words.append(
             Word(
-                text=match.group(),
+                text=token,
                 bbox=(
-                    _x(span, match.start() - starts[index]),
+                    span["bbox"][0] + steps[index] * (start - starts[index]),
                     span["bbox"][1],
-                    _x(end_span, match.end() - starts[last]),
+                    spans[last]["bbox"][0] + steps[last] * (end - starts[last]),
                     span["bbox"][3],
                 ),
-                conf=GARBLED_WORD_CONF if has_garbage(match.group()) else 1.0,
+                conf=GARBLED_WORD_CONF if has_garbage(token) else 1.0,
                 size=span["size"],
-                bold=bool(span["flags"] & _BOLD) or "bold" in span["font"].lower(),
-                italic=bool(span["flags"] & _ITALIC) or "italic" in span["font"].lower(),
+                bold=bool(flags & _BOLD) or "bold" in font,
+                italic=bool(flags & _ITALIC) or "italic" in font,
             )
         )
     return words
-
-
-def _x(span: dict[str, Any], position: int) -> float:
-    x0, _, x1, _ = span["bbox"]
-    return x0 + (x1 - x0) * position / max(len(span["text"]), 1)
