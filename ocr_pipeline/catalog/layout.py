@@ -84,7 +84,7 @@ def find_gutters(lines: Sequence[Line], *, width: float) -> list[tuple[float, fl
 def _both_sides_have_text(lines: Sequence[Line], x0: float, x1: float) -> bool:
     left = sum(1 for ln in lines if ln.bbox[2] <= x0)
     right = sum(1 for ln in lines if ln.bbox[0] >= x1)
-    return left >= 2 and right >= 2
+    return left >= 2 and right >= 1  # a last page may hold one line in its last column
 
 
 def _split_margins(lines: Sequence[Line], *, height: float) -> tuple[list[Line], list[Line], list[Line]]:

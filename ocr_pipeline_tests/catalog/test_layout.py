@@ -68,3 +68,10 @@ def test_a_short_centred_title_does_not_hide_the_gutter() -> None:
     body = column(50, "L", rows=40, width=240) + column(320, "R", rows=40, width=240)
     title = line(250, 590, "Which course should I take", width=130)
     assert find_gutters(body + [title], width=612)
+
+
+def test_last_column_with_a_single_line() -> None:
+    left = column(50, "L", rows=12, width=240)
+    last = line(320, 80, "the last words of the catalog", width=200)
+    blocks = order_lines([left[0], last, *left[1:]], width=612, height=792)
+    assert texts(blocks) == [ln.text for ln in left] + [last.text]
