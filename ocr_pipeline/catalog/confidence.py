@@ -20,7 +20,10 @@ from ocr_pipeline.catalog.parse import ParsedEntry
 DEFAULT_THRESHOLD = 0.9
 """Records at or above this are auto-accepted; below it they wait for human review."""
 
-_PARSE_CUES = ("credits_found", "title_complete", "title_length", "description", "subject_inferred")
+_PARSE_CUES = (
+    "credits_found", "title_complete", "title_length", "description", "subject_inferred",
+    "absorbed_heading",
+)
 _LAYOUT_CUES = ("style", "boundary", "wrapped")
 SURE_WORD_CONF = 0.93
 """A word read at this confidence or better is taken as read right."""

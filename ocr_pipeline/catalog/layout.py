@@ -61,21 +61,31 @@ def find_gutters(lines: Sequence[Line], *, width: float) -> list[tuple[float, fl
         delta[max(0, int(ln.bbox[0] / step))] += 1
         delta[min(bins - 1, int(ln.bbox[2] / step)) + 1] -= 1
     cover = list(accumulate(delta[:bins]))
-    left = min(ln.bbox[0] for ln in narrow)
-    right = max(ln.bbox[2] for ln in narrow)
+    # A few lines may bridge a gutter (a centred title above the columns): if no strip is
+    # wholly empty, tolerate them. Not first, or a sparse last column would count as white.
+    for tolerance in (0, int(0.04 * len(narrow))):
+        gutters = _empty_strips(narrow, cover, step=step, tolerance=tolerance, width=width)
+        if gutters:
+            return gutters
+    return []
+
+
+def _empty_strips(
+    lines: Sequence[Line], cover: list[int], *, step: float, tolerance: int, width: float
+) -> list[tuple[float, float]]:
+    left = min(ln.bbox[0] for ln in lines)
+    right = max(ln.bbox[2] for ln in lines)
     min_gap = 0.012 * width
-    # A few lines may bridge a gutter (a centred title above the columns): tolerate them.
-    tolerance = max(0, int(0.04 * len(narrow)))
     gutters: list[tuple[float, float]] = []
     run_start: int | None = None
-    for i in range(bins):
+    for i, count in enumerate(cover):
         x = i * step
-        empty = cover[i] <= tolerance and left < x < right
+        empty = count <= tolerance and left < x < right
         if empty and run_start is None:
             run_start = i
         elif not empty and run_start is not None:
             x0, x1 = run_start * step, i * step
-            if x1 - x0 >= min_gap and _both_sides_have_text(narrow, x0, x1):
+            if x1 - x0 >= min_gap and _both_sides_have_text(lines, x0, x1):
                 gutters.append((x0, x1))
             run_start = None
     return gutters

@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 _PREREQ_LABELS = ("Prerequisite", "Corequisite", "Recommended")
 _TERMINAL = (".", ")", "!", "?", ":", "”", '"')
 _MAX_HEADING_LINES = 3
+ABSORBED_HEADING_CUE = 0.6
+_SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"or", "and", "to", "nor"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,10 @@ def parse_pages(pages: Sequence[PageText]) -> list[ParsedEntry]:
             i += len(current.heading)
             continue
         item = stream[i]
+        if current is not None and not orphan and _looks_like_heading(item, style):
+            # a code-led line in a heading's style that did not parse as one: maybe a missed
+            # entry inside this one, so this record needs a second look
+            current.cues["absorbed_heading"] = ABSORBED_HEADING_CUE
         if current is not None and _is_department_heading(item, style):
             orphan = True
         elif current is not None and not orphan and _leaves_entry(current, item, pages):
@@ -246,10 +252,13 @@ def _heading_lines(
     caps = _is_caps(title_text)
     followers: list[StreamLine] = []
     for nxt in stream[i + 1 : i + _MAX_HEADING_LINES]:
-        if not _continues_heading(first, nxt, bold=bold, caps=caps):
+        joined, found = split_credits(join_lines([title_text, *(f.text for f in followers),
+                                                  nxt.text]))
+        # credits split over the line end ("... DEVELOPMENT 2" / "cr.") close the heading too
+        closes = found is not None and len(nxt.text.split()) <= 2 and nxt.block == first.block
+        if not (closes or _continues_heading(first, nxt, bold=bold, caps=caps)):
             break
         followers.append(nxt)
-        joined, found = split_credits(join_lines([title_text, *(f.text for f in followers)]))
         if found is not None:
             return [first, *followers], joined, found
     if bold and followers and credits is None:  # a bold heading printed without credits
@@ -318,6 +327,14 @@ def _heading_cues(
         "boundary": 1.0 if prev_ended or bold or larger else 0.6,
         "wrapped": 1.0 if len(lines) == 1 else 0.95,
     }
+
+
+def _looks_like_heading(item: StreamLine, style: _Style) -> bool:
+    code = match_code(item.text)
+    if code is None or not code.rest:
+        return False
+    bold = item.line.bold and not style.body_bold
+    return bold or item.indent < -2.0 or _is_caps(split_credits(code.rest)[0])
 
 
 def _is_department_heading(item: StreamLine, style: _Style) -> bool:
@@ -405,7 +422,10 @@ def join_lines(lines: Sequence[str]) -> str:
         text = raw.strip()
         if not text:
             continue
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and text[:1].isalpha():
+        suspended = text.split(" ", 1)[0] in _SUSPENDED_HYPHEN_FOLLOWERS  # "seventeenth- or"
+        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and text[:1].isalpha() and (
+            not suspended
+        ):
             out = (out[:-1] if text[:1].islower() else out) + text
         elif out:
             out = f"{out} {text}"

@@ -143,3 +143,4 @@ def test_course_mentions_in_body_are_not_headings(tmp_path: Path) -> None:
 
 def test_join_lines_undoes_hyphenation() -> None:
     assert join_lines(["valuat-", "ing assets", "and self-", "Paced"]) == "valuating assets and self-Paced"
+    assert join_lines(["seventeenth-", "or eighteenth-century"]) == "seventeenth- or eighteenth-century"
