@@ -132,8 +132,7 @@ def split_credits(text: str) -> tuple[str, Credits | None]:
 
 
 def clean_title(text: str) -> str:
-    title = re.sub(r"\s+", " ", text).strip(" .:—–-,;")
-    return title
+    return re.sub(r"\s+", " ", text).strip(" .:—–-,;")
 
 
 def title_looks_complete(title: str) -> bool:

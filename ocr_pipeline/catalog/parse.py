@@ -228,7 +228,7 @@ def _heading_at(
         return None
     lines, title_text, credits = _heading_lines(stream, i, code, style)
     title = clean_title(title_text)
-    cues = _heading_cues(stream, i, lines, code, title, credits, style)
+    cues = _heading_cues(stream, i, lines, title, credits, style)
     if inferred:
         # the subject is taken from the entries before: printed that way, or lost by OCR
         if credits is None:
@@ -286,7 +286,6 @@ def _heading_cues(
     stream: list[StreamLine],
     i: int,
     lines: list[StreamLine],
-    code: CodeMatch,
     title: str,
     credits: Credits | None,
     style: _Style,

@@ -141,9 +141,6 @@ class CatalogPdf:
         page = self.page(number)
         return page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
 
-    def render_png(self, number: int, *, dpi: int) -> bytes:
-        return self.render_gray(number, dpi=dpi).tobytes("png")
-
     def close(self) -> None:
         self._doc.close()
 
