@@ -217,16 +217,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nAuto-accept threshold, all synthetic records (goal: at most {GOAL:.1%} of accepted "
           "records with a wrong field)\n")
     print(thresholds)
+    print(f"\nlowest threshold meeting the goal, all synthetic records: "
+          f"{chosen_all if chosen_all is not None else 'none'}")
     scans = [s for r in reports if r.name.endswith("-scan") for s in r.scored]
-    chosen = chosen_all
     if scans:
         _, scan_thresholds, chosen_scan = confidence_tables(scans)
         print(f"\nAuto-accept threshold, scanned records only ({len(scans)} records)\n")
         print(scan_thresholds)
-        both = [c for c in (chosen_all, chosen_scan) if c is not None]
-        chosen = max(both) if len(both) == 2 else None
-    print(f"\nlowest threshold meeting the goal on all records and on scans alone: "
-          f"{chosen if chosen is not None else 'none'}")
+        print(f"\nlowest threshold meeting the goal on scans alone: "
+              f"{chosen_scan if chosen_scan is not None else 'none'}")
     if hawaii:
         _, hawaii_thresholds, _ = confidence_tables(hawaii.scored)
         print("\nhawaii_cc against its silver labels (label errors count as ours here)\n")
