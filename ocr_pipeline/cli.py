@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import os
@@ -21,11 +22,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ocr_pipeline.catalog.confidence import DEFAULT_THRESHOLD
-from ocr_pipeline.catalog.models import CourseRecord
 from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.catalog.synthetic import LAYOUTS, generate_catalog
+from ocr_pipeline.config import Settings
 from ocr_pipeline.errors import OcrPipelineError
 from ocr_pipeline.extract import DEFAULT_DPI, CatalogResult, extract_catalog
+from ocr_pipeline.storage.warehouse import DuckDBWarehouse
 
 logger = logging.getLogger(__name__)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -66,44 +68,82 @@ def generate(out_dir: Path, name: str, layout: str, courses: int, seed: int, sca
 @click.option("--home", type=click.Path(path_type=Path, file_okay=False),
               default=lambda: os.environ.get("OCR_PIPELINE_HOME", ".ocr_pipeline"),
               show_default="$OCR_PIPELINE_HOME or ./.ocr_pipeline",
-              help="Folder for the samples and the records.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="OCR processes (default: one per core).")
-def demo(home: Path, workers: int | None) -> None:
-    """Make sample catalogs (born-digital and scanned) and extract their course records."""
-    landing = home / "landing"
-    samples = [
-        generate_catalog(out_dir=landing, name="sample-born-digital", layout="two_column",
-                         courses=40, seed=1),
-        generate_catalog(out_dir=landing, name="sample-scanned", layout="caps_two_column",
-                         courses=12, seed=2, scanned=True),
-    ]
-    out = home / "records.jsonl"
-    click.echo(f"sample catalogs in {landing}; extracting ...", err=True)
-    records: list[CourseRecord] = []
-    with out.open("w", encoding="utf-8") as sink:
-        for sample in samples:
-            result = extract_catalog(sample.pdf, workers=workers)
-            records += result.records
-            sink.writelines(json.dumps(r.to_dict(), ensure_ascii=False) + "\n"
-                            for r in result.records)
-            _err.print(f"{sample.pdf.name}: {len(result.pages)} pages "
-                       f"({', '.join(f'{n} {m}' for m, n in result.methods.items())}), "
-                       f"{len(result.records)} records in {result.seconds:.1f} s")
-    Console(width=max(Console().width, 120)).print(_records_table(records))
-    accepted = sum(r.status == "auto_accepted" for r in records)
-    click.echo(f"{accepted} of {len(records)} records auto-accepted (confidence >= "
-               f"{DEFAULT_THRESHOLD}), {len(records) - accepted} wait for review; all in {out}")
+              help="Home folder: landing/, objects/, warehouse.duckdb, dagster/.")
+def demo(home: Path) -> None:
+    """Land sample catalogs and run the whole Dagster graph on a local instance."""
+    # Dagster loads here only: `extract` and `query` start without it.
+    import dagster as dg
+
+    from ocr_pipeline.definitions import build_defs
+    from ocr_pipeline.local import run_catalog, scan_landing
+
+    os.environ["OCR_PIPELINE_HOME"] = str(home.resolve())
+    settings = Settings.from_env()
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    for name, layout, courses, scanned in DEMO_SAMPLES:
+        generate_catalog(out_dir=settings.landing, name=name, layout=layout, courses=courses,
+                         seed=len(name), scanned=scanned).truth.unlink()
+    _err.print(f"sample catalogs in {settings.landing}")
+    defs = build_defs(settings)
+    with dg.DagsterInstance.get() as instance:
+        keys = scan_landing(defs, instance)
+        _err.print(f"landing sensor: {len(keys)} new catalog(s)")
+        for key in keys:
+            result = run_catalog(defs, instance, key)
+            _err.print(f"{key}: run {result.run_id[:8]} {'succeeded' if result.success else 'failed'}")
+    columns, rows = DuckDBWarehouse(path=settings.warehouse_path).query(DEMO_SUMMARY)
+    _print_table("validated_courses by catalog", columns, rows)
+    click.echo(
+        "\nOpen the UI:  DAGSTER_HOME={0} OCR_PIPELINE_HOME={1} .venv/bin/dagster dev "
+        "-w workspace.yaml\nQuery:        OCR_PIPELINE_HOME={1} .venv/bin/ocr-pipeline query "
+        "\"SELECT course_code, title FROM validated_courses LIMIT 10\"".format(
+            settings.dagster_home, settings.home)
+    )
 
 
-def _records_table(records: list[CourseRecord]) -> Table:
-    table = Table(title="Extracted course records")
-    for name in ("code", "title", "credits", "page", "method", "confidence", "status"):
-        table.add_column(name, no_wrap=name != "title")
-    for r in records:
-        table.add_row(r.course_code, r.title, r.credits_text or "", str(r.page), r.method,
-                      f"{r.confidence:.2f}", r.status)
-    return table
+DEMO_SAMPLES = [
+    ("sample-born-digital", "two_column", 40, False),
+    ("sample-three-column", "three_column", 60, False),
+    ("sample-scanned", "caps_two_column", 12, True),
+]
+DEMO_SUMMARY = """
+    SELECT catalog_id, count(*) AS courses, min(confidence) AS min_confidence,
+           string_agg(DISTINCT method, ', ') AS methods
+    FROM validated_courses GROUP BY catalog_id ORDER BY catalog_id
+"""
+
+
+@main.command()
+@click.argument("sql")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+def query(sql: str, fmt: str) -> None:
+    """Run SQL on the warehouse (course_candidates, validated_courses) and print the result."""
+    settings = Settings.from_env()
+    try:
+        columns, rows = DuckDBWarehouse(path=settings.warehouse_path).query(sql)
+    except OcrPipelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        for row in rows:
+            click.echo(json.dumps(dict(zip(columns, row, strict=True)), default=str,
+                                  ensure_ascii=False))
+    else:
+        _print_table(None, columns, rows)
+
+
+def _print_table(title: str | None, columns: list[str], rows: list[tuple]) -> None:  # type: ignore[type-arg]
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console(width=max(Console().width, 120)).print(table)
 
 
 @main.command()

@@ -60,3 +60,23 @@ class OcrError(OcrPipelineError):
 
 class EngineUnavailableError(OcrError):
     """An OCR engine's program or model is not installed here."""
+
+
+class ConfigurationError(OcrPipelineError):
+    """A setting from the environment is missing or malformed."""
+
+
+class ObjectNotFoundError(OcrPipelineError):
+    """An object store has nothing under the key or URI asked for."""
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+        super().__init__(f"object not found: {uri}")
+
+
+class WarehouseError(OcrPipelineError):
+    """The analytics warehouse cannot answer (missing database, bad SQL)."""
+
+
+class WarehouseBusyError(WarehouseError):
+    """Another process held the warehouse's file lock for longer than the timeout."""

@@ -11,7 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+import pymupdf
 
 from ocr_pipeline.catalog.confidence import DEFAULT_THRESHOLD
 from ocr_pipeline.catalog.ids import catalog_id
@@ -53,7 +55,6 @@ def read_pages(
     progress: ProgressFn | None = None,
 ) -> tuple[list[PageText], list[PageClass]]:
     """Read every page of ``path``: text layer where it is good, OCR elsewhere."""
-    text_layer = TextLayerEngine()
     line_ocr = TesseractEngine(psm=6, workers=1)
     pages: dict[int, PageText] = {}
     classes: list[PageClass] = []
@@ -67,10 +68,9 @@ def read_pages(
             if use_ocr:
                 to_ocr.append(number)
                 continue
-            page_text = text_layer.read_page(page, number=number, text=text)
-            if engine == "auto" and has_garbled_words(page_text):
-                page_text = repair_garbled_words(page_text, page=page, engine=line_ocr)
-            pages[number] = page_text
+            pages[number] = read_text_page(
+                page, number=number, text=text, line_ocr=line_ocr if engine == "auto" else None
+            )
             if progress:
                 progress(1)
     if to_ocr:
@@ -80,6 +80,21 @@ def read_pages(
             if progress:
                 progress(1)
     return [pages[n] for n in sorted(pages)], classes
+
+
+def read_text_page(
+    page: pymupdf.Page,
+    *,
+    number: int,
+    line_ocr: TesseractEngine | None,
+    text: dict[str, Any] | None = None,
+) -> PageText:
+    """Read a page from its text layer; words with unmapped glyphs are read again by
+    ``line_ocr`` (None: leave them, at low confidence)."""
+    page_text = TextLayerEngine().read_page(page, number=number, text=text)
+    if line_ocr is not None and has_garbled_words(page_text):
+        page_text = repair_garbled_words(page_text, page=page, engine=line_ocr)
+    return page_text
 
 
 def extract_catalog(

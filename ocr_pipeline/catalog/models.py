@@ -100,28 +100,57 @@ class PageText:
         return "\n\n".join(block.text for block in self.blocks)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Compact JSON form: a word is ``[text, x0, y0, x1, y1, conf, size, style]``."""
+        return {
+            "page": self.page,
+            "width": self.width,
+            "height": self.height,
+            "method": self.method,
+            "engine_version": self.engine_version,
+            "seconds": round(self.seconds, 4),
+            "blocks": [
+                {
+                    "bbox": _rounded(block.bbox),
+                    "column": block.column,
+                    "role": block.role,
+                    "lines": [[_word_row(w) for w in line.words] for line in block.lines],
+                }
+                for block in self.blocks
+            ],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PageText:
-        blocks = tuple(
-            Block(
-                lines=tuple(
-                    Line(
-                        words=tuple(
-                            Word(**{**w, "bbox": tuple(w["bbox"])}) for w in line["words"]
-                        ),
-                        bbox=tuple(line["bbox"]),
-                    )
-                    for line in b["lines"]
-                ),
-                bbox=tuple(b["bbox"]),
-                column=b["column"],
-                role=b["role"],
+        blocks = []
+        for block in data["blocks"]:
+            lines = []
+            for row in block["lines"]:
+                words = tuple(_word_from_row(item) for item in row)
+                lines.append(Line(words=words, bbox=union_bbox([w.bbox for w in words])))
+            blocks.append(
+                Block(lines=tuple(lines), bbox=tuple(block["bbox"]), column=block["column"],
+                      role=block["role"])
             )
-            for b in data["blocks"]
+        return cls(
+            page=data["page"], width=data["width"], height=data["height"], blocks=tuple(blocks),
+            method=data["method"], engine_version=data["engine_version"],
+            seconds=data.get("seconds", 0.0),
         )
-        return cls(**{**data, "blocks": blocks})
+
+
+def _rounded(box: BBox) -> list[float]:
+    return [round(v, 2) for v in box]
+
+
+def _word_row(word: Word) -> list[Any]:
+    return [word.text, *_rounded(word.bbox), round(word.conf, 4), round(word.size, 2),
+            word.bold | (word.italic << 1)]
+
+
+def _word_from_row(row: list[Any]) -> Word:
+    text, x0, y0, x1, y1, conf, size, style = row
+    return Word(text=text, bbox=(x0, y0, x1, y1), conf=conf, size=size, bold=bool(style & 1),
+                italic=bool(style & 2))
 
 
 @dataclass(slots=True)
@@ -156,3 +185,7 @@ class CourseRecord:
         data = asdict(self)
         data["bbox"] = [round(v, 2) for v in self.bbox]
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CourseRecord:
+        return cls(**{**data, "bbox": tuple(data["bbox"])})

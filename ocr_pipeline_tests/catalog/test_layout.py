@@ -75,3 +75,19 @@ def test_last_column_with_a_single_line() -> None:
     last = line(320, 80, "the last words of the catalog", width=200)
     blocks = order_lines([left[0], last, *left[1:]], width=612, height=792)
     assert texts(blocks) == [ln.text for ln in left] + [last.text]
+
+
+def test_page_text_round_trips_through_json() -> None:
+    import json
+
+    from ocr_pipeline.catalog.models import PageText
+
+    blocks = order_lines(column(50, "L", width=240) + column(320, "R", width=240), width=612,
+                         height=792)
+    page = PageText(page=3, width=612, height=792, blocks=blocks, method="tesseract",
+                    engine_version="t-1", seconds=0.5)
+    back = PageText.from_dict(json.loads(json.dumps(page.to_dict())))
+    assert back.text == page.text
+    assert [b.column for b in back.blocks] == [0, 1]
+    assert back.lines[0].words[0].bbox == page.lines[0].words[0].bbox
+    assert (back.page, back.method, back.engine_version) == (3, "tesseract", "t-1")

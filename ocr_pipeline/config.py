@@ -1,0 +1,77 @@
+"""Typed settings from the environment (DESIGN.md, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ocr_pipeline.catalog.confidence import DEFAULT_THRESHOLD
+from ocr_pipeline.errors import ConfigurationError
+
+Environment = Literal["local", "aws"]
+OcrMode = Literal["in_process", "subprocess"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    env: Environment
+    home: Path
+    landing: Path
+    confidence_threshold: float
+    ocr_mode: OcrMode
+    ocr_workers: int | None
+    dpi: int
+    log_level: str
+
+    @property
+    def objects_root(self) -> Path:
+        return self.home / "objects"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.home / "state.sqlite"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        home = Path(env.get("OCR_PIPELINE_HOME", ".ocr_pipeline")).resolve()
+        return cls(
+            env=_choice(env, "OCR_PIPELINE_ENV", "local", ("local", "aws")),  # type: ignore[arg-type]
+            home=home,
+            landing=Path(env.get("OCR_PIPELINE_LANDING", str(home / "landing"))).resolve(),
+            confidence_threshold=_number(env, "CONFIDENCE_THRESHOLD", DEFAULT_THRESHOLD, 0.0, 1.0),
+            ocr_mode=_choice(env, "OCR_MODE", "in_process", ("in_process", "subprocess")),  # type: ignore[arg-type]
+            ocr_workers=int(_number(env, "MAX_CONCURRENCY", 0, 0, 256)) or None,
+            dpi=int(_number(env, "OCR_DPI", 200, 50, 600)),
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        )
+
+
+def _choice(env: dict[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, default)
+    if value not in allowed:
+        raise ConfigurationError(f"{name}={value!r}: expected one of {', '.join(allowed)}")
+    return value
+
+
+def _number(env: dict[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}={raw!r} is not a number") from None
+    if not low <= value <= high:
+        raise ConfigurationError(f"{name}={raw} is outside {low:g}..{high:g}")
+    return value

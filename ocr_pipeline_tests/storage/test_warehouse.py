@@ -1,0 +1,274 @@
+"""DuckDBWarehouse on a real DuckDB file, including another process holding its lock."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ocr_pipeline.catalog.models import CourseRecord
+from ocr_pipeline.errors import OcrPipelineError, WarehouseBusyError, WarehouseError
+from ocr_pipeline.storage import warehouse as warehouse_module
+from ocr_pipeline.storage.warehouse import COLUMNS, DuckDBWarehouse
+
+STAMP = "2024-05-01T12:00:00+00:00"
+
+
+def _record(catalog: str, number: int, **changes: object) -> CourseRecord:
+    record = CourseRecord(
+        record_id=f"{catalog}-{number:05d}", catalog_id=catalog,
+        source_uri=f"file:///objects/raw/{catalog}/catalog.pdf", source_sha256="c" * 64,
+        page=1 + number // 10, bbox=(72.0, 100.123, 540.5, 160.0), subject="CHEM",
+        number=str(100 + number), course_code=f"CHEM {100 + number}",
+        course_code_raw=f"CHEM{100 + number}", title="Général Chemistry I",
+        credits_text="3-4 credits", credits_min=3.0, credits_max=4.0,
+        description="Atoms, bonds and stoichiometry.", prerequisites=None, method="text_layer",
+        confidence=0.93, status="auto_accepted", extracted_at=STAMP,
+        review={"loops": ["loop-1"], "answers": 3, "agreement": 1.0},
+        confidence_factors={"ocr": 1.0, "parse": 0.93},
+    )
+    return dataclasses.replace(record, **changes)
+
+
+def _records(catalog: str, count: int) -> list[CourseRecord]:
+    return [_record(catalog, n) for n in range(count)]
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> DuckDBWarehouse:
+    return DuckDBWarehouse(path=tmp_path / "home" / "warehouse.duckdb")
+
+
+def test_columns_are_the_course_record_fields() -> None:
+    assert set(COLUMNS) == {f.name for f in dataclasses.fields(CourseRecord)}
+
+
+def test_rows_round_trip_course_records(warehouse: DuckDBWarehouse) -> None:
+    records = [_record("cat", 0), _record("cat", 1, credits_text=None, credits_min=None,
+                                           credits_max=None, prerequisites="CHEM 100",
+                                           review={}, confidence_factors={})]
+
+    assert warehouse.replace_catalog("course_candidates", "cat", records) == 2
+
+    assert warehouse.rows("course_candidates") == [r.to_dict() for r in records]
+    assert warehouse.rows("validated_courses") == []
+
+
+def test_column_types_for_analysts(warehouse: DuckDBWarehouse) -> None:
+    warehouse.replace_catalog("course_candidates", "cat",
+                              [_record("cat", 0, extracted_at="2024-05-01T14:30:00+02:00")])
+
+    _, described = warehouse.query("DESCRIBE course_candidates")
+    types = {name: kind for name, kind, *_ in described}
+    assert (types["page"], types["bbox"], types["credits_min"], types["review"],
+            types["extracted_at"]) == ("INTEGER", "DOUBLE[]", "DOUBLE", "JSON", "TIMESTAMP")
+    _, rows = warehouse.query(
+        "SELECT review->>'$.answers', bbox[3], extracted_at::VARCHAR FROM course_candidates")
+    assert rows == [("3", 540.5, "2024-05-01 12:30:00")]
+    assert warehouse.rows("course_candidates")[0]["extracted_at"] == "2024-05-01T12:30:00+00:00"
+
+
+def test_replace_catalog_is_idempotent(warehouse: DuckDBWarehouse) -> None:
+    records = _records("cat", 25)
+    warehouse.replace_catalog("course_candidates", "cat", records)
+    first = warehouse.rows("course_candidates")
+
+    assert warehouse.replace_catalog("course_candidates", "cat", records) == 25
+
+    assert warehouse.count("course_candidates") == 25
+    assert warehouse.rows("course_candidates") == first
+
+
+def test_replace_catalog_drops_vanished_records_only_of_that_catalog(
+    warehouse: DuckDBWarehouse,
+) -> None:
+    warehouse.replace_catalog("course_candidates", "cat-a", _records("cat-a", 10))
+    warehouse.replace_catalog("course_candidates", "cat-b", _records("cat-b", 7))
+    warehouse.replace_catalog("validated_courses", "cat-a", _records("cat-a", 10))
+
+    warehouse.replace_catalog("course_candidates", "cat-a", _records("cat-a", 4))
+
+    assert warehouse.count("course_candidates", catalog_id="cat-a") == 4
+    assert [r["record_id"] for r in warehouse.rows("course_candidates", catalog_id="cat-a")] == [
+        f"cat-a-{n:05d}" for n in range(4)]
+    assert warehouse.count("course_candidates", catalog_id="cat-b") == 7
+    assert warehouse.count("validated_courses") == 10
+
+    assert warehouse.replace_catalog("course_candidates", "cat-a", []) == 0
+    assert warehouse.count("course_candidates") == 7
+
+
+def test_replace_catalog_rejects_records_of_other_catalogs(warehouse: DuckDBWarehouse) -> None:
+    warehouse.replace_catalog("course_candidates", "cat-b", _records("cat-b", 3))
+    with pytest.raises(ValueError, match="cat-b"):
+        warehouse.replace_catalog("course_candidates", "cat-a",
+                                  _records("cat-a", 2) + _records("cat-b", 1))
+    assert warehouse.count("course_candidates") == 3
+
+
+def test_failed_replace_changes_nothing(
+    warehouse: DuckDBWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse.replace_catalog("course_candidates", "cat", _records("cat", 5))
+    broken = _records("cat", 2) + [_record("cat", 9, extracted_at="not a time")]
+    with pytest.raises(ValueError):
+        warehouse.replace_catalog("course_candidates", "cat", broken)
+
+    def insert_fails(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("killed between delete and insert")
+
+    monkeypatch.setattr(warehouse_module, "_insert", insert_fails)
+    with pytest.raises(RuntimeError, match="killed"):
+        warehouse.replace_catalog("course_candidates", "cat", _records("cat", 2))
+
+    assert warehouse.count("course_candidates", catalog_id="cat") == 5
+
+
+def test_unknown_table(warehouse: DuckDBWarehouse) -> None:
+    for call in (lambda: warehouse.replace_catalog("courses", "cat", []),  # type: ignore[arg-type]
+                 lambda: warehouse.upsert("courses; DROP TABLE x", []),  # type: ignore[arg-type]
+                 lambda: warehouse.rows("courses"),  # type: ignore[arg-type]
+                 lambda: warehouse.count("courses")):  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="unknown warehouse table 'courses"):
+            call()
+
+
+def test_upsert_replaces_by_record_id(warehouse: DuckDBWarehouse) -> None:
+    warehouse.upsert("validated_courses", _records("cat", 3))
+
+    changed = _record("cat", 1, title="Organic Chemistry", status="validated", confidence=1.0)
+    assert warehouse.upsert("validated_courses", [changed, _record("cat", 3)]) == 2
+
+    rows = {r["record_id"]: r for r in warehouse.rows("validated_courses")}
+    assert len(rows) == 4
+    assert rows["cat-00001"] == changed.to_dict()
+    assert rows["cat-00000"]["title"] == "Général Chemistry I"
+
+
+def test_repeated_record_id_keeps_the_last(
+    warehouse: DuckDBWarehouse, caplog: pytest.LogCaptureFixture
+) -> None:
+    twice = [_record("cat", 0, title="first"), _record("cat", 0, title="second")]
+    with caplog.at_level(logging.WARNING, logger="ocr_pipeline.storage.warehouse"):
+        assert warehouse.upsert("validated_courses", twice) == 1
+        assert warehouse.replace_catalog("course_candidates", "cat", twice) == 1
+    assert [r["title"] for r in warehouse.rows("validated_courses")] == ["second"]
+    assert [r["title"] for r in warehouse.rows("course_candidates")] == ["second"]
+    assert sum("repeat a record_id" in r.message for r in caplog.records) == 2
+
+
+def test_two_thousand_records(warehouse: DuckDBWarehouse) -> None:
+    records = _records("big", 2000)
+    assert warehouse.replace_catalog("course_candidates", "big", records) == 2000
+    assert warehouse.count("course_candidates", catalog_id="big") == 2000
+    assert warehouse.rows("course_candidates")[1999] == records[1999].to_dict()
+
+
+def test_query_returns_columns_and_rows(warehouse: DuckDBWarehouse) -> None:
+    warehouse.replace_catalog("course_candidates", "cat", _records("cat", 12))
+
+    columns, rows = warehouse.query(
+        "SELECT page, count(*) AS n FROM course_candidates WHERE confidence > ? "
+        "GROUP BY page ORDER BY page", [0.5])
+
+    assert columns == ["page", "n"]
+    assert rows == [(1, 10), (2, 2)]
+
+
+def test_query_is_read_only_and_reports_bad_sql(warehouse: DuckDBWarehouse) -> None:
+    warehouse.replace_catalog("course_candidates", "cat", _records("cat", 2))
+
+    with pytest.raises(WarehouseError, match="read-only"):
+        warehouse.query("DELETE FROM course_candidates")
+    with pytest.raises(WarehouseError, match="query failed"):
+        warehouse.query("SELEC 1")
+    assert warehouse.count("course_candidates") == 2
+
+
+def test_missing_warehouse_reads_empty(warehouse: DuckDBWarehouse) -> None:
+    assert warehouse.rows("course_candidates") == []
+    assert warehouse.count("validated_courses", catalog_id="cat") == 0
+    with pytest.raises(WarehouseError, match="no warehouse") as info:
+        warehouse.query("SELECT 1")
+    assert isinstance(info.value, OcrPipelineError)
+    assert not warehouse.path.exists()
+
+
+def test_file_that_is_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    path.write_text("not duckdb")
+    warehouse = DuckDBWarehouse(path=path, lock_timeout=0.5)
+    with pytest.raises(WarehouseError, match="cannot open warehouse"):
+        warehouse.count("course_candidates")
+    with pytest.raises(WarehouseError, match="cannot open warehouse"):
+        warehouse.upsert("course_candidates", _records("cat", 1))
+
+
+_HOLDER = """
+import sys, time, duckdb
+conn = duckdb.connect(sys.argv[1])
+conn.execute("CREATE TABLE IF NOT EXISTS held (x INTEGER)")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.close()
+"""
+
+
+@pytest.fixture
+def hold_lock(warehouse: DuckDBWarehouse) -> Iterator[object]:
+    """Start a process that opens the warehouse read-write and keeps it for N seconds."""
+    started: list[subprocess.Popen[str]] = []
+
+    def hold(seconds: float) -> subprocess.Popen[str]:
+        warehouse.path.parent.mkdir(parents=True, exist_ok=True)
+        holder = subprocess.Popen(
+            [sys.executable, "-c", _HOLDER, str(warehouse.path), str(seconds)],
+            stdout=subprocess.PIPE, text=True)
+        started.append(holder)
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        return holder
+
+    yield hold
+    for holder in started:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.parametrize("operation", ["write", "read"])
+def test_waits_for_another_process_lock(
+    warehouse: DuckDBWarehouse, hold_lock: object, caplog: pytest.LogCaptureFixture,
+    operation: str,
+) -> None:
+    warehouse.replace_catalog("course_candidates", "cat", _records("cat", 3))
+    holder = hold_lock(2.0)  # type: ignore[operator]
+
+    with caplog.at_level(logging.DEBUG, logger="ocr_pipeline.storage.warehouse"):
+        if operation == "write":
+            assert warehouse.replace_catalog("course_candidates", "cat", _records("cat", 5)) == 5
+        else:
+            assert warehouse.count("course_candidates") == 3
+
+    assert holder.wait(timeout=30) == 0
+    assert any(r.message.startswith(f"warehouse {warehouse.path} is locked; retry 1 ")
+               for r in caplog.records)
+    assert any("lock acquired after" in r.message for r in caplog.records)
+    assert warehouse.count("course_candidates") == (5 if operation == "write" else 3)
+
+
+def test_gives_up_after_the_timeout(warehouse: DuckDBWarehouse, hold_lock: object) -> None:
+    hold_lock(60.0)  # type: ignore[operator]
+    warehouse = DuckDBWarehouse(path=warehouse.path, lock_timeout=0.3)
+
+    with pytest.raises(WarehouseBusyError, match="locked by another process") as info:
+        warehouse.upsert("validated_courses", _records("cat", 1))
+    assert isinstance(info.value, WarehouseError)
+    with pytest.raises(WarehouseBusyError):
+        warehouse.rows("validated_courses")
+    with pytest.raises(WarehouseBusyError):
+        warehouse.query("SELECT 1")
+
