@@ -90,7 +90,7 @@ def demo(home: Path) -> None:
         keys = scan_landing(defs, instance)
         _err.print(f"landing sensor: {len(keys)} new catalog(s)")
         for key in keys:
-            result = run_catalog(defs, instance, key)
+            result = run_catalog(defs, instance, key, log_level="ERROR")
             _err.print(f"{key}: run {result.run_id[:8]} {'succeeded' if result.success else 'failed'}")
     columns, rows = DuckDBWarehouse(path=settings.warehouse_path).query(DEMO_SUMMARY)
     _print_table("validated_courses by catalog", columns, rows)

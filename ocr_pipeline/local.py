@@ -30,7 +30,10 @@ def scan_landing(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[str
 
 
 def run_catalog(defs: dg.Definitions, instance: dg.DagsterInstance, partition_key: str,
-                *, raise_on_error: bool = False) -> dg.ExecuteInProcessResult:
+                *, raise_on_error: bool = False,
+                log_level: str = "INFO") -> dg.ExecuteInProcessResult:
+    """Run the whole job for one catalog; ``log_level`` is the console's (events are kept)."""
     return defs.resolve_job_def("process_catalog").execute_in_process(
-        instance=instance, partition_key=partition_key, raise_on_error=raise_on_error
+        instance=instance, partition_key=partition_key, raise_on_error=raise_on_error,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )

@@ -78,3 +78,28 @@ def test_generate_writes_catalog_and_truth(tmp_path: Path) -> None:
     assert len(truth) == 8 and all(t["course_code"] for t in truth)
     bad = run_cli("generate", "--out", str(tmp_path), "--courses", "0", cwd=tmp_path)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_demo_then_query(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    demo = run_cli("demo", "--home", str(home), cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    assert "validated_courses by catalog" in demo.stdout and "dagster dev" in demo.stdout
+    assert (home / "dagster").is_dir() and (home / "warehouse.duckdb").is_file()
+    env_home = {"OCR_PIPELINE_HOME": str(home)}
+    sql = "SELECT catalog_id, count(*) AS n FROM validated_courses GROUP BY 1 ORDER BY 1"
+    as_json = run_query(sql, "--format", "json", cwd=tmp_path, env=env_home)
+    rows = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert [r["n"] for r in rows][0] == 40  # the born-digital sample: every course accepted
+    assert len(rows) == 3
+    as_csv = run_query(sql, "--format", "csv", cwd=tmp_path, env=env_home)
+    assert as_csv.stdout.splitlines()[0] == "catalog_id,n"
+    bad = run_query("SELECT nope FROM validated_courses", cwd=tmp_path, env=env_home)
+    assert bad.returncode == 1 and "query failed" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def run_query(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run([sys.executable, "-m", "ocr_pipeline", "query", *args], cwd=cwd,
+                          env={**os.environ, **env}, capture_output=True, text=True, timeout=120)

@@ -49,7 +49,7 @@ class ObjectStore(Protocol):
 
 
 def validate_key(key: str) -> str:
-    """``key`` itself if it is a relative ``/``-separated path without empty, ``.`` or ``..`` parts."""
+    """``key`` itself if it is a relative ``/``-separated path with no empty, ``.``, ``..`` part."""
     if not isinstance(key, str) or not key:
         raise ValueError(f"invalid object key {key!r}: must be a non-empty string")
     if key.startswith("/"):

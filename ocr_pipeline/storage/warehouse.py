@@ -116,8 +116,8 @@ class DuckDBWarehouse:
         with self._reader(table) as conn:
             if conn is None:
                 return 0
-            (total,) = conn.execute(f"SELECT count(*) FROM {table}{where}", params).fetchone()
-            return int(total)
+            row = conn.execute(f"SELECT count(*) FROM {table}{where}", params).fetchone()
+            return int(row[0]) if row else 0
 
     def query(
         self, sql: str, params: Sequence[Any] | None = None
@@ -187,7 +187,8 @@ class DuckDBWarehouse:
                     ) from exc
                 pause = min(remaining, delay * random.uniform(0.5, 1.0))
                 retries += 1
-                logger.debug("warehouse %s is locked; retry %d in %.3f s", self.path, retries, pause)
+                logger.debug("warehouse %s is locked; retry %d in %.3f s",
+                             self.path, retries, pause)
                 time.sleep(pause)
                 delay = min(delay * 2, _MAX_DELAY)
                 continue

@@ -49,7 +49,8 @@ def test_json_is_compact_utf8_and_round_trips(store: LocalObjectStore) -> None:
     uri = store.put_json("ocr/cat/page-1.json", value)
 
     raw = store.get_bytes(uri)
-    assert raw.decode("utf-8") == '{"title":"Études françaises","pages":[1,2],"conf":0.5,"none":null}'
+    assert raw.decode("utf-8") == (
+        '{"title":"Études françaises","pages":[1,2],"conf":0.5,"none":null}')
     assert store.get_json(uri) == value
     assert store.get_json("ocr/cat/page-1.json") == value
 

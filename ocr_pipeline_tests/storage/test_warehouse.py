@@ -6,8 +6,9 @@ import dataclasses
 import logging
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from ocr_pipeline.storage.warehouse import COLUMNS, DuckDBWarehouse
 STAMP = "2024-05-01T12:00:00+00:00"
 
 
-def _record(catalog: str, number: int, **changes: object) -> CourseRecord:
+def _record(catalog: str, number: int, **changes: Any) -> CourseRecord:
     record = CourseRecord(
         record_id=f"{catalog}-{number:05d}", catalog_id=catalog,
         source_uri=f"file:///objects/raw/{catalog}/catalog.pdf", source_sha256="c" * 64,
@@ -115,7 +116,7 @@ def test_failed_replace_changes_nothing(
     warehouse: DuckDBWarehouse, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     warehouse.replace_catalog("course_candidates", "cat", _records("cat", 5))
-    broken = _records("cat", 2) + [_record("cat", 9, extracted_at="not a time")]
+    broken = [*_records("cat", 2), _record("cat", 9, extracted_at="not a time")]
     with pytest.raises(ValueError):
         warehouse.replace_catalog("course_candidates", "cat", broken)
 
@@ -218,9 +219,11 @@ time.sleep(float(sys.argv[2]))
 conn.close()
 """
 
+Holder = Callable[[float], "subprocess.Popen[str]"]
+
 
 @pytest.fixture
-def hold_lock(warehouse: DuckDBWarehouse) -> Iterator[object]:
+def hold_lock(warehouse: DuckDBWarehouse) -> Iterator[Holder]:
     """Start a process that opens the warehouse read-write and keeps it for N seconds."""
     started: list[subprocess.Popen[str]] = []
 
@@ -241,11 +244,11 @@ def hold_lock(warehouse: DuckDBWarehouse) -> Iterator[object]:
 
 @pytest.mark.parametrize("operation", ["write", "read"])
 def test_waits_for_another_process_lock(
-    warehouse: DuckDBWarehouse, hold_lock: object, caplog: pytest.LogCaptureFixture,
+    warehouse: DuckDBWarehouse, hold_lock: Holder, caplog: pytest.LogCaptureFixture,
     operation: str,
 ) -> None:
     warehouse.replace_catalog("course_candidates", "cat", _records("cat", 3))
-    holder = hold_lock(2.0)  # type: ignore[operator]
+    holder = hold_lock(2.0)
 
     with caplog.at_level(logging.DEBUG, logger="ocr_pipeline.storage.warehouse"):
         if operation == "write":
@@ -260,8 +263,8 @@ def test_waits_for_another_process_lock(
     assert warehouse.count("course_candidates") == (5 if operation == "write" else 3)
 
 
-def test_gives_up_after_the_timeout(warehouse: DuckDBWarehouse, hold_lock: object) -> None:
-    hold_lock(60.0)  # type: ignore[operator]
+def test_gives_up_after_the_timeout(warehouse: DuckDBWarehouse, hold_lock: Holder) -> None:
+    hold_lock(60.0)
     warehouse = DuckDBWarehouse(path=warehouse.path, lock_timeout=0.3)
 
     with pytest.raises(WarehouseBusyError, match="locked by another process") as info:
