@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from ocr_pipeline.catalog.models import CourseRecord
@@ -265,13 +266,26 @@ def test_waits_for_another_process_lock(
 
 def test_gives_up_after_the_timeout(warehouse: DuckDBWarehouse, hold_lock: Holder) -> None:
     hold_lock(60.0)
-    warehouse = DuckDBWarehouse(path=warehouse.path, lock_timeout=0.3)
+    impatient = DuckDBWarehouse(path=warehouse.path, lock_timeout=0.3)
 
     with pytest.raises(WarehouseBusyError, match="locked by another process") as info:
-        warehouse.upsert("validated_courses", _records("cat", 1))
+        impatient.upsert("validated_courses", _records("cat", 1))
     assert isinstance(info.value, WarehouseError)
     with pytest.raises(WarehouseBusyError):
-        warehouse.rows("validated_courses")
+        impatient.rows("validated_courses")
     with pytest.raises(WarehouseBusyError):
-        warehouse.query("SELECT 1")
+        impatient.query("SELECT 1")
+
+
+def test_read_while_this_process_writes_is_a_lock_wait(warehouse: DuckDBWarehouse) -> None:
+    """DuckDB refuses a read-only open next to a read-write one in the same process."""
+    warehouse.replace_catalog("course_candidates", "cat", _records("cat", 2))
+    impatient = DuckDBWarehouse(path=warehouse.path, lock_timeout=0.2)
+    writer = duckdb.connect(str(warehouse.path))
+    try:
+        with pytest.raises(WarehouseBusyError, match="different configuration"):
+            impatient.count("course_candidates")
+    finally:
+        writer.close()
+    assert impatient.count("course_candidates") == 2
 
