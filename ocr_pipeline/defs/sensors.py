@@ -38,6 +38,12 @@ def landing_sensor(
             context.log.info(f"new catalog {landed.catalog_id} from {path.name}")
             new.append(landed.catalog_id)
             runs.append(dg.RunRequest(partition_key=landed.catalog_id, run_key=landed.sha256))
+    # Registered on an earlier tick that never returned its partition request: do it now.
+    known = set(context.instance.get_dynamic_partitions(catalogs.name))
+    for entry in catalog_registry.list(statuses=["new"]):
+        if entry.catalog_id not in known and entry.catalog_id not in new:
+            new.append(entry.catalog_id)
+            runs.append(dg.RunRequest(partition_key=entry.catalog_id, run_key=entry.sha256))
     if not new:
         return dg.SensorResult(skip_reason="no new catalogs", cursor=json.dumps(seen))
     return dg.SensorResult(

@@ -47,6 +47,10 @@ class ObjectStore(Protocol):
 
     def uri(self, key: str) -> str: ...
 
+    def path(self, key: str) -> Path:
+        """A local file for reading the object (a remote store would fetch it into a cache)."""
+        ...
+
 
 def validate_key(key: str) -> str:
     """``key`` itself if it is a relative ``/``-separated path with no empty, ``.``, ``..`` part."""

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from ocr_pipeline.catalog.synthetic import generate_catalog
+from ocr_pipeline.stages import identify
 from ocr_pipeline_tests.defs.conftest import Location, make_location
 
 ASSETS = {"raw_catalog_pdfs", "page_images", "ocr_outputs", "course_candidates",
@@ -134,3 +135,15 @@ def test_subprocess_pipes_mode_reads_a_scan(subprocess_location: Location) -> No
             if e.user_message and "read " in e.user_message]
     assert any("pages" in m for m in logs)
     assert count(location, "course_candidates", key) >= 5
+
+
+def test_sensor_recovers_a_catalog_registered_by_a_failed_tick(location: Location) -> None:
+    pdf = land(location, "orphan", layout="one_column", courses=4, seed=6)
+    landed = identify(pdf)
+    registry = location.defs.resources["registry"].get()
+    # a tick that registered the file, then died before its partition request took effect
+    assert registry.register(catalog_id=landed.catalog_id, sha256=landed.sha256,
+                             source_path=pdf, size=landed.size)
+    assert location.sensor() == [landed.catalog_id]
+    assert landed.catalog_id in location.instance.get_dynamic_partitions("catalogs")
+    assert location.sensor() == []
