@@ -10,6 +10,7 @@ import pytest
 
 from ocr_pipeline.catalog.synthetic import generate_catalog
 from ocr_pipeline.stages import identify
+from ocr_pipeline_tests.pdfs import Text, make_pdf
 from ocr_pipeline_tests.defs.conftest import Location, make_location
 
 ASSETS = {"raw_catalog_pdfs", "page_images", "ocr_outputs", "course_candidates",
@@ -147,3 +148,28 @@ def test_sensor_recovers_a_catalog_registered_by_a_failed_tick(location: Locatio
     assert location.sensor() == [landed.catalog_id]
     assert landed.catalog_id in location.instance.get_dynamic_partitions("catalogs")
     assert location.sensor() == []
+
+
+def test_a_failing_check_lists_the_offending_rows(location: Location) -> None:
+    def page(entries: list[tuple[int, str]]) -> list[Text]:
+        texts = [Text(72, 80 + 40 * i, f"PHIL {n} {t} (3)", font="hebo")
+                 for i, (n, t) in enumerate(entries)]
+        return texts + [Text(81, 92 + 40 * i, "Reasoning and arguments in everyday life.")
+                        for i in range(len(entries))]
+
+    # the same code printed on two pages: two records, one code
+    make_pdf(location.landing / "dupes.pdf",
+             [page([(101, "Logic"), (210, "Ethics")]), page([(101, "Logic Again")])])
+    [key] = location.sensor()
+    result = location.run(key)
+    evaluation = next(e for e in result.get_asset_check_evaluations()
+                      if e.check_name == "course_codes_unique")
+    assert not evaluation.passed
+    assert evaluation.metadata["offending_rows"].value == 2
+    assert "Logic Again" in evaluation.metadata["rows"].value
+
+
+def test_backfills_run_one_catalog_per_run(location: Location) -> None:
+    for key in ASSETS:
+        policy = location.defs.resolve_assets_def(key).backfill_policy
+        assert policy == dg.BackfillPolicy.multi_run(max_partitions_per_run=1)
