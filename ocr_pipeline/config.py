@@ -23,7 +23,6 @@ class Settings:
     ocr_mode: OcrMode
     ocr_workers: int | None
     dpi: int
-    log_level: str
 
     @property
     def objects_root(self) -> Path:
@@ -53,7 +52,6 @@ class Settings:
             ocr_mode=_choice(env, "OCR_MODE", "in_process", ("in_process", "subprocess")),  # type: ignore[arg-type]
             ocr_workers=int(_number(env, "MAX_CONCURRENCY", 0, 0, 256)) or None,
             dpi=int(_number(env, "OCR_DPI", 200, 50, 600)),
-            log_level=env.get("LOG_LEVEL", "INFO").upper(),
         )
 
 

@@ -233,7 +233,7 @@ def _join_split_lines(lines: list[list[_RawWord]]) -> list[list[_RawWord]]:
     for raw in ordered:
         x0, y0, _, y1 = _extent(raw)
         for target in merged:
-            tx0, ty0, tx1, ty1 = _extent(target)
+            _, ty0, tx1, ty1 = _extent(target)
             overlap = min(y1, ty1) - max(y0, ty0)
             height = min(y1 - y0, ty1 - ty0)
             if overlap > 0.6 * height and 0 <= x0 - tx1 < 2.0 * height:
