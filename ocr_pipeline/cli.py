@@ -69,15 +69,21 @@ def generate(out_dir: Path, name: str, layout: str, courses: int, seed: int, sca
               default=lambda: os.environ.get("OCR_PIPELINE_HOME", ".ocr_pipeline"),
               show_default="$OCR_PIPELINE_HOME or ./.ocr_pipeline",
               help="Home folder: landing/, objects/, warehouse.duckdb, dagster/.")
-def demo(home: Path) -> None:
-    """Land sample catalogs and run the whole Dagster graph on a local instance."""
+@click.option("--port", type=click.IntRange(1, 65535), default=8089, show_default=True,
+              help="Port of the review console (on 127.0.0.1).")
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Keep the review console running after the runs, until Ctrl-C.")
+def demo(home: Path, port: int, serve: bool) -> None:
+    """Land sample catalogs, run the whole Dagster graph on a local instance, and serve the
+    review console for the records that need people."""
     # Dagster loads here only: `extract` and `query` start without it.
     import dagster as dg
 
     from ocr_pipeline.definitions import build_defs
-    from ocr_pipeline.local import run_catalog, scan_landing
+    from ocr_pipeline.local import review_console, run_catalog, scan_landing
 
     os.environ["OCR_PIPELINE_HOME"] = str(home.resolve())
+    os.environ["OCR_REVIEW_ENDPOINT"] = f"http://127.0.0.1:{port}"
     settings = Settings.from_env()
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
@@ -86,20 +92,43 @@ def demo(home: Path) -> None:
                          seed=len(name), scanned=scanned).truth.unlink()
     _err.print(f"sample catalogs in {settings.landing}")
     defs = build_defs(settings)
-    with dg.DagsterInstance.get() as instance:
+    with review_console(settings, port=port), dg.DagsterInstance.get() as instance:
         keys = scan_landing(defs, instance)
         _err.print(f"landing sensor: {len(keys)} new catalog(s)")
         for key in keys:
             result = run_catalog(defs, instance, key, log_level="ERROR")
             _err.print(f"{key}: run {result.run_id[:8]} {'succeeded' if result.success else 'failed'}")
-    columns, rows = DuckDBWarehouse(path=settings.warehouse_path).query(DEMO_SUMMARY)
-    _print_table("validated_courses by catalog", columns, rows)
-    click.echo(
-        "\nOpen the UI:  DAGSTER_HOME={0} OCR_PIPELINE_HOME={1} .venv/bin/dagster dev "
-        "-w workspace.yaml\nQuery:        OCR_PIPELINE_HOME={1} .venv/bin/ocr-pipeline query "
-        "\"SELECT course_code, title FROM validated_courses LIMIT 10\"".format(
-            settings.dagster_home, settings.home)
-    )
+        columns, rows = DuckDBWarehouse(path=settings.warehouse_path).query(DEMO_SUMMARY)
+        _print_table("validated_courses by catalog", columns, rows)
+        click.echo(
+            "\nOpen the UI:  DAGSTER_HOME={0} OCR_PIPELINE_HOME={1} OCR_REVIEW_ENDPOINT={2} "
+            ".venv/bin/dagster dev -w workspace.yaml\nQuery:        OCR_PIPELINE_HOME={1} "
+            ".venv/bin/ocr-pipeline query \"SELECT course_code, title FROM validated_courses "
+            "LIMIT 10\"".format(settings.dagster_home, settings.home, settings.review_endpoint)
+        )
+        if serve:
+            click.echo(f"Review console: {settings.review_endpoint}/ (sign in with any name; "
+                       "Ctrl-C to stop)")
+            _wait_for_interrupt()
+
+
+def _wait_for_interrupt() -> None:
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@main.command("review-console")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind; the console has no passwords, keep it on loopback.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8089, show_default=True)
+def review_console_command(host: str, port: int) -> None:
+    """Serve the local review console: the A2I runtime API and the reviewers' web page."""
+    from ocr_pipeline.review.console import serve
+
+    serve(host=host, port=port, settings=Settings.from_env())
 
 
 DEMO_SAMPLES = [

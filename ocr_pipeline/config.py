@@ -11,6 +11,12 @@ from ocr_pipeline.catalog.confidence import DEFAULT_THRESHOLD
 from ocr_pipeline.errors import ConfigurationError
 
 Environment = Literal["local", "aws"]
+LOCAL_REVIEW_ENDPOINT = "http://127.0.0.1:8089"
+LOCAL_FLOW_ARNS = {
+    "round1": "arn:aws:sagemaker:us-east-1:000000000000:flow-definition/ocr-round-1",
+    "round2": "arn:aws:sagemaker:us-east-1:000000000000:flow-definition/ocr-round-2",
+    "expert": "arn:aws:sagemaker:us-east-1:000000000000:flow-definition/ocr-expert",
+}
 OcrMode = Literal["in_process", "subprocess"]
 
 
@@ -23,6 +29,10 @@ class Settings:
     ocr_mode: OcrMode
     ocr_workers: int | None
     dpi: int
+    review_endpoint: str
+    """A2I runtime endpoint: the local review console, or empty for Amazon A2I itself."""
+    flow_arns: dict[str, str]
+    """Flow definition ARN per review role (round1, round2, expert)."""
 
     @property
     def objects_root(self) -> Path:
@@ -35,6 +45,10 @@ class Settings:
     @property
     def registry_path(self) -> Path:
         return self.home / "state.sqlite"
+
+    @property
+    def review_db_path(self) -> Path:
+        return self.home / "review.sqlite"
 
     @property
     def dagster_home(self) -> Path:
@@ -52,6 +66,9 @@ class Settings:
             ocr_mode=_choice(env, "OCR_MODE", "in_process", ("in_process", "subprocess")),  # type: ignore[arg-type]
             ocr_workers=int(_number(env, "MAX_CONCURRENCY", 0, 0, 256)) or None,
             dpi=int(_number(env, "OCR_DPI", 200, 50, 600)),
+            review_endpoint=env.get("OCR_REVIEW_ENDPOINT", LOCAL_REVIEW_ENDPOINT),
+            flow_arns={role: env.get(f"A2I_FLOW_{role.upper()}_ARN", arn)
+                       for role, arn in LOCAL_FLOW_ARNS.items()},
         )
 
 

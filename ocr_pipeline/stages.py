@@ -13,10 +13,11 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ocr_pipeline.catalog.headings import parse_credits
 from ocr_pipeline.catalog.ids import catalog_id as make_catalog_id
 from ocr_pipeline.catalog.models import CourseRecord, PageKind, PageText
 from ocr_pipeline.catalog.parse import parse_pages
@@ -253,44 +254,55 @@ def load_candidates(*, catalog_id: str, store: ObjectStore) -> list[CourseRecord
     return [CourseRecord.from_dict(row) for row in rows]
 
 
-def request_reviews(*, catalog_id: str, records: list[CourseRecord], store: ObjectStore) -> str:
-    """Write the review requests of the records under the threshold (the review loop's input)."""
-    pending = [
-        {"record_id": r.record_id, "page": r.page, "bbox": list(r.bbox),
-         "fields": {"course_code": r.course_code, "title": r.title,
-                    "credits_text": r.credits_text, "description": r.description},
-         "confidence": r.confidence}
-        for r in records
-        if r.status == "pending_review"
-    ]
-    return store.put_json(f"review/{catalog_id}/requests.json", pending)
+def render_crop(*, catalog_id: str, record: CourseRecord, store: ObjectStore, dpi: int = 150) -> str:
+    """PNG of the record's region on its page (with a margin), for reviewers; its URI."""
+    key = f"review/{catalog_id}/crops/{record.record_id}.png"
+    if not store.exists(key):
+        raw = load_raw(catalog_id=catalog_id, store=store)
+        with CatalogPdf(store.path(raw.key)) as pdf:
+            store.put_bytes(key, pdf.render_clip(record.page, record.bbox, dpi=dpi))
+    return store.uri(key)
 
 
-def review_decisions(*, catalog_id: str, store: ObjectStore) -> dict[str, str]:
-    """Final review outcomes so far, record_id -> status (``validated`` or ``rejected``).
-
-    Written by the human-review loop; a catalog nobody has reviewed yet has none.
-    """
+def review_decisions(*, catalog_id: str, store: ObjectStore) -> dict[str, dict[str, Any]]:
+    """Final review decisions so far (record_id -> consensus decision with its evidence)."""
     key = f"review/{catalog_id}/decisions.json"
     return dict(store.get_json(key)) if store.exists(key) else {}
 
 
 def accepted_records(
-    records: list[CourseRecord], decisions: dict[str, str]
+    records: list[CourseRecord], decisions: dict[str, dict[str, Any]]
 ) -> tuple[list[CourseRecord], int]:
-    """Records that belong in validated_courses, and how many still wait for review."""
+    """Records that belong in validated_courses (reviewed ones with the reviewers' values),
+    and how many still wait for review."""
     accepted: list[CourseRecord] = []
     waiting = 0
     for record in records:
         decision = decisions.get(record.record_id)
         if record.status == "auto_accepted":
             accepted.append(record)
-        elif decision == "validated":
-            record.status = "validated"
-            accepted.append(record)
         elif decision is None:
             waiting += 1
+        elif decision["status"] == "validated":
+            accepted.append(apply_review(record, decision))
     return accepted, waiting
+
+
+def apply_review(record: CourseRecord, decision: dict[str, Any]) -> CourseRecord:
+    fields = decision["fields"]
+    credits = parse_credits(fields.get("credits_text", record.credits_text or ""))
+    return replace(
+        record,
+        course_code=fields.get("course_code", record.course_code),
+        title=fields.get("title", record.title),
+        credits_text=credits.text if credits else None,
+        credits_min=credits.low if credits else None,
+        credits_max=credits.high if credits else None,
+        description=fields.get("description", record.description),
+        status="validated",
+        review={key: decision[key] for key in ("answers_bought", "agreement", "workers",
+                                                "evidence") if key in decision},
+    )
 
 
 def confidence_histogram(records: list[CourseRecord], *, bins: int = 10) -> list[int]:

@@ -82,7 +82,8 @@ def test_generate_writes_catalog_and_truth(tmp_path: Path) -> None:
 
 def test_demo_then_query(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    demo = run_cli("demo", "--home", str(home), cwd=tmp_path)
+    demo = run_cli("demo", "--home", str(home), "--no-serve", "--port", str(free_port()),
+                   cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
     assert "validated_courses by catalog" in demo.stdout and "dagster dev" in demo.stdout
     assert (home / "dagster").is_dir() and (home / "warehouse.duckdb").is_file()
@@ -96,6 +97,14 @@ def test_demo_then_query(tmp_path: Path) -> None:
     assert as_csv.stdout.splitlines()[0] == "catalog_id,n"
     bad = run_query("SELECT nope FROM validated_courses", cwd=tmp_path, env=env_home)
     assert bad.returncode == 1 and "query failed" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def run_query(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -131,6 +131,16 @@ def split_credits(text: str) -> tuple[str, Credits | None]:
     return stripped, None
 
 
+def parse_credits(text: str) -> Credits | None:
+    """Credits typed by a reviewer: ``3``, ``3 credits``, ``1-4``, ``400(4)``, ``Variable credit``."""
+    text = text.strip()
+    if not text:
+        return None
+    if re.fullmatch(rf"{_RANGE}", text):
+        text = f"({text})"
+    return split_credits(text)[1]
+
+
 def clean_title(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" .:—–-,;")
 

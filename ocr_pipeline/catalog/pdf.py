@@ -141,6 +141,14 @@ class CatalogPdf:
         page = self.page(number)
         return page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
 
+    def render_clip(self, number: int, bbox: tuple[float, float, float, float], *, dpi: int,
+                    margin: float = 12.0) -> bytes:
+        """PNG of a region of page ``number`` (PDF points, top-left origin), with a margin."""
+        page = self.page(number)
+        clip = (pymupdf.Rect(bbox) + (-margin, -margin, margin, margin)) & page.rect
+        return page.get_pixmap(dpi=dpi, clip=clip, colorspace=pymupdf.csGRAY,
+                               alpha=False).tobytes("png")
+
     def close(self) -> None:
         self._doc.close()
 

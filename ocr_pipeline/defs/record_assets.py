@@ -71,6 +71,7 @@ def validated_courses(
     return dg.MaterializeResult(metadata={
         "rows": rows, "waiting_for_review": waiting,
         "validated_by_review": sum(r.status == "validated" for r in accepted),
+        "rejected_by_review": sum(d["status"] == "rejected" for d in decisions.values()),
     })
 
 

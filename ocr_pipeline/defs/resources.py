@@ -8,8 +8,10 @@ from pathlib import Path
 import dagster as dg
 
 from ocr_pipeline.config import Settings
+from ocr_pipeline.review.a2i import A2IReviews, a2i_client
+from ocr_pipeline.review.contract import Role
 from ocr_pipeline.stages import PageManifest, manifest_key, read_all_pages
-from ocr_pipeline.storage.objects import LocalObjectStore
+from ocr_pipeline.storage.objects import LocalObjectStore, ObjectStore
 from ocr_pipeline.storage.registry import CatalogRegistry
 from ocr_pipeline.storage.warehouse import DuckDBWarehouse
 
@@ -83,6 +85,24 @@ def _progress_logger(log):  # type: ignore[no-untyped-def]
     return report
 
 
+class ReviewResource(dg.ConfigurableResource):
+    """Human loops through the A2I runtime API: Amazon A2I, or the local review console."""
+
+    endpoint_url: str
+    """Empty: Amazon A2I in the configured region."""
+    round1_flow_arn: str
+    round2_flow_arn: str
+    expert_flow_arn: str
+    region: str = "us-east-1"
+
+    def reviews(self, store: ObjectStore) -> A2IReviews:
+        flows: dict[Role, str] = {"round1": self.round1_flow_arn,
+                                  "round2": self.round2_flow_arn,
+                                  "expert": self.expert_flow_arn}
+        return A2IReviews(client=a2i_client(endpoint_url=self.endpoint_url, region=self.region),
+                          flows=flows, store=store)
+
+
 def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     """Everything under one home folder (DESIGN.md, "Storage": local)."""
     return {
@@ -93,4 +113,8 @@ def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
                                    confidence_threshold=settings.confidence_threshold,
                                    dpi=settings.dpi),
         "ocr_launcher": OcrLauncher(mode=settings.ocr_mode, workers=settings.ocr_workers),
+        "review": ReviewResource(endpoint_url=settings.review_endpoint,
+                                 round1_flow_arn=settings.flow_arns["round1"],
+                                 round2_flow_arn=settings.flow_arns["round2"],
+                                 expert_flow_arn=settings.flow_arns["expert"]),
     }

@@ -1,9 +1,8 @@
-"""review_requests and review_results: where human review slots into the graph.
+"""review_requests and review_results: human loops for the records under the threshold.
 
-Records under the confidence threshold are written out as review requests; collected review
-decisions come back from the object store. The human loop itself (A2I, consensus) fills
-``review/<catalog>/decisions.json``; until it runs, those records wait and stay out of
-validated_courses.
+Round 1 asks 3 workers; disputed records get 2 more, then an expert (review/consensus.py).
+Loops run in Amazon A2I or in the local review console; the review sensor asks for
+review_results when loops finish.
 """
 
 import dagster as dg
@@ -11,40 +10,43 @@ import dagster as dg
 from ocr_pipeline import stages
 from ocr_pipeline.defs.partitions import ONE_CATALOG_PER_RUN, catalogs
 from ocr_pipeline.defs.record_assets import course_candidates
-from ocr_pipeline.defs.resources import ObjectStoreResource
+from ocr_pipeline.defs.resources import ObjectStoreResource, ReviewResource
+from ocr_pipeline.review.workflow import CatalogReview
 
 GROUP = "review"
 
 
 @dg.asset(partitions_def=catalogs, backfill_policy=ONE_CATALOG_PER_RUN, group_name=GROUP,
-          deps=[course_candidates])
+          deps=[course_candidates], kinds={"a2i"})
 def review_requests(
-    context: dg.AssetExecutionContext, objects: ObjectStoreResource
+    context: dg.AssetExecutionContext, objects: ObjectStoreResource, review: ReviewResource
 ) -> dg.MaterializeResult:
-    """Records under the confidence threshold, with the fields and page region to check."""
-    store = objects.get()
-    records = stages.load_candidates(catalog_id=context.partition_key, store=store)
-    uri = stages.request_reviews(catalog_id=context.partition_key, records=records, store=store)
-    pending = sum(r.status == "pending_review" for r in records)
+    """A round-1 human loop (3 workers) per record under the confidence threshold."""
+    store, catalog_id = objects.get(), context.partition_key
+    records = stages.load_candidates(catalog_id=catalog_id, store=store)
+    pending = [r for r in records if r.status == "pending_review"]
+    started = 0
+    if pending:
+        catalog_review = CatalogReview(catalog_id=catalog_id, store=store,
+                                       reviews=review.reviews(store))
+        started = catalog_review.request(pending, crop=lambda r: stages.render_crop(
+            catalog_id=catalog_id, record=r, store=store))
     return dg.MaterializeResult(metadata={
-        "requests": pending, "review_rate": round(pending / len(records), 4) if records else 0.0,
-        "requests_uri": uri,
+        "records_for_review": len(pending), "loops_started": started,
+        "review_rate": round(len(pending) / len(records), 4) if records else 0.0,
     })
 
 
 @dg.asset(partitions_def=catalogs, backfill_policy=ONE_CATALOG_PER_RUN, group_name=GROUP,
-          deps=[review_requests])
+          deps=[review_requests], kinds={"a2i"})
 def review_results(
-    context: dg.AssetExecutionContext, objects: ObjectStoreResource
+    context: dg.AssetExecutionContext, objects: ObjectStoreResource, review: ReviewResource
 ) -> dg.MaterializeResult:
-    """Review decisions collected so far, per record."""
-    store = objects.get()
-    records = stages.load_candidates(catalog_id=context.partition_key, store=store)
-    decisions = stages.review_decisions(catalog_id=context.partition_key, store=store)
-    _, waiting = stages.accepted_records(records, decisions)
-    return dg.MaterializeResult(metadata={
-        "decisions": len(decisions),
-        "validated": sum(d == "validated" for d in decisions.values()),
-        "rejected": sum(d == "rejected" for d in decisions.values()),
-        "waiting": waiting,
-    })
+    """Answers of finished loops, consensus per record, round-2 and expert loops started."""
+    store, catalog_id = objects.get(), context.partition_key
+    if not any(r.status == "pending_review"
+               for r in stages.load_candidates(catalog_id=catalog_id, store=store)):
+        return dg.MaterializeResult(metadata={"reviewed_records": 0, "waiting": 0})
+    summary = CatalogReview(catalog_id=catalog_id, store=store,
+                            reviews=review.reviews(store)).collect()
+    return dg.MaterializeResult(metadata=summary.metadata())

@@ -6,9 +6,15 @@ from pathlib import Path
 import dagster as dg
 
 from ocr_pipeline import stages
-from ocr_pipeline.defs.jobs import process_catalog
+from ocr_pipeline.defs.jobs import collect_reviews, process_catalog
 from ocr_pipeline.defs.partitions import catalogs
-from ocr_pipeline.defs.resources import PipelineConfig, RegistryResource
+from ocr_pipeline.defs.resources import (
+    ObjectStoreResource,
+    PipelineConfig,
+    RegistryResource,
+    ReviewResource,
+)
+from ocr_pipeline.review.workflow import CatalogReview
 
 
 @dg.sensor(job=process_catalog, minimum_interval_seconds=30,
@@ -51,3 +57,26 @@ def landing_sensor(
         dynamic_partitions_requests=[catalogs.build_add_request(new)],
         cursor=json.dumps(seen),
     )
+
+
+@dg.sensor(job=collect_reviews, minimum_interval_seconds=30,
+           default_status=dg.DefaultSensorStatus.RUNNING)
+def review_sensor(
+    context: dg.SensorEvaluationContext, registry: RegistryResource,
+    objects: ObjectStoreResource, review: ReviewResource,
+) -> dg.SensorResult | dg.SkipReason:
+    """Poll the open human loops of catalogs waiting on review; when some have finished,
+    ask for review_results (and validated_courses) of that catalog."""
+    store = objects.get()
+    reviews = review.reviews(store)
+    runs = []
+    for entry in registry.get().list(statuses=["waiting_review"]):
+        open_loops = CatalogReview(catalog_id=entry.catalog_id, store=store,
+                                   reviews=reviews).open_loops()
+        finished = sorted(name for name in open_loops
+                          if reviews.state(name).status not in ("InProgress", "Stopping"))
+        if finished:
+            context.log.info(f"{entry.catalog_id}: {len(finished)} loop(s) finished")
+            runs.append(dg.RunRequest(partition_key=entry.catalog_id,
+                                      run_key=f"{entry.catalog_id}:{','.join(finished)}"))
+    return dg.SensorResult(run_requests=runs) if runs else dg.SkipReason("no finished loops")

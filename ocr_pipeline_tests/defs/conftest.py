@@ -1,5 +1,6 @@
 """A home folder, a landing folder and the code location built on them, per test."""
 
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 
 from ocr_pipeline.config import Settings
 from ocr_pipeline.definitions import build_defs
-from ocr_pipeline.local import run_catalog, scan_landing
+from ocr_pipeline.local import review_console, run_catalog, scan_landing
 
 
 @dataclass
@@ -30,10 +31,19 @@ class Location:
         return run_catalog(self.defs, self.instance, partition_key, raise_on_error=raise_on_error)
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def make_location(tmp_path: Path, **env: str) -> Iterator[Location]:
-    settings = Settings.from_env({"OCR_PIPELINE_HOME": str(tmp_path / "home"), **env})
+    """A home folder, a test instance, and the review console serving on a free port."""
+    port = free_port()
+    settings = Settings.from_env({"OCR_PIPELINE_HOME": str(tmp_path / "home"),
+                                  "OCR_REVIEW_ENDPOINT": f"http://127.0.0.1:{port}", **env})
     settings.landing.mkdir(parents=True)
-    with dg.instance_for_test() as instance:
+    with review_console(settings, port=port), dg.instance_for_test() as instance:
         yield Location(settings=settings, defs=build_defs(settings), instance=instance)
 
 
