@@ -7,14 +7,19 @@ cd "$(dirname "$0")"
 
 VENV="${OCR_PIPELINE_VENV:-.venv}"
 
+apt_install() {  # apt_install COMMAND PACKAGE...: install the packages if COMMAND is missing
+  local command=$1
+  shift
+  command -v "$command" >/dev/null 2>&1 && return 0
+  echo "== installing $* (Debian packages)" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
 setup() {
-  if ! command -v tesseract >/dev/null 2>&1; then
-    echo "== installing tesseract-ocr (Debian package)" >&2
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null
-  fi
+  apt_install tesseract tesseract-ocr tesseract-ocr-eng
   if [ ! -x "$VENV/bin/python" ]; then
     echo "== creating virtualenv $VENV" >&2
     python3 -m venv "$VENV"
@@ -32,6 +37,7 @@ case "${1:-}" in
   test)
     shift
     setup
+    apt_install chromedriver chromium chromium-driver  # the review page's browser tests
     exec "$VENV/bin/python" -m pytest -q "$@"
     ;;
   *)

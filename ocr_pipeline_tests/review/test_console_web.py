@@ -1,0 +1,313 @@
+"""The review console's web pages and their JSON API: queues, tasks, answers, privacy."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from ocr_pipeline.config import LOCAL_FLOW_ARNS
+from ocr_pipeline.errors import ConfigurationError
+from ocr_pipeline.review.console import FlowRegistry, create_app
+from ocr_pipeline.review.contract import FIELDS, TaskInput
+from ocr_pipeline.storage.objects import LocalObjectStore
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+EXTRACTED = {"course_code": "HIST 210", "title": "Modern Europe", "credits_text": "3 credits",
+             "description": "Europe since 1789."}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalObjectStore:
+    return LocalObjectStore(root=tmp_path / "objects")
+
+
+@pytest.fixture
+def app(tmp_path: Path, store: LocalObjectStore) -> FastAPI:
+    return create_app(db_path=tmp_path / "review.sqlite", store=store,
+                      flows=FlowRegistry.standard(experts=["erin"]))
+
+
+@pytest.fixture
+def reviewer(app: FastAPI) -> Iterator[Callable[[str], TestClient]]:
+    """A signed-in browser per reviewer name."""
+    clients: list[TestClient] = []
+
+    def sign_in(name: str) -> TestClient:
+        client = TestClient(app, follow_redirects=False)
+        clients.append(client)
+        response = client.post("/sign-in", data={"name": name})
+        assert response.status_code == 303 and response.headers["location"] == "/tasks"
+        return client
+
+    yield sign_in
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def start(app: FastAPI, store: LocalObjectStore) -> Iterator[Callable[..., str]]:
+    """Start a loop through the A2I API, with a page crop in the store."""
+    image = store.put_bytes("pages/cat-1/crop.png", PNG)
+    api = TestClient(app)
+
+    def start_loop(name: str, *, role: str = "round1", record_id: str | None = None,
+                   image_uri: str = image, **fields: str) -> str:
+        task = TaskInput(record_id=record_id or name, catalog_id="cat-1", page=2,
+                         image_uri=image_uri, fields={**EXTRACTED, **fields})
+        response = api.post("/human-loops", json={
+            "HumanLoopName": name, "FlowDefinitionArn": LOCAL_FLOW_ARNS[role],
+            "HumanLoopInput": {"InputContent": json.dumps(task.to_dict())}})
+        assert response.status_code == 200, response.text
+        return name
+
+    yield start_loop
+    api.close()
+
+
+def queue(client: TestClient) -> list[str]:
+    response = client.get("/api/tasks")
+    assert response.status_code == 200
+    return [task["name"] for task in response.json()["tasks"]]
+
+
+def submit(client: TestClient, name: str, **changes: str) -> Any:
+    return client.post(f"/tasks/{name}", data={**EXTRACTED, **changes})
+
+
+def describe(app: FastAPI, name: str) -> dict[str, Any]:
+    with TestClient(app) as api:
+        return api.get(f"/human-loops/{name}").json()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(app: FastAPI) -> None:
+    with TestClient(app, follow_redirects=False) as client:
+        assert client.get("/").headers["location"] == "/sign-in"
+        for url in ("/tasks", "/tasks/next", "/tasks/any", "/tasks/any/image"):
+            response = client.get(url)
+            assert response.status_code == 303 and response.headers["location"] == "/sign-in"
+        assert client.post("/tasks/any", data=EXTRACTED).headers["location"] == "/sign-in"
+        response = client.get("/api/tasks")
+        assert response.status_code == 401 and "sign in" in response.json()["message"]
+        page = client.get("/sign-in")
+        assert page.status_code == 200
+        assert "127.0.0.1" in page.text and "No passwords" in page.text
+
+
+def test_sign_in_rejects_bad_names_and_escapes_them(app: FastAPI) -> None:
+    with TestClient(app, follow_redirects=False) as client:
+        response = client.post("/sign-in", data={"name": "<b>x</b>"})
+        assert response.status_code == 400
+        assert "<b>x</b>" not in response.text and "&lt;b&gt;x&lt;/b&gt;" in response.text
+        assert "ocr_review_reviewer" not in response.cookies
+        response = client.post("/sign-in", data={"name": "  Alice "})
+        assert response.cookies["ocr_review_reviewer"] == "alice"
+        assert "Signed in as <b>alice</b>" in client.get("/tasks").text
+        assert client.post("/sign-out").headers["location"] == "/sign-in"
+        assert client.get("/tasks").headers["location"] == "/sign-in"
+
+
+def test_three_reviewers_complete_a_loop(app: FastAPI, store: LocalObjectStore,
+                                         reviewer: Callable[[str], TestClient],
+                                         start: Callable[..., str]) -> None:
+    name = start("loop-a")
+    alice = reviewer("alice")
+
+    page = alice.get("/tasks")
+    assert 'href="/tasks/loop-a"' in page.text and "Modern Europe" in page.text
+    assert alice.get("/tasks/next").headers["location"] == "/tasks/loop-a"
+    task_page = alice.get(f"/tasks/{name}")
+    assert task_page.status_code == 200
+    for field in FIELDS:
+        assert f'name="{field}"' in task_page.text
+    assert 'value="Modern Europe"' in task_page.text
+    assert 'src="/tasks/loop-a/image"' in task_page.text
+    assert 'name="not_a_course"' in task_page.text
+
+    response = submit(alice, name, title="Modern European History")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/tasks/next?saved=1"
+    assert alice.get("/tasks/next?saved=1").headers["location"] == "/tasks?saved=1"
+    assert "Your answer was saved" in alice.get("/tasks?saved=1").text
+    assert queue(alice) == []
+    assert alice.get(f"/tasks/{name}").status_code == 409
+    assert submit(alice, name).status_code == 409
+
+    bob = reviewer("bob")
+    assert queue(bob) == [name]
+    assert submit(bob, name, not_a_course="on").status_code == 303
+    assert describe(app, name)["HumanLoopStatus"] == "InProgress"
+    carol = reviewer("carol")
+    assert submit(carol, name).status_code == 303
+
+    loop = describe(app, name)
+    assert loop["HumanLoopStatus"] == "Completed"
+    output = store.get_json(loop["HumanLoopOutput"]["OutputS3Uri"])
+    answers = {a["workerId"]: a["answerContent"] for a in output["humanAnswers"]}
+    assert answers == {
+        "alice": {"not_a_course": False, "role": "round1",
+                  "fields": {**EXTRACTED, "title": "Modern European History"}},
+        "bob": {"not_a_course": True, "role": "round1", "fields": {}},
+        "carol": {"not_a_course": False, "role": "round1", "fields": EXTRACTED},
+    }
+    dave = reviewer("dave")
+    assert queue(dave) == []
+    assert dave.get(f"/tasks/{name}").status_code == 409
+    assert submit(dave, name).status_code == 409
+
+
+def test_a_reviewer_never_sees_another_reviewers_answer(app: FastAPI,
+                                                        reviewer: Callable[[str], TestClient],
+                                                        start: Callable[..., str]) -> None:
+    name = start("loop-private")
+    secret = "Alices Secret Correction"
+    alice, bob = reviewer("alice"), reviewer("bob")
+    assert submit(alice, name, title=secret, description=secret).status_code == 303
+
+    pages = [bob.get(url) for url in (
+        "/tasks", f"/tasks/{name}", "/api/tasks", f"/api/tasks/{name}",
+        f"/api/tasks/{name}/answer", f"/api/tasks/{name}/answers", f"/tasks/{name}/answers",
+        "/api/answers", f"/human-loops/{name}", "/human-loops?FlowDefinitionArn="
+        + LOCAL_FLOW_ARNS["round1"], "/docs", "/openapi.json")]
+    assert pages[1].status_code == 200 and "Modern Europe" in pages[1].text
+    for page in pages:
+        assert secret not in page.text, page.url
+    assert all(page.status_code in (404, 405) for page in pages[3:8])
+    assert alice.get(f"/tasks/{name}").status_code == 409  # not even one's own, afterwards
+
+
+def test_answers_are_the_signed_in_reviewers_own(reviewer: Callable[[str], TestClient],
+                                                 start: Callable[..., str]) -> None:
+    name = start("loop-own")
+    alice = reviewer("alice")
+    response = alice.post(f"/api/tasks/{name}/answer",
+                          json={"worker_id": "bob", "fields": EXTRACTED})
+    assert response.status_code == 403
+    assert response.headers["x-amzn-ErrorType"] == "AccessDeniedException"
+    response = alice.post(f"/api/tasks/{name}/answer", json={"fields": {"title": "x"}})
+    assert response.status_code == 400 and "course_code" in response.json()["message"]
+
+    response = alice.post(f"/api/tasks/{name}/answer",
+                          json={"worker_id": "alice", "fields": EXTRACTED})
+    assert response.json() == {"name": name, "status": "InProgress"}
+    response = alice.post(f"/api/tasks/{name}/answer", json={"fields": EXTRACTED})
+    assert response.status_code == 409
+    assert response.headers["x-amzn-ErrorType"] == "ConflictException"
+    assert queue(reviewer("bob")) == [name]
+
+
+def test_expert_tasks_go_to_the_expert_workteam_only(app: FastAPI,
+                                                     reviewer: Callable[[str], TestClient],
+                                                     start: Callable[..., str]) -> None:
+    name = start("loop-expert", role="expert")
+    alice, erin = reviewer("alice"), reviewer("erin")
+    assert queue(alice) == []
+    assert alice.get(f"/tasks/{name}").status_code == 403
+    assert alice.get(f"/tasks/{name}/image").status_code == 403
+    assert submit(alice, name).status_code == 403
+    assert queue(erin) == [name]
+    assert "round: expert" in erin.get(f"/tasks/{name}").text
+    assert submit(erin, name, credits_text="4 credits").status_code == 303
+    assert describe(app, name)["HumanLoopStatus"] == "Completed"  # TaskCount 1
+
+
+def test_round_two_goes_to_people_who_did_not_answer_round_one(
+    reviewer: Callable[[str], TestClient], start: Callable[..., str]
+) -> None:
+    start("rec-1-r1", record_id="rec-1")
+    alice = reviewer("alice")
+    submit(alice, "rec-1-r1")
+    start("rec-1-r2", role="round2", record_id="rec-1")
+    start("rec-2-r2", role="round2", record_id="rec-2")
+    assert queue(alice) == ["rec-2-r2"]
+    assert alice.get("/tasks/rec-1-r2").status_code == 409
+    assert queue(reviewer("dave")) == ["rec-1-r1", "rec-1-r2", "rec-2-r2"]
+
+
+def test_stopped_loops_take_no_answers(app: FastAPI, reviewer: Callable[[str], TestClient],
+                                       start: Callable[..., str]) -> None:
+    name = start("loop-stopped")
+    alice = reviewer("alice")
+    assert alice.get(f"/tasks/{name}").status_code == 200
+    with TestClient(app) as api:
+        assert api.post("/human-loops/stop", json={"HumanLoopName": name}).status_code == 200
+    assert queue(alice) == []
+    response = submit(alice, name)
+    assert response.status_code == 409 and "Stopped" in response.text
+
+
+def test_user_text_is_escaped(reviewer: Callable[[str], TestClient],
+                              start: Callable[..., str]) -> None:
+    script = "<script>alert(1)</script>"
+    name = start("loop-xss", title=script, description=f'"><img src=x onerror=alert(2)>{script}')
+    alice = reviewer("alice")
+    for page in (alice.get("/tasks"), alice.get(f"/tasks/{name}")):
+        assert script not in page.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+        assert "<img src=x" not in page.text
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+
+
+def test_image_is_served_from_the_store_only(tmp_path: Path, store: LocalObjectStore,
+                                             reviewer: Callable[[str], TestClient],
+                                             start: Callable[..., str]) -> None:
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(b"secret bytes")
+    (store.root / "pages").mkdir(parents=True, exist_ok=True)
+    (store.root / "pages" / "link.png").symlink_to(outside)
+    store.put_bytes("pages/notes.txt", b"not an image")
+    alice = reviewer("alice")
+
+    ok = start("img-ok")
+    response = alice.get(f"/tasks/{ok}/image")
+    assert response.status_code == 200
+    assert response.content == PNG and response.headers["content-type"] == "image/png"
+
+    refused = {
+        "img-abs": (outside.as_uri(), 403),
+        "img-dots": (f"{store.root.as_uri()}/../secret.png", 403),
+        "img-link": (store.uri("pages/link.png"), 403),
+        "img-etc": ("file:///etc/passwd", 403),
+        "img-text": (store.uri("pages/notes.txt"), 403),
+        "img-s3": ("s3://bucket/pages/crop.png", 404),
+        "img-host": ("file://example.com/etc/passwd", 404),
+        "img-missing": (store.uri("pages/missing.png"), 404),
+    }
+    for name, (uri, status) in refused.items():
+        start(name, image_uri=uri)
+        response = alice.get(f"/tasks/{name}/image")
+        assert response.status_code == status, (name, response.text)
+        assert b"secret" not in response.content
+        assert b"root:" not in response.content
+
+
+def test_expert_workteam_comes_from_the_environment() -> None:
+    flows = FlowRegistry.from_env(environ={"OCR_REVIEW_EXPERTS": " Erin, frank ,"})
+    expert = flows.get(LOCAL_FLOW_ARNS["expert"])
+    assert expert is not None and expert.workteam == {"erin", "frank"}
+    assert expert.task_count == 1 and expert.role == "expert"
+    round2 = flows.get(LOCAL_FLOW_ARNS["round2"])
+    assert round2 is not None and round2.task_count == 2 and round2.workteam is None
+    default = FlowRegistry.from_env(environ={}).get(LOCAL_FLOW_ARNS["expert"])
+    assert default is not None and default.workteam == {"expert"}
+    for bad in ("", " , ", "no way"):
+        with pytest.raises(ConfigurationError, match="OCR_REVIEW_EXPERTS"):
+            FlowRegistry.from_env(environ={"OCR_REVIEW_EXPERTS": bad})
+
+
+def test_forms_posted_from_another_site_are_refused(reviewer: Callable[[str], TestClient],
+                                                    start: Callable[..., str]) -> None:
+    name = start("loop-csrf")
+    alice = reviewer("alice")
+    response = alice.post(f"/tasks/{name}", data=EXTRACTED,
+                          headers={"origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert queue(alice) == [name]
+    response = alice.post(f"/tasks/{name}", data=EXTRACTED,
+                          headers={"origin": "http://testserver"})
+    assert response.status_code == 303
