@@ -63,7 +63,9 @@ class CatalogReview:
         self._failed = 0
 
     def request(self, records: list[CourseRecord], *, crop: CropFn) -> int:
-        """Start a round-1 loop for every record under the threshold not yet in review."""
+        """Start a round-1 loop for every record under the threshold not yet in review;
+        return how many were started."""
+        before = self._started
         for record in records:
             if record.status != "pending_review" or record.record_id in self._state:
                 continue
@@ -75,7 +77,7 @@ class CatalogReview:
             self._state[record.record_id] = {"task": task.to_dict(), "loops": [], "failed": 0}
             self._start(record.record_id, "round1")
         self._save()
-        return self._started
+        return self._started - before
 
     def collect(self) -> ReviewSummary:
         """Poll open loops, keep finished outputs, decide, escalate where needed."""

@@ -1,0 +1,99 @@
+"""A catalog's review through boto3 and the local console: rounds, escalation, decisions."""
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ocr_pipeline.catalog.models import CourseRecord
+from ocr_pipeline.config import Settings
+from ocr_pipeline.defs.resources import ReviewResource
+from ocr_pipeline.local import review_console
+from ocr_pipeline.review.a2i import A2IReviews, loop_name
+from ocr_pipeline.review.workflow import CatalogReview
+from ocr_pipeline.stages import accepted_records, review_decisions
+from ocr_pipeline.storage.objects import LocalObjectStore
+from ocr_pipeline_tests.defs.conftest import free_port
+
+FIELDS = {"course_code": "CS 101", "title": "Intro to Testing", "credits_text": "3",
+          "description": "Unit tests."}
+
+
+@pytest.fixture
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Settings, A2IReviews]]:
+    monkeypatch.setenv("OCR_REVIEW_EXPERTS", "erin")
+    port = free_port()
+    settings = Settings.from_env({"OCR_PIPELINE_HOME": str(tmp_path),
+                                  "OCR_REVIEW_ENDPOINT": f"http://127.0.0.1:{port}"})
+    store = LocalObjectStore(root=settings.objects_root)
+    resource = ReviewResource(endpoint_url=settings.review_endpoint,
+                              round1_flow_arn=settings.flow_arns["round1"],
+                              round2_flow_arn=settings.flow_arns["round2"],
+                              expert_flow_arn=settings.flow_arns["expert"])
+    with review_console(settings, port=port):
+        yield settings, resource.reviews(store)
+
+
+def record(record_id: str) -> CourseRecord:
+    return CourseRecord(
+        record_id=record_id, catalog_id="cat", source_uri="file:///x.pdf", source_sha256="0",
+        page=1, bbox=(0, 0, 10, 10), subject="CS", number="101", course_code="CS 101",
+        course_code_raw="CS 101", title="Intro to Testng", credits_text="3", credits_min=3.0,
+        credits_max=3.0, description="Unit tests.", prerequisites=None, method="tesseract",
+        confidence=0.6, status="pending_review", extracted_at="2026-11-23T00:00:00+00:00",
+    )
+
+
+def answer(settings: Settings, reviewer: str, loop: str, **fields: str) -> None:
+    with httpx.Client(base_url=settings.review_endpoint) as http:
+        assert http.post("/sign-in", data={"name": reviewer}).status_code == 303
+        body = {"fields": {**FIELDS, **fields}}
+        http.post(f"/api/tasks/{loop}/answer", json=body).raise_for_status()
+
+
+def test_disputed_record_goes_to_round_two_then_the_expert(setup) -> None:  # type: ignore[no-untyped-def]
+    settings, reviews = setup
+    store = LocalObjectStore(root=settings.objects_root)
+    review = CatalogReview(catalog_id="cat", store=store, reviews=reviews)
+    assert review.request([record("aa11")], crop=lambda r: "file:///crop.png") == 1
+    assert review.request([record("aa11")], crop=lambda r: "file:///crop.png") == 0  # no duplicate
+    round1 = loop_name(record_id="aa11", role="round1", attempt=0)
+    answer(settings, "ann", round1)
+    answer(settings, "ben", round1)
+    answer(settings, "cal", round1, title="Intro to Tests")
+    summary = CatalogReview(catalog_id="cat", store=store, reviews=reviews).collect()
+    assert (summary.decided, summary.waiting, summary.loops_started) == (0, 1, 1)  # round 2 started
+
+    round2 = loop_name(record_id="aa11", role="round2", attempt=0)
+    answer(settings, "dee", round2, title="Intro to Tests")
+    answer(settings, "eve", round2, title="Intro to Testing Again")
+    summary = CatalogReview(catalog_id="cat", store=store, reviews=reviews).collect()
+    assert summary.decided == 0 and summary.loops_started == 1  # 2 of 5 at best: the expert
+
+    answer(settings, "erin", loop_name(record_id="aa11", role="expert", attempt=0))
+    summary = CatalogReview(catalog_id="cat", store=store, reviews=reviews).collect()
+    assert (summary.decided, summary.validated, summary.answers_bought) == (1, 1, 6)
+    decisions = review_decisions(catalog_id="cat", store=store)
+    accepted, waiting = accepted_records([record("aa11")], decisions)
+    assert waiting == 0
+    assert accepted[0].title == "Intro to Testing" and accepted[0].status == "validated"
+    assert accepted[0].review["answers_bought"] == 6
+    # the decision is recomputed from the stored outputs alone
+    outputs = list((settings.objects_root / "review" / "cat" / "outputs").glob("*.json"))
+    assert len(outputs) == 3
+
+
+def test_unanimous_round_one_needs_three_answers(setup) -> None:  # type: ignore[no-untyped-def]
+    settings, reviews = setup
+    store = LocalObjectStore(root=settings.objects_root)
+    CatalogReview(catalog_id="cat", store=store, reviews=reviews).request(
+        [record("bb22"), replace(record("cc33"), status="auto_accepted")],
+        crop=lambda r: "file:///crop.png")
+    loop = loop_name(record_id="bb22", role="round1", attempt=0)
+    for reviewer in ("ann", "ben", "cal"):
+        answer(settings, reviewer, loop)
+    summary = CatalogReview(catalog_id="cat", store=store, reviews=reviews).collect()
+    assert (summary.records, summary.validated, summary.answers_bought) == (1, 1, 3)
+    assert summary.metadata()["fixed_scheme_answers"] == 5
