@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine: installs what the project needs, then runs it.
-#   ./run.sh demo   set up, then run the pipeline on generated sample catalogs
+#   ./run.sh demo   set up, run the whole graph on sample catalogs, serve the review console
 #   ./run.sh test   set up, then run the test suite
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -14,7 +14,7 @@ from typing import Any
 
 from ocr_pipeline.catalog.models import CourseRecord
 from ocr_pipeline.review.a2i import A2IReviews, answers_of
-from ocr_pipeline.review.consensus import Decision, decide
+from ocr_pipeline.review.consensus import Decision, answers_saved, decide
 from ocr_pipeline.review.contract import FIELDS, Answer, Role, TaskInput
 from ocr_pipeline.storage.objects import ObjectStore
 
@@ -35,7 +35,10 @@ class ReviewSummary:
     loops_started: int
     failed_loops: int
     answers_bought: int
+    """All answers received so far, for decided and open records."""
     agreement: float
+    savings: dict[str, float]
+    """Answers bought for decided records against the fixed 5-answer scheme."""
 
     def metadata(self) -> dict[str, object]:
         return {
@@ -43,9 +46,9 @@ class ReviewSummary:
             "validated": self.validated, "rejected": self.rejected, "waiting": self.waiting,
             "loops_started": self.loops_started, "failed_loops_restarted": self.failed_loops,
             "answers_bought": self.answers_bought,
-            "answers_per_decided_record": round(self.answers_bought / self.decided, 2)
-            if self.decided else 0.0,
-            "fixed_scheme_answers": 5 * self.decided,
+            "answers_per_decided_record": round(self.savings["per_record"], 2),
+            "fixed_scheme_answers": int(self.savings["fixed_scheme"]),
+            "answers_saved_share": round(self.savings["saved_share"], 3),
             "mean_agreement": round(self.agreement, 3),
         }
 
@@ -105,6 +108,7 @@ class CatalogReview:
             failed_loops=self._failed,
             answers_bought=sum(d.answers_bought for d in decisions.values()),
             agreement=(sum(d.agreement for d in decided) / len(decided)) if decided else 0.0,
+            savings=answers_saved(decided),
         )
 
     def open_loops(self) -> list[str]:
