@@ -69,12 +69,18 @@ def review_sensor(
     ask for review_results (and validated_courses) of that catalog."""
     store = objects.get()
     reviews = review.reviews(store)
+    waiting = registry.get().list(statuses=["waiting_review"])
+    if not waiting:
+        return dg.SkipReason("no catalog is waiting on review")
+    # one paged listing per flow instead of a call per loop
+    status = {loop["HumanLoopName"]: loop["HumanLoopStatus"]
+              for role in ("round1", "round2", "expert") for loop in reviews.list(role=role)}
     runs = []
-    for entry in registry.get().list(statuses=["waiting_review"]):
+    for entry in waiting:
         open_loops = CatalogReview(catalog_id=entry.catalog_id, store=store,
                                    reviews=reviews).open_loops()
         finished = sorted(name for name in open_loops
-                          if reviews.state(name).status not in ("InProgress", "Stopping"))
+                          if status.get(name, "InProgress") not in ("InProgress", "Stopping"))
         if finished:
             context.log.info(f"{entry.catalog_id}: {len(finished)} loop(s) finished")
             runs.append(dg.RunRequest(partition_key=entry.catalog_id,

@@ -8,10 +8,9 @@ import dagster as dg
 import duckdb
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ocr_pipeline_tests.defs.conftest import Location
@@ -54,10 +53,12 @@ def sign_in(driver: webdriver.Chrome, base: str, name: str) -> None:
 
 
 def submit_and_wait(driver: webdriver.Chrome, selector: str) -> None:
-    """Click a form's submit button and wait until the browser has left the page."""
-    button = driver.find_element(By.CSS_SELECTOR, selector)
-    button.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(button))
+    """Click a form's submit button and wait until a new document has fully loaded."""
+    driver.execute_script("window.__leaving = true")
+    driver.find_element(By.CSS_SELECTOR, selector).click()
+    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(
+            "return window.__leaving === undefined && document.readyState === 'complete'"))
 
 
 def answer_all(driver: webdriver.Chrome, base: str, *, not_courses: set[str]) -> list[str]:
