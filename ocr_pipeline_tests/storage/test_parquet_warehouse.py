@@ -1,0 +1,86 @@
+"""S3 Parquet warehouse + Glue, against moto's server on loopback with real boto3 clients."""
+
+from collections.abc import Iterator
+
+import boto3
+import httpx
+import pytest
+from moto.server import ThreadedMotoServer
+
+from ocr_pipeline.catalog.models import CourseRecord
+from ocr_pipeline.errors import WarehouseError
+from ocr_pipeline.storage.parquet_warehouse import S3ParquetWarehouse
+from ocr_pipeline_tests.defs.conftest import free_port
+
+
+@pytest.fixture
+def warehouse(monkeypatch: pytest.MonkeyPatch) -> Iterator[S3ParquetWarehouse]:
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    httpx.post(f"http://127.0.0.1:{port}/moto-api/reset").raise_for_status()  # moto is global
+    for name, value in {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+                        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    boto3.client("s3").create_bucket(Bucket="ocr-processed")
+    glue = boto3.client("glue")
+    glue.create_database(DatabaseInput={"Name": "ocr"})
+    yield S3ParquetWarehouse(bucket="ocr-processed", glue=glue, database="ocr")
+    server.stop()
+
+
+def record(catalog: str, n: int, *, title: str = "Logic") -> CourseRecord:
+    return CourseRecord(
+        record_id=f"{catalog}-{n}", catalog_id=catalog, source_uri="s3://raw/x.pdf",
+        source_sha256="ab", page=1 + n // 3, bbox=(1.0, 2.0, 3.0, 4.0), subject="PHIL",
+        number=str(100 + n), course_code=f"PHIL {100 + n}", course_code_raw=f"PHIL {100 + n}",
+        title=title, credits_text="3", credits_min=3.0, credits_max=3.0,
+        description="Reasoning.", prerequisites=None, method="text_layer", confidence=0.97,
+        status="auto_accepted", extracted_at="2026-11-23T10:00:00+00:00",
+        review={"answers_bought": 3}, confidence_factors={"ocr": 1.0},
+    )
+
+
+def test_replace_is_idempotent_and_queryable(warehouse: S3ParquetWarehouse) -> None:
+    warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-a", i) for i in range(5)])
+    warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-a", i) for i in range(5)])
+    warehouse.replace_catalog("validated_courses", "cat-b", [record("cat-b", 0, title="Ethics")])
+    columns, rows = warehouse.query(
+        "SELECT catalog_id, count(*) FROM validated_courses GROUP BY 1 ORDER BY 1")
+    assert rows == [("cat-a", 5), ("cat-b", 1)]
+    warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-a", 0)])
+    _, rows = warehouse.query("SELECT count(*) FROM validated_courses WHERE catalog_id='cat-a'")
+    assert rows == [(1,)]
+    _, rows = warehouse.query("SELECT title, credits_min, review->>'$.answers_bought' "
+                              "FROM validated_courses WHERE catalog_id = 'cat-b'")
+    assert rows == [("Ethics", 3.0, "3")]
+    _, rows = warehouse.query("SELECT count(*) FROM course_candidates")
+    assert rows == [(0,)]
+
+
+def test_glue_table_kept_in_step(warehouse: S3ParquetWarehouse) -> None:
+    warehouse.replace_catalog("course_candidates", "cat-a", [record("cat-a", 0)])
+    warehouse.replace_catalog("course_candidates", "cat-b", [record("cat-b", 0)])
+    glue = boto3.client("glue")
+    table = glue.get_table(DatabaseName="ocr", Name="course_candidates")["Table"]
+    assert table["PartitionKeys"] == [{"Name": "catalog_id", "Type": "string"}]
+    names = [c["Name"] for c in table["StorageDescriptor"]["Columns"]]
+    assert names[:2] == ["record_id", "source_uri"] and "confidence" in names
+    assert table["StorageDescriptor"]["Location"] == "s3://ocr-processed/warehouse/course_candidates/"
+    partitions = glue.get_partitions(DatabaseName="ocr", TableName="course_candidates")
+    assert sorted(p["Values"][0] for p in partitions["Partitions"]) == ["cat-a", "cat-b"]
+
+
+def test_bad_sql_and_foreign_records(warehouse: S3ParquetWarehouse) -> None:
+    with pytest.raises(WarehouseError, match="query failed"):
+        warehouse.query("SELECT nope FROM validated_courses")
+    with pytest.raises(ValueError, match="other catalogs"):
+        warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-b", 0)])
+
+
+def test_replacing_with_no_records_empties_the_catalog(warehouse: S3ParquetWarehouse) -> None:
+    warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-a", i) for i in range(3)])
+    assert warehouse.replace_catalog("validated_courses", "cat-a", []) == 0
+    _, rows = warehouse.query("SELECT count(*) FROM validated_courses")
+    assert rows == [(0,)]
