@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 _SUBJECT = r"(?P<subject>[A-Z][A-Za-z&]{0,5}|[A-Z]{1,4}&)"
-_NUMBER = r"(?P<number>\d{2,4}[A-Z]{0,2})"
+_NUMBER = r"(?P<number>\d{2,5}[A-Z]{0,2})"
 _CODE = re.compile(
     rf"^{_SUBJECT}(?P<sep>[ \u00a0]?-[ \u00a0]?|[ \u00a0]{{1,2}}|\.[ \u00a0]?){_NUMBER}"
     r"(?P<after>\.?[ \u00a0]*[—–:\-]?[ \u00a0]*|\.|$)"
