@@ -1,4 +1,6 @@
-"""Storage: object store, analytics warehouse, catalog registry.
+"""Storage: object stores (file://, s3://), analytics warehouses (DuckDB file, S3 Parquet +
+Glue), catalog registries (SQLite, DynamoDB).
 
-Imports neither Dagster nor boto3 (see DESIGN.md).
+Never imports Dagster (see DESIGN.md); AWS implementations take their boto3 clients from
+``ocr_pipeline.aws``.
 """

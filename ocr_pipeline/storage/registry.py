@@ -65,7 +65,7 @@ class CatalogRegistry:
 
     def register(self, *, catalog_id: str, sha256: str, source_path: Path, size: int) -> bool:
         """Add a catalog as ``new``; False (and nothing changed) if its sha256 is known."""
-        now = _now()
+        now = utc_now()
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM catalogs WHERE sha256 = ?", [sha256]).fetchone():
                 return False
@@ -91,11 +91,11 @@ class CatalogRegistry:
         self, catalog_id: str, status: CatalogStatus, *, error: str | None = None
     ) -> None:
         """Move a catalog to ``status``; ``error`` replaces (or clears) the stored error."""
-        _check_statuses([status])
+        check_statuses([status])
         with self._write() as conn:
             cursor = conn.execute(
                 "UPDATE catalogs SET status = ?, error = ?, updated_at = ? WHERE catalog_id = ?",
-                [status, error, _now(), catalog_id],
+                [status, error, utc_now(), catalog_id],
             )
             if cursor.rowcount == 0:
                 raise KeyError(f"unknown catalog {catalog_id!r}")
@@ -105,7 +105,7 @@ class CatalogRegistry:
         """Catalogs in order of first sight, optionally only those in ``statuses``."""
         sql, params = f"SELECT {_COLUMNS} FROM catalogs", []
         if statuses is not None:
-            params = _check_statuses(statuses)
+            params = check_statuses(statuses)
             sql += f" WHERE status IN ({', '.join('?' * len(params))})"
         with self._connect() as conn:
             rows = conn.execute(f"{sql} ORDER BY first_seen, catalog_id", params).fetchall()
@@ -155,7 +155,7 @@ class CatalogRegistry:
             conn.close()
 
 
-def _check_statuses(statuses: Iterable[str]) -> list[str]:
+def check_statuses(statuses: Iterable[str]) -> list[str]:
     values = list(statuses)
     unknown = sorted(set(values) - set(STATUSES))
     if unknown:
@@ -171,5 +171,5 @@ def _entry(row: tuple) -> CatalogEntry:
                         first_seen=first_seen, updated_at=updated_at)
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")

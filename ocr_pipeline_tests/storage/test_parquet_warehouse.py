@@ -1,33 +1,23 @@
 """S3 Parquet warehouse + Glue, against moto's server on loopback with real boto3 clients."""
 
-from collections.abc import Iterator
-
-import boto3
-import httpx
 import pytest
-from moto.server import ThreadedMotoServer
 
+from ocr_pipeline import aws
 from ocr_pipeline.catalog.models import CourseRecord
 from ocr_pipeline.errors import WarehouseError
 from ocr_pipeline.storage.parquet_warehouse import S3ParquetWarehouse
-from ocr_pipeline_tests.defs.conftest import free_port
+
+
+pytest_plugins = ["ocr_pipeline_tests.storage.aws_server"]
 
 
 @pytest.fixture
-def warehouse(monkeypatch: pytest.MonkeyPatch) -> Iterator[S3ParquetWarehouse]:
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    httpx.post(f"http://127.0.0.1:{port}/moto-api/reset").raise_for_status()  # moto is global
-    for name, value in {"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-                        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(name, value)
-    boto3.client("s3").create_bucket(Bucket="ocr-processed")
-    glue = boto3.client("glue")
-    glue.create_database(DatabaseInput={"Name": "ocr"})
-    yield S3ParquetWarehouse(bucket="ocr-processed", glue=glue, database="ocr")
-    server.stop()
+def warehouse(aws_env: str, unique_name) -> S3ParquetWarehouse:  # type: ignore[no-untyped-def]
+    bucket, database = unique_name("ocr-processed"), unique_name("ocr")
+    aws.client("s3").create_bucket(Bucket=bucket)
+    glue = aws.client("glue")
+    glue.create_database(DatabaseInput={"Name": database})
+    return S3ParquetWarehouse(bucket=bucket, glue=glue, database=database)
 
 
 def record(catalog: str, n: int, *, title: str = "Logic") -> CourseRecord:
@@ -62,13 +52,15 @@ def test_replace_is_idempotent_and_queryable(warehouse: S3ParquetWarehouse) -> N
 def test_glue_table_kept_in_step(warehouse: S3ParquetWarehouse) -> None:
     warehouse.replace_catalog("course_candidates", "cat-a", [record("cat-a", 0)])
     warehouse.replace_catalog("course_candidates", "cat-b", [record("cat-b", 0)])
-    glue = boto3.client("glue")
-    table = glue.get_table(DatabaseName="ocr", Name="course_candidates")["Table"]
+    glue = aws.client("glue")
+    table = glue.get_table(DatabaseName=warehouse.database, Name="course_candidates")["Table"]
     assert table["PartitionKeys"] == [{"Name": "catalog_id", "Type": "string"}]
     names = [c["Name"] for c in table["StorageDescriptor"]["Columns"]]
     assert names[:2] == ["record_id", "source_uri"] and "confidence" in names
-    assert table["StorageDescriptor"]["Location"] == "s3://ocr-processed/warehouse/course_candidates/"
-    partitions = glue.get_partitions(DatabaseName="ocr", TableName="course_candidates")
+    assert table["StorageDescriptor"]["Location"] == (
+        f"s3://{warehouse.bucket}/warehouse/course_candidates/")
+    partitions = glue.get_partitions(DatabaseName=warehouse.database,
+                                     TableName="course_candidates")
     assert sorted(p["Values"][0] for p in partitions["Partitions"]) == ["cat-a", "cat-b"]
 
 

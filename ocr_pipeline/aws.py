@@ -1,0 +1,38 @@
+"""boto3 clients configured the same way everywhere.
+
+Endpoints come from the standard environment variables, which boto3 (≥ 1.28) honours by itself:
+``AWS_ENDPOINT_URL`` for every service, ``AWS_ENDPOINT_URL_<SERVICE>`` (e.g.
+``AWS_ENDPOINT_URL_DYNAMODB``) for one, and ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`` to
+ignore both. That is how tests point real clients at a moto server on loopback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_REGION = "us-east-1"
+
+_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10})
+
+
+def client(service: str, *, region: str | None = None) -> Any:
+    """A boto3 client for ``service`` with adaptive retries (backoff and client-side rate
+    limiting on throttling and transient errors), in ``region`` or else ``AWS_REGION``,
+    ``AWS_DEFAULT_REGION``, ``us-east-1``.
+
+    Each call uses its own boto3 session, so callers in different threads do not share one.
+    """
+    region = (
+        region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        or DEFAULT_REGION
+    )
+    made = boto3.session.Session(region_name=region).client(service, config=_CONFIG)
+    logger.debug("%s client in %s at %s", service, region, made.meta.endpoint_url)
+    return made

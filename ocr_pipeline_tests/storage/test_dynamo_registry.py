@@ -1,0 +1,210 @@
+"""DynamoCatalogRegistry against a moto server with real boto3 clients: the CatalogRegistry
+behaviour, TTL, threads racing on the same bytes, injected faults."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from ocr_pipeline import aws
+from ocr_pipeline.storage.dynamo_registry import DynamoCatalogRegistry, create_table
+from ocr_pipeline.storage.registry import STATUSES
+
+if TYPE_CHECKING:
+    from ocr_pipeline_tests.storage.aws_server import Faults
+
+pytest_plugins = ["ocr_pipeline_tests.storage.aws_server"]
+
+SHA_A = "a" * 64
+SHA_B = "b" * 64
+DAY = 24 * 3600
+
+
+@pytest.fixture
+def dynamodb(aws_env: str) -> Any:
+    return aws.client("dynamodb")
+
+
+@pytest.fixture
+def table(dynamodb: Any, unique_name: Callable[[str], str]) -> str:
+    name = unique_name("catalogs")
+    create_table(dynamodb, name)
+    return name
+
+
+@pytest.fixture
+def registry(dynamodb: Any, table: str) -> DynamoCatalogRegistry:
+    return DynamoCatalogRegistry(client=dynamodb, table=table)
+
+
+def raw_item(dynamodb: Any, table: str, pk: str) -> dict[str, Any]:
+    return dynamodb.get_item(TableName=table, Key={"pk": {"S": pk}})["Item"]
+
+
+def test_create_table(dynamodb: Any, table: str) -> None:
+    described = dynamodb.describe_table(TableName=table)["Table"]
+    assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert described["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+    ttl = dynamodb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires_at")
+
+
+def test_register_new_catalog(registry: DynamoCatalogRegistry) -> None:
+    source = Path("/landing/Fall 2024.pdf")
+
+    assert registry.register(catalog_id="fall-2024-aaaaaaaa", sha256=SHA_A, source_path=source,
+                             size=1234)
+
+    entry = registry.get("fall-2024-aaaaaaaa")
+    assert entry is not None
+    assert (entry.sha256, entry.source_path, entry.file_name, entry.size) == (
+        SHA_A, source, "Fall 2024.pdf", 1234)
+    assert (entry.status, entry.error) == ("new", None)
+    assert entry.first_seen == entry.updated_at
+    assert registry.by_sha256(SHA_A) == entry
+    assert registry.get("missing") is None
+    assert registry.by_sha256(SHA_B) is None
+
+
+def test_same_bytes_again_or_renamed_is_not_new(registry: DynamoCatalogRegistry) -> None:
+    assert registry.register(catalog_id="cat-aaaaaaaa", sha256=SHA_A,
+                             source_path=Path("/in/cat.pdf"), size=10)
+    before = registry.get("cat-aaaaaaaa")
+
+    assert not registry.register(catalog_id="cat-aaaaaaaa", sha256=SHA_A,
+                                 source_path=Path("/in/cat.pdf"), size=10)
+    assert not registry.register(catalog_id="copy-of-cat-aaaaaaaa", sha256=SHA_A,
+                                 source_path=Path("/in/copy of cat.pdf"), size=10)
+
+    assert registry.get("copy-of-cat-aaaaaaaa") is None
+    assert registry.get("cat-aaaaaaaa") == before
+    assert [e.catalog_id for e in registry.list()] == ["cat-aaaaaaaa"]
+
+
+def test_catalog_id_taken_by_other_bytes(registry: DynamoCatalogRegistry) -> None:
+    registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register(catalog_id="cat", sha256=SHA_B, source_path=Path("b.pdf"), size=2)
+    assert registry.by_sha256(SHA_B) is None
+    assert registry.register(catalog_id="cat-b", sha256=SHA_B, source_path=Path("b.pdf"), size=2)
+
+
+def test_status_changes_and_expiry(registry: DynamoCatalogRegistry, dynamodb: Any,
+                                   table: str) -> None:
+    registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
+    first = registry.get("cat")
+    assert first is not None
+    assert "expires_at" not in raw_item(dynamodb, table, "catalog#cat")
+
+    registry.set_status("cat", "failed", error="a.pdf: PDF is encrypted")
+    failed = registry.get("cat")
+    assert failed is not None
+    assert (failed.status, failed.error) == ("failed", "a.pdf: PDF is encrypted")
+    assert failed.updated_at > first.updated_at
+    assert failed.first_seen == first.first_seen
+
+    registry.set_status("cat", "done")
+    done = registry.get("cat")
+    assert done is not None
+    assert (done.status, done.error) == ("done", None)
+    expires = {int(raw_item(dynamodb, table, pk)["expires_at"]["N"])
+               for pk in ("catalog#cat", f"sha#{SHA_A}")}
+    assert len(expires) == 1
+    assert abs(expires.pop() - (time.time() + 90 * DAY)) < 60
+
+    registry.set_status("cat", "processing")
+    for pk in ("catalog#cat", f"sha#{SHA_A}"):
+        assert "expires_at" not in raw_item(dynamodb, table, pk)
+
+
+def test_expiry_is_configurable(dynamodb: Any, table: str) -> None:
+    registry = DynamoCatalogRegistry(client=dynamodb, table=table, ttl=timedelta(days=7))
+    registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
+    registry.set_status("cat", "failed", error="boom")
+    expires = int(raw_item(dynamodb, table, "catalog#cat")["expires_at"]["N"])
+    assert abs(expires - (time.time() + 7 * DAY)) < 60
+
+
+def test_status_errors(registry: DynamoCatalogRegistry) -> None:
+    registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
+    with pytest.raises(ValueError, match="unknown catalog status 'finished'"):
+        registry.set_status("cat", "finished")  # type: ignore[arg-type]
+    with pytest.raises(KeyError, match="nope"):
+        registry.set_status("nope", "done")
+    entry = registry.get("cat")
+    assert entry is not None and entry.status == "new"
+
+
+def test_list_filters_by_status(registry: DynamoCatalogRegistry) -> None:
+    for number, status in enumerate(STATUSES):
+        registry.register(catalog_id=f"cat-{number}", sha256=f"{number:064d}",
+                          source_path=Path(f"{status}.pdf"), size=number)
+        registry.set_status(f"cat-{number}", status)
+
+    assert [e.catalog_id for e in registry.list()] == [f"cat-{n}" for n in range(len(STATUSES))]
+    picked = registry.list(statuses=["failed", "waiting_review", "new"])
+    assert sorted(e.status for e in picked) == ["failed", "new", "waiting_review"]
+    assert registry.list(statuses=iter(["done"]))[0].file_name == "done.pdf"
+    assert registry.list(statuses=[]) == []
+    with pytest.raises(ValueError, match="unknown catalog status"):
+        registry.list(statuses=["done", "lost"])
+
+
+def test_threads_registering_the_same_bytes(table: str) -> None:
+    threads, rounds = 6, 10
+    registries = [DynamoCatalogRegistry(client=aws.client("dynamodb"), table=table)
+                  for _ in range(threads)]
+    barrier = threading.Barrier(threads, timeout=30)
+
+    def race(worker: int) -> list[bool]:
+        results = []
+        for round_ in range(rounds):
+            barrier.wait()
+            results.append(registries[worker].register(
+                catalog_id=f"copy-{worker}-of-{round_}", sha256=f"{round_:064d}",
+                source_path=Path(f"/landing/{worker}/{round_}.pdf"), size=round_))
+        return results
+
+    with ThreadPoolExecutor(threads) as pool:
+        by_worker = list(pool.map(race, range(threads)))
+
+    for round_ in range(rounds):
+        assert sorted(results[round_] for results in by_worker) == [False] * (threads - 1) + [
+            True], round_
+    entries = registries[0].list()
+    assert sorted(e.sha256 for e in entries) == [f"{r:064d}" for r in range(rounds)]
+
+
+def test_transaction_conflicts_are_retried(registry: DynamoCatalogRegistry, dynamodb: Any,
+                                          inject_faults: Callable[..., Faults]) -> None:
+    faults = inject_faults(dynamodb, count=2, code="TransactionCanceledException", status=400,
+                           fields={"CancellationReasons": [
+                               {"Code": "None"},
+                               {"Code": "TransactionConflict", "Message": "ongoing"}]})
+    assert registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
+    assert faults.injected == 2
+    assert registry.by_sha256(SHA_A) is not None
+
+
+@pytest.mark.parametrize(("code", "status", "count"),
+                         [("InternalServerError", 500, 3), ("ThrottlingException", 400, 1)])
+def test_transient_errors_are_retried_and_nothing_is_lost(
+    registry: DynamoCatalogRegistry, dynamodb: Any, table: str,
+    inject_faults: Callable[..., Faults], code: str, status: int, count: int,
+) -> None:
+    faults = inject_faults(dynamodb, count=count, code=code, status=status)
+    assert registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
+    assert faults.injected == count
+
+    reader = aws.client("dynamodb")  # without the writer's adaptive rate limit after throttling
+    faults = inject_faults(reader, count=count, code=code, status=status)
+    entry = DynamoCatalogRegistry(client=reader, table=table).by_sha256(SHA_A)
+    assert entry is not None and entry.catalog_id == "cat"
+    assert faults.injected == count
