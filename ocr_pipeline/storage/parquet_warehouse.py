@@ -26,7 +26,7 @@ import duckdb_extension_httpfs
 
 from ocr_pipeline.catalog.models import CourseRecord
 from ocr_pipeline.errors import WarehouseError
-from ocr_pipeline.storage.warehouse import SCHEMA, TABLES, Table
+from ocr_pipeline.storage.warehouse import SCHEMA, TABLES, Table, run_query
 
 logger = logging.getLogger(__name__)
 
@@ -82,13 +82,7 @@ class S3ParquetWarehouse:
                     if self._has_files(table) else
                     f"CREATE VIEW {table} AS SELECT {_empty_select()} WHERE false"
                 )
-            try:
-                cursor = conn.execute(sql, params)
-            except duckdb.Error as exc:
-                raise WarehouseError(f"query failed: {exc}") from exc
-            if cursor.description is None:
-                return [], []
-            return [c[0] for c in cursor.description], cursor.fetchall()
+            return run_query(conn, sql, params)
 
     def _has_files(self, table: Table) -> bool:
         s3 = boto3.client("s3", region_name=self.region)

@@ -126,13 +126,7 @@ class DuckDBWarehouse:
         if not self.path.exists():
             raise WarehouseError(f"no warehouse at {self.path} yet: nothing has been loaded")
         with self._connect(read_only=True) as conn:
-            try:
-                cursor = conn.execute(sql, params)
-            except duckdb.Error as exc:
-                raise WarehouseError(f"query failed: {exc}") from exc
-            if cursor.description is None:
-                return [], []
-            return [column[0] for column in cursor.description], cursor.fetchall()
+            return run_query(conn, sql, params)
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -201,6 +195,18 @@ _DDL = ", ".join(
     f"{name} {kind} PRIMARY KEY" if name == "record_id" else f"{name} {kind}"
     for name, kind in SCHEMA
 )
+
+
+def run_query(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None
+              ) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Execute analyst SQL; column names and rows, or a WarehouseError naming the problem."""
+    try:
+        cursor = conn.execute(sql, params)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"query failed: {exc}") from exc
+    if cursor.description is None:
+        return [], []
+    return [column[0] for column in cursor.description], cursor.fetchall()
 
 
 def _check_table(table: str) -> None:
