@@ -95,6 +95,10 @@ def test_demo_then_query(tmp_path: Path) -> None:
     assert len(rows) == 3
     as_csv = run_query(sql, "--format", "csv", cwd=tmp_path, env=env_home)
     assert as_csv.stdout.splitlines()[0] == "catalog_id,n"
+    again = run_cli("demo", "--home", str(home), "--no-serve", "--port", str(free_port()),
+                    cwd=tmp_path)
+    assert again.returncode == 0 and "landing sensor: 0 new catalog(s)" in again.stderr
+    assert len(run_query(sql, "--format", "json", cwd=tmp_path, env=env_home).stdout.splitlines()) == 3
     bad = run_query("SELECT nope FROM validated_courses", cwd=tmp_path, env=env_home)
     assert bad.returncode == 1 and "query failed" in bad.stderr and "Traceback" not in bad.stderr
 
