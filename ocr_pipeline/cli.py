@@ -150,10 +150,12 @@ DEMO_SUMMARY = """
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
 def query(sql: str, fmt: str) -> None:
-    """Run SQL on the warehouse (course_candidates, validated_courses) and print the result."""
-    settings = Settings.from_env()
+    """Run SQL on the warehouse (course_candidates, validated_courses) and print the result:
+    the local DuckDB file, or with OCR_PIPELINE_ENV=aws the Parquet tables on S3."""
+    from ocr_pipeline.definitions import warehouse_for  # it picks the environment's warehouse
+
     try:
-        columns, rows = DuckDBWarehouse(path=settings.warehouse_path).query(sql)
+        columns, rows = warehouse_for(Settings.from_env()).query(sql)
     except OcrPipelineError as exc:
         raise click.ClickException(str(exc)) from exc
     if fmt == "csv":

@@ -33,6 +33,11 @@ class Settings:
     """A2I runtime endpoint: the local review console, or empty for Amazon A2I itself."""
     flow_arns: dict[str, str]
     """Flow definition ARN per review role (round1, round2, expert)."""
+    region: str
+    processed_bucket: str
+    """aws: bucket of the Parquet warehouse (and processed objects)."""
+    warehouse_prefix: str
+    glue_database: str
 
     @property
     def objects_root(self) -> Path:
@@ -69,6 +74,10 @@ class Settings:
             review_endpoint=env.get("OCR_REVIEW_ENDPOINT", LOCAL_REVIEW_ENDPOINT),
             flow_arns={role: env.get(f"A2I_FLOW_{role.upper()}_ARN", arn)
                        for role, arn in LOCAL_FLOW_ARNS.items()},
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            processed_bucket=env.get("OCR_PROCESSED_BUCKET", "ocr-pipeline-processed"),
+            warehouse_prefix=env.get("OCR_WAREHOUSE_PREFIX", "warehouse/"),
+            glue_database=env.get("OCR_GLUE_DATABASE", "ocr_pipeline"),
         )
 
 

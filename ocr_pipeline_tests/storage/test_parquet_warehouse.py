@@ -1,5 +1,9 @@
 """S3 Parquet warehouse + Glue, against moto's server on loopback with real boto3 clients."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from ocr_pipeline import aws
@@ -76,3 +80,17 @@ def test_replacing_with_no_records_empties_the_catalog(warehouse: S3ParquetWareh
     assert warehouse.replace_catalog("validated_courses", "cat-a", []) == 0
     _, rows = warehouse.query("SELECT count(*) FROM validated_courses")
     assert rows == [(0,)]
+
+
+def test_query_command_in_aws_mode_reads_s3_parquet(warehouse: S3ParquetWarehouse,
+                                                     aws_env: str) -> None:
+    warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-a", i) for i in range(4)])
+    env = {**os.environ, "OCR_PIPELINE_ENV": "aws", "OCR_PROCESSED_BUCKET": warehouse.bucket,
+           "OCR_GLUE_DATABASE": warehouse.database}
+    done = subprocess.run(
+        [sys.executable, "-m", "ocr_pipeline", "query", "--format", "csv",
+         "SELECT catalog_id, count(*) AS n FROM validated_courses GROUP BY 1"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["catalog_id,n", "cat-a,4"]
