@@ -1,5 +1,6 @@
 """raw_catalog_pdfs and page_images: the PDF kept and validated, its pages inventoried."""
 
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -43,12 +44,16 @@ def page_images(
     context: dg.AssetExecutionContext, objects: ObjectStoreResource, pipeline: PipelineConfig
 ) -> dg.MaterializeResult:
     """Per page: born-digital or scanned (and why); scanned pages rendered to PNG for OCR."""
+    started = time.perf_counter()
     store = objects.get()
     raw = stages.load_raw(catalog_id=context.partition_key, store=store)
     manifest = stages.inventory_pages(raw=raw, store=store, dpi=pipeline.dpi)
     kinds = manifest.kinds()
+    seconds = time.perf_counter() - started
     return dg.MaterializeResult(metadata={
         "pages": len(manifest.pages),
+        "seconds": round(seconds, 2),
+        "pages_per_second": round(len(manifest.pages) / seconds, 1) if seconds else 0.0,
         "born_digital": kinds.get("born_digital", 0),
         "scanned": kinds.get("scanned", 0),
         "manifest_uri": store.uri(stages.manifest_key(context.partition_key)),
