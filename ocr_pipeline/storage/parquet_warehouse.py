@@ -24,6 +24,7 @@ import boto3
 import duckdb
 import duckdb_extension_httpfs
 
+from ocr_pipeline import aws
 from ocr_pipeline.catalog.models import CourseRecord
 from ocr_pipeline.errors import WarehouseError
 from ocr_pipeline.storage.warehouse import SCHEMA, TABLES, Table, run_query
@@ -85,8 +86,7 @@ class S3ParquetWarehouse:
             return run_query(conn, sql, params)
 
     def _has_files(self, table: Table) -> bool:
-        s3 = boto3.client("s3", region_name=self.region)
-        found = s3.list_objects_v2(Bucket=self.bucket, Prefix=f"{self.prefix}{table}/", MaxKeys=1)
+        found = aws.client("s3", region=self.region).list_objects_v2(Bucket=self.bucket, Prefix=f"{self.prefix}{table}/", MaxKeys=1)
         return bool(found.get("KeyCount"))
 
     def _register(self, table: Table, catalog_id: str) -> None:
