@@ -15,7 +15,6 @@ import pytest
 
 from ocr_pipeline import aws
 from ocr_pipeline.storage.dynamo_registry import DynamoCatalogRegistry, create_table
-from ocr_pipeline.storage.registry import STATUSES
 
 if TYPE_CHECKING:
     from ocr_pipeline_tests.storage.aws_server import Faults
@@ -56,46 +55,6 @@ def test_create_table(dynamodb: Any, table: str) -> None:
     assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires_at")
 
 
-def test_register_new_catalog(registry: DynamoCatalogRegistry) -> None:
-    source = Path("/landing/Fall 2024.pdf")
-
-    assert registry.register(catalog_id="fall-2024-aaaaaaaa", sha256=SHA_A, source_path=source,
-                             size=1234)
-
-    entry = registry.get("fall-2024-aaaaaaaa")
-    assert entry is not None
-    assert (entry.sha256, entry.source_path, entry.file_name, entry.size) == (
-        SHA_A, source, "Fall 2024.pdf", 1234)
-    assert (entry.status, entry.error) == ("new", None)
-    assert entry.first_seen == entry.updated_at
-    assert registry.by_sha256(SHA_A) == entry
-    assert registry.get("missing") is None
-    assert registry.by_sha256(SHA_B) is None
-
-
-def test_same_bytes_again_or_renamed_is_not_new(registry: DynamoCatalogRegistry) -> None:
-    assert registry.register(catalog_id="cat-aaaaaaaa", sha256=SHA_A,
-                             source_path=Path("/in/cat.pdf"), size=10)
-    before = registry.get("cat-aaaaaaaa")
-
-    assert not registry.register(catalog_id="cat-aaaaaaaa", sha256=SHA_A,
-                                 source_path=Path("/in/cat.pdf"), size=10)
-    assert not registry.register(catalog_id="copy-of-cat-aaaaaaaa", sha256=SHA_A,
-                                 source_path=Path("/in/copy of cat.pdf"), size=10)
-
-    assert registry.get("copy-of-cat-aaaaaaaa") is None
-    assert registry.get("cat-aaaaaaaa") == before
-    assert [e.catalog_id for e in registry.list()] == ["cat-aaaaaaaa"]
-
-
-def test_catalog_id_taken_by_other_bytes(registry: DynamoCatalogRegistry) -> None:
-    registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
-    with pytest.raises(ValueError, match="already registered"):
-        registry.register(catalog_id="cat", sha256=SHA_B, source_path=Path("b.pdf"), size=2)
-    assert registry.by_sha256(SHA_B) is None
-    assert registry.register(catalog_id="cat-b", sha256=SHA_B, source_path=Path("b.pdf"), size=2)
-
-
 def test_status_changes_and_expiry(registry: DynamoCatalogRegistry, dynamodb: Any,
                                    table: str) -> None:
     registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
@@ -130,31 +89,6 @@ def test_expiry_is_configurable(dynamodb: Any, table: str) -> None:
     registry.set_status("cat", "failed", error="boom")
     expires = int(raw_item(dynamodb, table, "catalog#cat")["expires_at"]["N"])
     assert abs(expires - (time.time() + 7 * DAY)) < 60
-
-
-def test_status_errors(registry: DynamoCatalogRegistry) -> None:
-    registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
-    with pytest.raises(ValueError, match="unknown catalog status 'finished'"):
-        registry.set_status("cat", "finished")  # type: ignore[arg-type]
-    with pytest.raises(KeyError, match="nope"):
-        registry.set_status("nope", "done")
-    entry = registry.get("cat")
-    assert entry is not None and entry.status == "new"
-
-
-def test_list_filters_by_status(registry: DynamoCatalogRegistry) -> None:
-    for number, status in enumerate(STATUSES):
-        registry.register(catalog_id=f"cat-{number}", sha256=f"{number:064d}",
-                          source_path=Path(f"{status}.pdf"), size=number)
-        registry.set_status(f"cat-{number}", status)
-
-    assert [e.catalog_id for e in registry.list()] == [f"cat-{n}" for n in range(len(STATUSES))]
-    picked = registry.list(statuses=["failed", "waiting_review", "new"])
-    assert sorted(e.status for e in picked) == ["failed", "new", "waiting_review"]
-    assert registry.list(statuses=iter(["done"]))[0].file_name == "done.pdf"
-    assert registry.list(statuses=[]) == []
-    with pytest.raises(ValueError, match="unknown catalog status"):
-        registry.list(statuses=["done", "lost"])
 
 
 def test_threads_registering_the_same_bytes(table: str) -> None:
