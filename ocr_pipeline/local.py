@@ -16,7 +16,7 @@ import dagster as dg
 import uvicorn
 
 from ocr_pipeline.config import Settings
-from ocr_pipeline.review.console import create_app
+from ocr_pipeline.review.console import FlowRegistry, create_app
 from ocr_pipeline.storage.objects import LocalObjectStore
 
 CURSOR_KEY = "ocr_pipeline/local_landing_cursor"
@@ -50,11 +50,11 @@ def run_catalog(defs: dg.Definitions, instance: dg.DagsterInstance, partition_ke
 
 
 @contextmanager
-def review_console(settings: Settings, *, host: str = "127.0.0.1",
-                   port: int = 8089) -> Iterator[uvicorn.Server]:
+def review_console(settings: Settings, *, host: str = "127.0.0.1", port: int = 8089,
+                   flows: FlowRegistry | None = None) -> Iterator[uvicorn.Server]:
     """The local review console served from a background thread while the block runs."""
     app = create_app(db_path=settings.review_db_path,
-                     store=LocalObjectStore(root=settings.objects_root))
+                     store=LocalObjectStore(root=settings.objects_root), flows=flows)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="review-console", daemon=True)
     thread.start()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,14 +13,15 @@ from urllib.parse import urlsplit
 import boto3
 import httpx
 import pytest
-import uvicorn
 from botocore.config import Config
 
-from ocr_pipeline.config import LOCAL_FLOW_ARNS
+from ocr_pipeline.config import LOCAL_FLOW_ARNS, Settings
+from ocr_pipeline.local import review_console
 from ocr_pipeline.review.a2i import A2IReviews, answers_of
-from ocr_pipeline.review.console import FlowRegistry, ReviewDatabase, create_app
+from ocr_pipeline.review.console import FlowRegistry, ReviewDatabase
 from ocr_pipeline.review.contract import TaskInput
 from ocr_pipeline.storage.objects import LocalObjectStore
+from ocr_pipeline_tests.defs.conftest import free_port
 
 ROUND1 = LOCAL_FLOW_ARNS["round1"]
 ROUND2 = LOCAL_FLOW_ARNS["round2"]
@@ -50,33 +48,14 @@ class Console:
             return response.json()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     home = tmp_path_factory.mktemp("home")
-    store = LocalObjectStore(root=home / "objects")
-    app = create_app(db_path=home / "review.sqlite", store=store,
-                     flows=FlowRegistry.standard(experts=["erin"]))
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    config.install_signal_handlers = False
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "console did not start"
-        time.sleep(0.02)
-    try:
-        yield Console(url=f"http://127.0.0.1:{port}", store=store)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    port = free_port()
+    settings = Settings.from_env({"OCR_PIPELINE_HOME": str(home)})
+    with review_console(settings, port=port, flows=FlowRegistry.standard(experts=["erin"])):
+        yield Console(url=f"http://127.0.0.1:{port}",
+                      store=LocalObjectStore(root=settings.objects_root))
 
 
 @pytest.fixture
