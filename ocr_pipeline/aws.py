@@ -19,13 +19,14 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_REGION = "us-east-1"
 
-_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10})
+DEFAULT_MAX_ATTEMPTS = 10
 
 
-def client(service: str, *, region: str | None = None) -> Any:
+def client(service: str, *, region: str | None = None, endpoint_url: str | None = None,
+           max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Any:
     """A boto3 client for ``service`` with adaptive retries (backoff and client-side rate
     limiting on throttling and transient errors), in ``region`` or else ``AWS_REGION``,
-    ``AWS_DEFAULT_REGION``, ``us-east-1``.
+    ``AWS_DEFAULT_REGION``, ``us-east-1``; ``endpoint_url`` overrides the environment's.
 
     Each call uses its own boto3 session, so callers in different threads do not share one.
     """
@@ -33,6 +34,8 @@ def client(service: str, *, region: str | None = None) -> Any:
         region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
         or DEFAULT_REGION
     )
-    made = boto3.session.Session(region_name=region).client(service, config=_CONFIG)
+    config = Config(retries={"mode": "adaptive", "max_attempts": max_attempts})
+    made = boto3.session.Session(region_name=region).client(service, config=config,
+                                                            endpoint_url=endpoint_url)
     logger.debug("%s client in %s at %s", service, region, made.meta.endpoint_url)
     return made

@@ -17,7 +17,47 @@ LOCAL_FLOW_ARNS = {
     "round2": "arn:aws:sagemaker:us-east-1:000000000000:flow-definition/ocr-round-2",
     "expert": "arn:aws:sagemaker:us-east-1:000000000000:flow-definition/ocr-expert",
 }
-OcrMode = Literal["in_process", "subprocess"]
+OcrMode = Literal["in_process", "subprocess", "ecs"]
+DEFAULT_MAX_GPU_TASKS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class AwsSettings:
+    """Names of the cloud side (OCR_PIPELINE_ENV=aws); the CDK stack outputs the same names."""
+
+    region: str
+    raw_bucket: str
+    processed_bucket: str
+    """Processed objects (pages, OCR outputs, review crops) and the Parquet warehouse."""
+    review_bucket: str
+    landing_uri: str
+    """``s3://bucket/prefix/`` the landing sensor watches."""
+    warehouse_prefix: str
+    glue_database: str
+    athena_workgroup: str
+    athena_output: str
+    """``s3://`` URI for Athena results; empty: the workgroup's own setting."""
+    state_table: str
+    validation_table: str
+    courses_table: str
+
+
+@dataclass(frozen=True, slots=True)
+class EcsSettings:
+    """What ``run_task`` needs to start the OCR worker on the GPU capacity provider."""
+
+    cluster: str
+    task_definition: str
+    capacity_provider: str
+    container: str
+    subnets: tuple[str, ...]
+    security_groups: tuple[str, ...]
+    max_tasks: int
+    """GPU tasks of one catalog running at once."""
+    pages_per_task: int
+    """A catalog with more pages is split into page ranges of this size."""
+    timeout_seconds: int
+    """How long to wait for one task before stopping it and failing the step."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +73,8 @@ class Settings:
     """A2I runtime endpoint: the local review console, or empty for Amazon A2I itself."""
     flow_arns: dict[str, str]
     """Flow definition ARN per review role (round1, round2, expert)."""
-    region: str
-    processed_bucket: str
-    """aws: bucket of the Parquet warehouse (and processed objects)."""
-    warehouse_prefix: str
-    glue_database: str
+    aws: AwsSettings
+    ecs: EcsSettings
 
     @property
     def objects_root(self) -> Path:
@@ -68,17 +105,54 @@ class Settings:
             home=home,
             landing=Path(env.get("OCR_PIPELINE_LANDING", str(home / "landing"))).resolve(),
             confidence_threshold=_number(env, "CONFIDENCE_THRESHOLD", DEFAULT_THRESHOLD, 0.0, 1.0),
-            ocr_mode=_choice(env, "OCR_MODE", "in_process", ("in_process", "subprocess")),  # type: ignore[arg-type]
+            ocr_mode=_choice(env, "OCR_MODE", "in_process", ("in_process", "subprocess", "ecs")),  # type: ignore[arg-type]
             ocr_workers=int(_number(env, "MAX_CONCURRENCY", 0, 0, 256)) or None,
             dpi=int(_number(env, "OCR_DPI", 200, 50, 600)),
             review_endpoint=env.get("OCR_REVIEW_ENDPOINT", LOCAL_REVIEW_ENDPOINT),
             flow_arns={role: env.get(f"A2I_FLOW_{role.upper()}_ARN", arn)
                        for role, arn in LOCAL_FLOW_ARNS.items()},
-            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
-            processed_bucket=env.get("OCR_PROCESSED_BUCKET", "ocr-pipeline-processed"),
-            warehouse_prefix=env.get("OCR_WAREHOUSE_PREFIX", "warehouse/"),
-            glue_database=env.get("OCR_GLUE_DATABASE", "ocr_pipeline"),
+            aws=_aws_settings(env),
+            ecs=_ecs_settings(env),
         )
+
+
+def _aws_settings(env: dict[str, str]) -> AwsSettings:
+    raw_bucket = env.get("OCR_RAW_BUCKET", "ocr-pipeline-raw")
+    landing_uri = env.get("OCR_LANDING_URI", f"s3://{raw_bucket}/landing/")
+    if not landing_uri.startswith("s3://"):
+        raise ConfigurationError(f"OCR_LANDING_URI={landing_uri!r} is not an s3:// URI")
+    return AwsSettings(
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+        raw_bucket=raw_bucket,
+        processed_bucket=env.get("OCR_PROCESSED_BUCKET", "ocr-pipeline-processed"),
+        review_bucket=env.get("OCR_REVIEW_BUCKET", "ocr-pipeline-review"),
+        landing_uri=landing_uri,
+        warehouse_prefix=env.get("OCR_WAREHOUSE_PREFIX", "warehouse/"),
+        glue_database=env.get("OCR_GLUE_DATABASE", "ocr_pipeline"),
+        athena_workgroup=env.get("OCR_ATHENA_WORKGROUP", "primary"),
+        athena_output=env.get("OCR_ATHENA_OUTPUT", ""),
+        state_table=env.get("OCR_STATE_TABLE", "ocr-pipeline-state"),
+        validation_table=env.get("OCR_VALIDATION_TABLE", "ocr-pipeline-validation"),
+        courses_table=env.get("OCR_COURSES_TABLE", "ocr-pipeline-courses"),
+    )
+
+
+def _ecs_settings(env: dict[str, str]) -> EcsSettings:
+    return EcsSettings(
+        cluster=env.get("OCR_ECS_CLUSTER", ""),
+        task_definition=env.get("OCR_ECS_TASK_DEFINITION", ""),
+        capacity_provider=env.get("OCR_ECS_CAPACITY_PROVIDER", ""),
+        container=env.get("OCR_ECS_CONTAINER", "ocr-worker"),
+        subnets=_names(env, "OCR_ECS_SUBNETS"),
+        security_groups=_names(env, "OCR_ECS_SECURITY_GROUPS"),
+        max_tasks=int(_number(env, "OCR_ECS_MAX_TASKS", DEFAULT_MAX_GPU_TASKS, 1, 100)),
+        pages_per_task=int(_number(env, "OCR_ECS_PAGES_PER_TASK", 50, 1, 100_000)),
+        timeout_seconds=int(_number(env, "OCR_ECS_TIMEOUT_SECONDS", 3600, 30, 7 * 86400)),
+    )
+
+
+def _names(env: dict[str, str], name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
 
 
 def _choice(env: dict[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:

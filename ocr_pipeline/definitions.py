@@ -7,31 +7,92 @@ from pathlib import Path
 
 import dagster as dg
 
-from ocr_pipeline import aws
 from ocr_pipeline.config import Settings
-from ocr_pipeline.defs.resources import local_resources
-from ocr_pipeline.errors import ConfigurationError
-from ocr_pipeline.storage.parquet_warehouse import S3ParquetWarehouse
-from ocr_pipeline.storage.warehouse import DuckDBWarehouse
+from ocr_pipeline.defs.launcher import OcrLauncher
+from ocr_pipeline.defs.resources import (
+    AdaptiveS3Resource,
+    AwsWarehouseResource,
+    DuckDBWarehouseResource,
+    DynamoRegistryResource,
+    LandingResource,
+    LocalObjectStoreResource,
+    PipelineConfig,
+    ReviewResource,
+    S3ObjectStoreResource,
+    SqliteRegistryResource,
+    Warehouse,
+    WarehouseResource,
+)
 
 
-def warehouse_for(settings: Settings) -> DuckDBWarehouse | S3ParquetWarehouse:
+def warehouse_for(settings: Settings) -> Warehouse:
     """The analysts' warehouse of the environment: a DuckDB file, or Parquet on S3 + Glue."""
+    return _warehouse(settings).get()
+
+
+def _warehouse(settings: Settings) -> WarehouseResource:
     if settings.env == "aws":
-        return S3ParquetWarehouse(bucket=settings.processed_bucket,
-                                  prefix=settings.warehouse_prefix,
-                                  glue=aws.client("glue", region=settings.region),
-                                  database=settings.glue_database, region=settings.region)
-    return DuckDBWarehouse(path=settings.warehouse_path)
+        cloud = settings.aws
+        return AwsWarehouseResource(
+            region=cloud.region, bucket=cloud.processed_bucket, prefix=cloud.warehouse_prefix,
+            glue_database=cloud.glue_database, courses_table=cloud.courses_table,
+            validation_table=cloud.validation_table)
+    return DuckDBWarehouseResource(path=str(settings.warehouse_path))
 
 
 def build_defs(settings: Settings) -> dg.Definitions:
-    if settings.env != "local":
-        raise ConfigurationError(f"OCR_PIPELINE_ENV={settings.env} is not available yet")
+    resources = aws_resources(settings) if settings.env == "aws" else local_resources(settings)
     return dg.Definitions.merge(
         dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
-        dg.Definitions(resources=local_resources(settings)),
+        dg.Definitions(resources=resources),
     )
+
+
+def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    """Everything under one home folder (DESIGN.md, "Storage": local)."""
+    return {
+        "objects": LocalObjectStoreResource(root=str(settings.objects_root)),
+        "warehouse": _warehouse(settings),
+        "registry": SqliteRegistryResource(path=str(settings.registry_path)),
+        "landing": LandingResource(location=str(settings.landing)),
+        **_common(settings),
+    }
+
+
+def aws_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    """S3, DynamoDB, Glue and ECS (DESIGN.md, "Storage": aws), named by ``settings.aws``."""
+    cloud = settings.aws
+    return {
+        "objects": S3ObjectStoreResource(
+            s3=AdaptiveS3Resource(region_name=cloud.region), bucket=cloud.processed_bucket,
+            prefix="objects", cache_dir=str(settings.home / "cache")),
+        "warehouse": _warehouse(settings),
+        "registry": DynamoRegistryResource(region=cloud.region, table=cloud.state_table),
+        "landing": LandingResource(location=cloud.landing_uri, region=cloud.region),
+        **_common(settings),
+    }
+
+
+def _common(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    ecs = settings.ecs
+    return {
+        "pipeline": PipelineConfig(confidence_threshold=settings.confidence_threshold,
+                                   dpi=settings.dpi),
+        "ocr_launcher": OcrLauncher(
+            mode=settings.ocr_mode, workers=settings.ocr_workers,
+            region=settings.aws.region, cluster=ecs.cluster,
+            task_definition=ecs.task_definition, capacity_provider=ecs.capacity_provider,
+            container=ecs.container, subnets=list(ecs.subnets),
+            security_groups=list(ecs.security_groups), max_tasks=ecs.max_tasks,
+            pages_per_task=ecs.pages_per_task, timeout_seconds=ecs.timeout_seconds,
+            context_bucket=settings.aws.processed_bucket if settings.env == "aws" else ""),
+        "review": ReviewResource(endpoint_url=settings.review_endpoint,
+                                 round1_flow_arn=settings.flow_arns["round1"],
+                                 round2_flow_arn=settings.flow_arns["round2"],
+                                 expert_flow_arn=settings.flow_arns["expert"],
+                                 region=settings.aws.region),
+    }
+
 
 
 @dg.definitions

@@ -23,7 +23,7 @@ from ocr_pipeline.catalog.models import CourseRecord, PageKind, PageText
 from ocr_pipeline.catalog.parse import parse_pages
 from ocr_pipeline.catalog.pdf import CatalogPdf, sha256_file
 from ocr_pipeline.catalog.records import build_records
-from ocr_pipeline.errors import NoCoursesFoundError
+from ocr_pipeline.errors import NoCoursesFoundError, OcrError
 from ocr_pipeline.extract import read_text_page
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 from ocr_pipeline.ocr.text_layer import TextLayerEngine
@@ -167,14 +167,50 @@ def index_key(catalog_id: str) -> str:
     return f"ocr/{catalog_id}/index.json"
 
 
+PageRange = tuple[int, int]
+"""First and last 1-based page number, both included."""
+
+
+def range_index_key(catalog_id: str, pages: PageRange) -> str:
+    return f"ocr/{catalog_id}/ranges/{pages[0]:05d}-{pages[1]:05d}.json"
+
+
+def page_ranges(page_count: int, *, size: int) -> list[PageRange]:
+    """Split pages 1..page_count into consecutive ranges of at most ``size`` pages."""
+    if size < 1:
+        raise ValueError(f"page range size must be at least 1, not {size}")
+    return [(first, min(first + size - 1, page_count)) for first in range(1, page_count + 1, size)]
+
+
+def merge_range_indexes(*, manifest: PageManifest, ranges: list[PageRange],
+                        store: ObjectStore) -> str:
+    """Join the per-range indexes that workers wrote into the catalog's index; every page of
+    the manifest must be in one, else ``OcrError`` names the missing pages."""
+    index: dict[int, str] = {}
+    for pages in ranges:
+        part: dict[str, str] = store.get_json(range_index_key(manifest.catalog_id, pages))
+        index.update({int(number): uri for number, uri in part.items()})
+    missing = sorted({entry.page for entry in manifest.pages} - set(index))
+    if missing:
+        shown = ", ".join(map(str, missing[:20])) + (" ..." if len(missing) > 20 else "")
+        raise OcrError(f"{manifest.catalog_id}: no OCR output for page(s) {shown}")
+    return store.put_json(index_key(manifest.catalog_id),
+                          {str(n): index[n] for n in sorted(index)})
+
+
 def read_all_pages(
     *,
     manifest: PageManifest,
     store: ObjectStore,
     workers: int | None = None,
     progress: ProgressFn | None = None,
+    pages: PageRange | None = None,
 ) -> OcrSummary:
-    """Read every page (text layer or Tesseract), skipping pages whose output is cached."""
+    """Read every page (text layer or Tesseract), skipping pages whose output is cached.
+
+    With ``pages``, only that range is read and its index goes to ``range_index_key`` (a
+    worker among several; ``merge_range_indexes`` joins them), else the catalog's index.
+    """
     started = time.perf_counter()
     text_layer = TextLayerEngine()
     tesseract = TesseractEngine(workers=workers)
@@ -184,7 +220,9 @@ def read_all_pages(
     cached = 0
     todo_ocr: list[PageEntry] = []
     pdf_path = store.path(manifest.raw_key)
-    total = len(manifest.pages)
+    entries = [entry for entry in manifest.pages
+               if pages is None or pages[0] <= entry.page <= pages[1]]
+    total = len(entries)
 
     def done(entry: PageEntry, key: str, page: PageText | None) -> None:
         nonlocal cached
@@ -196,7 +234,7 @@ def read_all_pages(
             progress(len(index), total)
 
     with CatalogPdf(pdf_path) as pdf:
-        for entry in manifest.pages:
+        for entry in entries:
             if entry.kind == "scanned":
                 key = _cache_key(entry, engine=tesseract.name, version=tesseract.version)
                 if store.exists(key):
@@ -219,7 +257,9 @@ def read_all_pages(
         store.put_json(key, page.to_dict())
         done(entry, key, page)
     ordered = {str(n): index[n] for n in sorted(index)}
-    index_uri = store.put_json(index_key(manifest.catalog_id), ordered)
+    key = (index_key(manifest.catalog_id) if pages is None
+           else range_index_key(manifest.catalog_id, pages))
+    index_uri = store.put_json(key, ordered)
     return OcrSummary(pages=total, cached=cached, methods=dict(methods),
                       seconds=time.perf_counter() - started, index_uri=index_uri)
 

@@ -1,37 +1,53 @@
 """``python -m ocr_pipeline.worker``: read a catalog's pages under Dagster Pipes.
 
-Launched by the OcrLauncher (subprocess here, an ECS task in AWS). The catalog and the object
-store come from the Pipes extras; per-page outputs go to the object store (pages already there
-are skipped) and the summary goes back as the materialization's metadata.
+Launched by the OcrLauncher (a subprocess here, an ECS task on the GPU capacity provider in
+AWS). From the Pipes extras: ``catalog_id``, ``store`` (the object store's spec),
+``workers`` and, for one task among several, ``pages`` ([first, last]). Per-page outputs go
+to the object store as they are made, so a task killed mid-catalog and started again skips
+the pages already written; the summary goes back as the materialization's metadata.
+
+The context arrives in the environment, or in S3 when it is too large for ECS overrides
+(the launcher decides; the context parameters say which).
 """
 
-from pathlib import Path
+from dagster_pipes import (
+    PipesContext,
+    PipesDefaultContextLoader,
+    PipesEnvVarParamsLoader,
+    PipesS3ContextLoader,
+    open_dagster_pipes,
+)
 
-from dagster_pipes import PipesContext, open_dagster_pipes
-
+from ocr_pipeline import aws
 from ocr_pipeline.stages import OcrSummary, PageManifest, manifest_key, read_all_pages
-from ocr_pipeline.storage.objects import LocalObjectStore
+from ocr_pipeline.storage.stores import open_store
 
 PROGRESS_EVERY = 10
 
 
 def run(pipes: PipesContext) -> OcrSummary:
     catalog_id = pipes.get_extra("catalog_id")
-    store = LocalObjectStore(root=Path(pipes.get_extra("objects_root")))
+    store = open_store(pipes.get_extra("store"))
     manifest = PageManifest.from_dict(store.get_json(manifest_key(catalog_id)))
+    pages = pipes.extras.get("pages")
 
     def progress(done: int, total: int) -> None:
         if done == total or done % PROGRESS_EVERY == 0:
             pipes.log.info(f"read {done}/{total} pages")
 
-    return read_all_pages(manifest=manifest, store=store, workers=pipes.get_extra("workers"),
-                          progress=progress)
+    return read_all_pages(manifest=manifest, store=store, workers=pipes.extras.get("workers"),
+                          progress=progress, pages=tuple(pages) if pages else None)
 
 
 def main() -> None:
-    with open_dagster_pipes() as pipes:
+    params = PipesEnvVarParamsLoader()
+    in_s3 = "bucket" in params.load_context_params()
+    loader = (PipesS3ContextLoader(client=aws.client("s3")) if in_s3
+              else PipesDefaultContextLoader())
+    with open_dagster_pipes(context_loader=loader, params_loader=params) as pipes:
         summary = run(pipes)
         pipes.report_asset_materialization(metadata=summary.metadata())
+
 
 if __name__ == "__main__":
     main()

@@ -1,13 +1,17 @@
 """raw_catalog_pdfs and page_images: the PDF kept and validated, its pages inventoried."""
 
 import time
-from pathlib import Path
 
 import dagster as dg
 
 from ocr_pipeline import stages
 from ocr_pipeline.defs.partitions import ONE_CATALOG_PER_RUN, catalogs
-from ocr_pipeline.defs.resources import ObjectStoreResource, PipelineConfig, RegistryResource
+from ocr_pipeline.defs.resources import (
+    LandingResource,
+    ObjectStoreResource,
+    PipelineConfig,
+    RegistryResource,
+)
 from ocr_pipeline.errors import InputError
 
 GROUP = "catalog"
@@ -16,7 +20,8 @@ GROUP = "catalog"
 @dg.asset(partitions_def=catalogs, backfill_policy=ONE_CATALOG_PER_RUN, group_name=GROUP,
           kinds={"pdf"})
 def raw_catalog_pdfs(
-    context: dg.AssetExecutionContext, objects: ObjectStoreResource, registry: RegistryResource
+    context: dg.AssetExecutionContext, objects: ObjectStoreResource, registry: RegistryResource,
+    landing: LandingResource,
 ) -> dg.MaterializeResult:
     """The catalog PDF, kept in the object store and validated (opens, not encrypted, pages)."""
     entry = registry.get().get(context.partition_key)
@@ -24,8 +29,8 @@ def raw_catalog_pdfs(
         raise dg.Failure(f"{context.partition_key}: unknown catalog; drop its PDF in the landing "
                          "folder so the sensor registers it")
     try:
-        raw = stages.ingest(source=Path(entry.source_path), catalog_id=entry.catalog_id,
-                            store=objects.get())
+        with landing.get().local_copy(entry.source_path) as source:
+            raw = stages.ingest(source=source, catalog_id=entry.catalog_id, store=objects.get())
     except InputError as exc:
         registry.get().set_status(entry.catalog_id, "failed", error=str(exc))
         raise dg.Failure(description=str(exc), metadata={

@@ -5,6 +5,7 @@ from collections import Counter
 import dagster as dg
 
 from ocr_pipeline.catalog.models import CourseRecord
+from ocr_pipeline.storage.warehouse import CheckOutcome
 
 MAX_CREDITS = 30.0
 MAX_LOW_CONFIDENCE_SHARE = 0.5
@@ -44,6 +45,16 @@ def evaluate(records: list[CourseRecord], *, pages_in_pdf: int,
             metadata={"share": round(share, 4), "records_for_review": len(pending),
                       "rows": dg.MetadataValue.md(_table(pending))},
         ),
+    ]
+
+
+def outcomes(results: list[dg.AssetCheckResult]) -> list[CheckOutcome]:
+    """The results as the warehouse keeps them (plain JSON metadata)."""
+    return [
+        CheckOutcome(check_name=str(r.check_name), passed=r.passed, severity=r.severity.value,
+                     metadata={key: getattr(value, "value", value)
+                               for key, value in r.metadata.items()})
+        for r in results
     ]
 
 

@@ -36,9 +36,13 @@ def course_candidates(
         registry.get().set_status(catalog_id, "failed", error=str(exc))
         raise dg.Failure(description=str(exc)) from exc
     uri = stages.save_candidates(catalog_id=catalog_id, records=records, store=store)
-    warehouse.get().replace_catalog("course_candidates", catalog_id, records)
+    tables = warehouse.get()
+    tables.replace_catalog("course_candidates", catalog_id, records)
     pending = sum(r.status == "pending_review" for r in records)
     pages_read = len(store.get_json(stages.index_key(catalog_id)))
+    check_results = checks.evaluate(records, pages_in_pdf=len(manifest.pages),
+                                    pages_read=pages_read)
+    tables.record_checks(catalog_id, checks.outcomes(check_results))
     return dg.MaterializeResult(
         metadata={
             "records": len(records),
@@ -50,8 +54,7 @@ def course_candidates(
             "seconds": round(time.perf_counter() - started, 2),
             "records_uri": uri,
         },
-        check_results=checks.evaluate(records, pages_in_pdf=len(manifest.pages),
-                                      pages_read=pages_read),
+        check_results=check_results,
     )
 
 

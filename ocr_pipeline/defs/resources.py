@@ -1,88 +1,153 @@
-"""Resources: thin Dagster wrappers of the storage layer, and the OCR launcher."""
+"""Resources: thin Dagster wrappers of the storage layer, one class per environment behind a
+base class the assets name (the environment is chosen in ``ocr_pipeline.definitions``)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
+from dagster_aws.s3 import S3Resource
 
-from ocr_pipeline.config import Settings
+from ocr_pipeline import aws
 from ocr_pipeline.review.a2i import A2IReviews, a2i_client
 from ocr_pipeline.review.contract import Role
-from ocr_pipeline.stages import PageManifest, manifest_key, read_all_pages
+from ocr_pipeline.storage.aws_warehouse import AwsWarehouse
+from ocr_pipeline.storage.dynamo_registry import DynamoCatalogRegistry
+from ocr_pipeline.storage.dynamo_tables import DynamoCourseTable, DynamoValidationTable
+from ocr_pipeline.storage.landing import Landing, LocalLanding, S3Landing
 from ocr_pipeline.storage.objects import LocalObjectStore, ObjectStore
+from ocr_pipeline.storage.parquet_warehouse import S3ParquetWarehouse
 from ocr_pipeline.storage.registry import CatalogRegistry
+from ocr_pipeline.storage.s3_objects import S3ObjectStore
 from ocr_pipeline.storage.warehouse import DuckDBWarehouse
 
-PROGRESS_EVERY = 10
-"""Log OCR progress every this many pages."""
+Warehouse = DuckDBWarehouse | AwsWarehouse
+Registry = CatalogRegistry | DynamoCatalogRegistry
+
+
+class AdaptiveS3Resource(S3Resource):
+    """dagster-aws's S3 resource, its client built like every other client of the project:
+    adaptive retries (its own uses the standard mode) and ``AWS_ENDPOINT_URL`` honoured."""
+
+    def get_client(self) -> Any:
+        return aws.client("s3", region=self.region_name, endpoint_url=self.endpoint_url,
+                          max_attempts=self.max_attempts)
 
 
 class ObjectStoreResource(dg.ConfigurableResource):
-    """Bytes under ``root`` (PDFs, page images, page text), addressed by file:// URIs."""
+    """Where bytes live (PDFs, page images, page text), addressed by URIs."""
 
+    def get(self) -> ObjectStore:
+        raise NotImplementedError
+
+    def spec(self) -> dict[str, str]:
+        """How a worker process opens the same store (``storage.open_store``)."""
+        raise NotImplementedError
+
+
+class LocalObjectStoreResource(ObjectStoreResource):
     root: str
 
     def get(self) -> LocalObjectStore:
         return LocalObjectStore(root=Path(self.root))
 
+    def spec(self) -> dict[str, str]:
+        return {"kind": "file", "root": self.root}
+
+
+class S3ObjectStoreResource(ObjectStoreResource):
+    s3: AdaptiveS3Resource
+    bucket: str
+    prefix: str = ""
+    cache_dir: str
+    """Local copies of objects that must be files (the PDF for PyMuPDF), checked by ETag."""
+
+    def get(self) -> S3ObjectStore:
+        return S3ObjectStore(client=self.s3.get_client(), bucket=self.bucket, prefix=self.prefix,
+                             cache_dir=Path(self.cache_dir))
+
+    def spec(self) -> dict[str, str]:
+        return {"kind": "s3", "bucket": self.bucket, "prefix": self.prefix,
+                "region": self.s3.region_name or ""}
+
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB file analysts query: course_candidates and validated_courses."""
+    """The tables analysts query: course_candidates, validated_courses (and check outcomes)."""
 
+    def get(self) -> Warehouse:
+        raise NotImplementedError
+
+
+class DuckDBWarehouseResource(WarehouseResource):
     path: str
 
     def get(self) -> DuckDBWarehouse:
         return DuckDBWarehouse(path=Path(self.path))
 
 
-class RegistryResource(dg.ConfigurableResource):
-    """Catalog registry (SQLite): identity by content hash, processing status."""
+class AwsWarehouseResource(WarehouseResource):
+    """Parquet on S3 registered in Glue; validated courses and checks also in DynamoDB."""
 
+    region: str
+    bucket: str
+    prefix: str
+    glue_database: str
+    courses_table: str
+    validation_table: str
+
+    def get(self) -> AwsWarehouse:
+        dynamodb = aws.client("dynamodb", region=self.region)
+        return AwsWarehouse(
+            parquet=S3ParquetWarehouse(bucket=self.bucket, prefix=self.prefix,
+                                       glue=aws.client("glue", region=self.region),
+                                       database=self.glue_database, region=self.region),
+            courses=DynamoCourseTable(client=dynamodb, table=self.courses_table),
+            validation=DynamoValidationTable(client=dynamodb, table=self.validation_table),
+        )
+
+
+class RegistryResource(dg.ConfigurableResource):
+    """Catalog registry: identity by content hash, processing status."""
+
+    def get(self) -> Registry:
+        raise NotImplementedError
+
+
+class SqliteRegistryResource(RegistryResource):
     path: str
 
     def get(self) -> CatalogRegistry:
         return CatalogRegistry(path=Path(self.path))
 
 
+class DynamoRegistryResource(RegistryResource):
+    """The processing-state table (TTL on finished catalogs)."""
+
+    region: str
+    table: str
+
+    def get(self) -> DynamoCatalogRegistry:
+        return DynamoCatalogRegistry(client=aws.client("dynamodb", region=self.region),
+                                     table=self.table)
+
+
+class LandingResource(dg.ConfigurableResource):
+    """Where catalogs are dropped: a folder, or an ``s3://bucket/prefix/``."""
+
+    location: str
+    region: str = ""
+
+    def get(self) -> Landing:
+        if self.location.startswith("s3://"):
+            return S3Landing(client=aws.client("s3", region=self.region or None),
+                             uri=self.location)
+        return LocalLanding(folder=Path(self.location))
+
+
 class PipelineConfig(dg.ConfigurableResource):
-    landing: str
     confidence_threshold: float
     dpi: int = 200
-
-
-class OcrLauncher(dg.ConfigurableResource):
-    """Where page reading runs: ``in_process`` or ``subprocess`` (Pipes worker)."""
-
-    mode: str = "in_process"
-    workers: int | None = None
-
-    def read_pages(
-        self, context: dg.AssetExecutionContext, *, catalog_id: str, objects: ObjectStoreResource
-    ) -> dg.MaterializeResult:
-        if self.mode == "subprocess":
-            extras = {"catalog_id": catalog_id, "objects_root": objects.root,
-                      "workers": self.workers}
-            return dg.PipesSubprocessClient().run(
-                context=context, command=[sys.executable, "-m", "ocr_pipeline.worker"],
-                extras=extras,
-            ).get_materialize_result()
-        if self.mode != "in_process":
-            raise dg.Failure(f"OcrLauncher mode {self.mode!r} is not available here")
-        store = objects.get()
-        manifest = PageManifest.from_dict(store.get_json(manifest_key(catalog_id)))
-        summary = read_all_pages(manifest=manifest, store=store, workers=self.workers,
-                                 progress=_progress_logger(context.log))
-        return dg.MaterializeResult(metadata=summary.metadata())
-
-
-def _progress_logger(log):  # type: ignore[no-untyped-def]
-    def report(done: int, total: int) -> None:
-        if done == total or done % PROGRESS_EVERY == 0:
-            log.info(f"read {done}/{total} pages")
-
-    return report
 
 
 class ReviewResource(dg.ConfigurableResource):
@@ -101,20 +166,3 @@ class ReviewResource(dg.ConfigurableResource):
                                   "expert": self.expert_flow_arn}
         return A2IReviews(client=a2i_client(endpoint_url=self.endpoint_url, region=self.region),
                           flows=flows, store=store)
-
-
-def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
-    """Everything under one home folder (DESIGN.md, "Storage": local)."""
-    return {
-        "objects": ObjectStoreResource(root=str(settings.objects_root)),
-        "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
-        "registry": RegistryResource(path=str(settings.registry_path)),
-        "pipeline": PipelineConfig(landing=str(settings.landing),
-                                   confidence_threshold=settings.confidence_threshold,
-                                   dpi=settings.dpi),
-        "ocr_launcher": OcrLauncher(mode=settings.ocr_mode, workers=settings.ocr_workers),
-        "review": ReviewResource(endpoint_url=settings.review_endpoint,
-                                 round1_flow_arn=settings.flow_arns["round1"],
-                                 round2_flow_arn=settings.flow_arns["round2"],
-                                 expert_flow_arn=settings.flow_arns["expert"]),
-    }

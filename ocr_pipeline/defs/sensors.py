@@ -1,16 +1,14 @@
 """The landing sensor: a new PDF (by content) becomes a catalog partition and a run."""
 
 import json
-from pathlib import Path
-
 import dagster as dg
 
 from ocr_pipeline import stages
 from ocr_pipeline.defs.jobs import collect_reviews, process_catalog
 from ocr_pipeline.defs.partitions import catalogs
 from ocr_pipeline.defs.resources import (
+    LandingResource,
     ObjectStoreResource,
-    PipelineConfig,
     RegistryResource,
     ReviewResource,
 )
@@ -20,28 +18,27 @@ from ocr_pipeline.review.workflow import CatalogReview
 @dg.sensor(job=process_catalog, minimum_interval_seconds=30,
            default_status=dg.DefaultSensorStatus.RUNNING)
 def landing_sensor(
-    context: dg.SensorEvaluationContext, registry: RegistryResource, pipeline: PipelineConfig
+    context: dg.SensorEvaluationContext, registry: RegistryResource, landing: LandingResource
 ) -> dg.SensorResult | dg.SkipReason:
-    """Watch the landing folder. The cursor remembers each file's size and mtime, so only new
-    or changed files are hashed; the registry remembers content hashes, so the same bytes
-    under another name are not a new catalog."""
-    landing = Path(pipeline.landing)
-    if not landing.is_dir():
-        return dg.SkipReason(f"landing folder {landing} does not exist")
+    """Watch the landing folder or S3 prefix. The cursor remembers each file's fingerprint
+    (size and mtime, or size and ETag), so only new or changed files are hashed; the registry
+    remembers content hashes, so the same bytes under another name are not a new catalog."""
+    place = landing.get()
+    if not place.available():
+        return dg.SkipReason(f"landing place {place.describe()} does not exist")
     seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     catalog_registry = registry.get()
     new: list[str] = []
     runs: list[dg.RunRequest] = []
-    for path in sorted(p for p in landing.iterdir() if p.suffix.lower() == ".pdf" and p.is_file()):
-        stat = path.stat()
-        fingerprint = f"{stat.st_size}:{stat.st_mtime_ns}"
-        if seen.get(path.name) == fingerprint:
+    for landed_object in place.list():
+        if seen.get(landed_object.location) == landed_object.fingerprint:
             continue
-        seen[path.name] = fingerprint
-        landed = stages.identify(path)
+        seen[landed_object.location] = landed_object.fingerprint
+        with place.local_copy(landed_object.location) as path:
+            landed = stages.identify(path)
         if catalog_registry.register(catalog_id=landed.catalog_id, sha256=landed.sha256,
-                                     source_path=path, size=landed.size):
-            context.log.info(f"new catalog {landed.catalog_id} from {path.name}")
+                                     source_path=landed_object.location, size=landed.size):
+            context.log.info(f"new catalog {landed.catalog_id} from {landed_object.location}")
             new.append(landed.catalog_id)
             runs.append(dg.RunRequest(partition_key=landed.catalog_id, run_key=landed.sha256))
     # Registered on an earlier tick that never returned its partition request: do it now.

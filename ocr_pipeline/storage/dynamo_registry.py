@@ -33,6 +33,7 @@ from ocr_pipeline.storage.registry import (
     CatalogEntry,
     CatalogStatus,
     check_statuses,
+    file_name,
     utc_now,
 )
 
@@ -71,13 +72,13 @@ class DynamoCatalogRegistry:
         self.table = table
         self.ttl = ttl
 
-    def register(self, *, catalog_id: str, sha256: str, source_path: Path, size: int) -> bool:
+    def register(self, *, catalog_id: str, sha256: str, source_path: str | Path, size: int) -> bool:
         """Add a catalog as ``new``; False (and nothing changed) if its sha256 is known."""
         now = utc_now()
         catalog = {
             "pk": _s(f"catalog#{catalog_id}"), "catalog_id": _s(catalog_id),
             "sha256": _s(sha256), "source_path": _s(str(source_path)),
-            "file_name": _s(Path(source_path).name), "size": {"N": str(size)},
+            "file_name": _s(file_name(source_path)), "size": {"N": str(size)},
             "status": _s("new"), "first_seen": _s(now), "updated_at": _s(now),
         }
         claim = {"pk": _s(f"sha#{sha256}"), "catalog_id": _s(catalog_id)}
@@ -95,7 +96,7 @@ class DynamoCatalogRegistry:
                     f"catalog id {catalog_id!r} is already registered for other bytes"
                 ) from None
             raise exc.error from None
-        logger.info("registered catalog %s (%s)", catalog_id, Path(source_path).name)
+        logger.info("registered catalog %s (%s)", catalog_id, file_name(source_path))
         return True
 
     def get(self, catalog_id: str) -> CatalogEntry | None:
@@ -218,7 +219,7 @@ def _s(value: str) -> dict[str, str]:
 def _entry(item: dict[str, Any]) -> CatalogEntry:
     return CatalogEntry(
         catalog_id=item["catalog_id"]["S"], sha256=item["sha256"]["S"],
-        source_path=Path(item["source_path"]["S"]), file_name=item["file_name"]["S"],
+        source_path=item["source_path"]["S"], file_name=item["file_name"]["S"],
         size=int(item["size"]["N"]), status=item["status"]["S"],
         error=item["error"]["S"] if "error" in item else None,
         first_seen=item["first_seen"]["S"], updated_at=item["updated_at"]["S"],

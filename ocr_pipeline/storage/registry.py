@@ -43,7 +43,8 @@ _COLUMNS = "catalog_id, sha256, source_path, file_name, size, status, error, fir
 class CatalogEntry:
     catalog_id: str
     sha256: str
-    source_path: Path
+    source_path: str
+    """Where the catalog landed: a file path or an ``s3://`` URI."""
     file_name: str
     size: int
     status: CatalogStatus
@@ -63,7 +64,7 @@ class CatalogRegistry:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._create()
 
-    def register(self, *, catalog_id: str, sha256: str, source_path: Path, size: int) -> bool:
+    def register(self, *, catalog_id: str, sha256: str, source_path: str | Path, size: int) -> bool:
         """Add a catalog as ``new``; False (and nothing changed) if its sha256 is known."""
         now = utc_now()
         with self._write() as conn:
@@ -72,13 +73,13 @@ class CatalogRegistry:
             try:
                 conn.execute(
                     f"INSERT INTO catalogs ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, 'new', NULL, ?, ?)",
-                    [catalog_id, sha256, str(source_path), Path(source_path).name, size, now, now],
+                    [catalog_id, sha256, str(source_path), file_name(source_path), size, now, now],
                 )
             except sqlite3.IntegrityError:
                 raise ValueError(
                     f"catalog id {catalog_id!r} is already registered for other bytes"
                 ) from None
-        logger.info("registered catalog %s (%s)", catalog_id, Path(source_path).name)
+        logger.info("registered catalog %s (%s)", catalog_id, file_name(source_path))
         return True
 
     def get(self, catalog_id: str) -> CatalogEntry | None:
@@ -166,9 +167,14 @@ def check_statuses(statuses: Iterable[str]) -> list[str]:
 
 def _entry(row: tuple) -> CatalogEntry:
     catalog_id, sha256, source_path, file_name, size, status, error, first_seen, updated_at = row
-    return CatalogEntry(catalog_id=catalog_id, sha256=sha256, source_path=Path(source_path),
+    return CatalogEntry(catalog_id=catalog_id, sha256=sha256, source_path=source_path,
                         file_name=file_name, size=size, status=status, error=error,
                         first_seen=first_seen, updated_at=updated_at)
+
+
+def file_name(source_path: str | Path) -> str:
+    """The last part of a path or an ``s3://`` URI."""
+    return str(source_path).rstrip("/").rsplit("/", 1)[-1]
 
 
 def utc_now() -> str:

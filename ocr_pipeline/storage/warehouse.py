@@ -14,6 +14,7 @@ import random
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -55,6 +56,21 @@ SCHEMA: tuple[tuple[str, str], ...] = (
 """Columns of both tables, one per ``CourseRecord`` field. ``extracted_at`` is UTC."""
 
 COLUMNS = tuple(name for name, _ in SCHEMA)
+
+VALIDATION_DDL = ("catalog_id TEXT, check_name TEXT, passed BOOLEAN, severity TEXT, "
+                  "metadata JSON, checked_at TIMESTAMP, PRIMARY KEY (catalog_id, check_name)")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOutcome:
+    """One data-quality check of a catalog's records, as kept for analysts."""
+
+    check_name: str
+    passed: bool
+    severity: str
+    """``ERROR`` or ``WARN``."""
+    metadata: dict[str, Any]
+    """Plain JSON values (counts, the offending rows as markdown)."""
 _JSON_COLUMNS = frozenset(name for name, kind in SCHEMA if kind == "JSON")
 
 _FIRST_DELAY = 0.05
@@ -96,6 +112,17 @@ class DuckDBWarehouse:
         logger.info("%s: upserted %d rows", table, len(rows))
         return len(rows)
 
+    def record_checks(self, catalog_id: str, outcomes: Sequence[CheckOutcome]) -> None:
+        """Keep the latest outcome of each check of the catalog in ``validation_results``."""
+        checked_at = datetime.now(UTC).replace(tzinfo=None)
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO validation_results VALUES (?, ?, ?, ?, ?, ?)",
+                [[catalog_id, o.check_name, o.passed, o.severity,
+                  json.dumps(o.metadata, ensure_ascii=False, sort_keys=True), checked_at]
+                 for o in outcomes],
+            )
+
     def rows(self, table: Table, *, catalog_id: str | None = None) -> list[dict[str, Any]]:
         """Rows as ``CourseRecord.to_dict()``-shaped dicts, by catalog, page and record_id."""
         _check_table(table)
@@ -135,6 +162,7 @@ class DuckDBWarehouse:
             try:
                 for table in TABLES:
                     conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_DDL})")
+                conn.execute(f"CREATE TABLE IF NOT EXISTS validation_results ({VALIDATION_DDL})")
                 yield conn
             except BaseException:
                 conn.rollback()

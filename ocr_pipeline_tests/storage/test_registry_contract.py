@@ -30,7 +30,7 @@ def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Registry:
 
 
 def test_register_new_catalog(registry: Registry) -> None:
-    source = Path("/landing/Fall 2024.pdf")
+    source = "s3://landing-bucket/in/Fall 2024.pdf"
 
     assert registry.register(catalog_id="fall-2024-aaaaaaaa", sha256=SHA_A, source_path=source,
                              size=1234)
