@@ -26,8 +26,9 @@ def scan_landing(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[str
     """Evaluate the landing sensor once; return the partition keys it asked runs for."""
     sensor = defs.resolve_sensor_def("landing_sensor")
     cursor = instance.run_storage.get_cursor_values({CURSOR_KEY}).get(CURSOR_KEY)
-    result = sensor(dg.build_sensor_context(instance=instance, cursor=cursor,
-                                            resources=defs.resources))
+    with dg.build_sensor_context(instance=instance, cursor=cursor,
+                                 resources=defs.resources) as context:
+        result = sensor(context)
     if not isinstance(result, dg.SensorResult):
         return []
     for request in result.dynamic_partitions_requests or []:
