@@ -143,7 +143,7 @@ class OcrLauncher(dg.ConfigurableResource):
     def _run_one(self, context: dg.AssetExecutionContext, *, extras: dict[str, Any],
                  pages: stages.PageRange, catalog_id: str) -> dict[str, Any]:
         ecs = self.ecs_client()
-        started_by = f"dagster-{context.run_id[:8]}-p{pages[0]}"
+        started_by = f"dagster-{context.run.run_id[:8]}-p{pages[0]}"
         client = PipesECSClient(
             client=ecs, context_injector=self._injector(extras),
             message_reader=PipesCloudWatchMessageReader(client=self.logs_client()),

@@ -135,7 +135,7 @@ def test_pages_fan_out_as_bounded_ecs_tasks_with_pipes_over_cloudwatch(
 
 def test_a_task_past_its_timeout_is_stopped_and_fails_the_step(
         tmp_path: Path, cloud: dict[str, str], ecs: dict[str, str]) -> None:
-    land(tmp_path, cloud, "slow", layout="one_column", courses=6, seed=5, scanned=True)
+    land(tmp_path, cloud, "slow", layout="one_column", courses=6, seed=5)
     location_iter = aws_location(tmp_path, cloud, launcher(ecs, timeout_seconds=1))
     location: Location = next(location_iter)
     [key] = location.sensor()
@@ -153,7 +153,7 @@ def test_a_task_past_its_timeout_is_stopped_and_fails_the_step(
 
 def test_a_worker_killed_mid_catalog_resumes_from_the_pages_written(
         tmp_path: Path, cloud: dict[str, str], ecs: dict[str, str]) -> None:
-    land(tmp_path, cloud, "scan", layout="one_column", courses=24, seed=6, scanned=True)
+    land(tmp_path, cloud, "scan", layout="one_column", courses=14, seed=6, scanned=True)
     location_iter = aws_location(tmp_path, cloud, launcher(ecs, workers=1))
     location: Location = next(location_iter)
     [key] = location.sensor()
