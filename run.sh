@@ -18,26 +18,29 @@ apt_install() {  # apt_install COMMAND PACKAGE...: install the packages if COMMA
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
-setup() {
+setup() {  # setup EXTRAS: the package's extras to install, e.g. "dev" or "dev,infra"
   apt_install tesseract tesseract-ocr tesseract-ocr-eng
   if [ ! -x "$VENV/bin/python" ]; then
     echo "== creating virtualenv $VENV" >&2
     python3 -m venv "$VENV"
   fi
-  echo "== installing ocr_pipeline and its dev dependencies" >&2
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[dev]"
+  echo "== installing ocr_pipeline with [$1]" >&2
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[$1]"
 }
 
 case "${1:-}" in
   demo)
     shift
-    setup
+    setup dev
     exec "$VENV/bin/ocr-pipeline" demo "$@"
     ;;
   test)
     shift
-    setup
+    setup dev,infra
     apt_install chromedriver chromium chromium-driver  # the review page's browser tests
+    apt_install npm nodejs npm  # the CDK CLI that infra/tests/test_synth.py runs
+    echo "== installing the pinned AWS CDK CLI (infra/package-lock.json)" >&2
+    npm ci --prefix infra --no-audit --no-fund --loglevel=error
     exec "$VENV/bin/python" -m pytest -q "$@"
     ;;
   *)
