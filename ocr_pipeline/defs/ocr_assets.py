@@ -9,7 +9,7 @@ from ocr_pipeline.defs.resources import ObjectStoreResource
 
 
 @dg.asset(partitions_def=catalogs, backfill_policy=ONE_CATALOG_PER_RUN, group_name="ocr",
-          deps=[page_images], kinds={"tesseract"})
+          deps=[page_images], kinds={"tesseract"}, pool="gpu")
 def ocr_outputs(
     context: dg.AssetExecutionContext, objects: ObjectStoreResource, ocr_launcher: OcrLauncher
 ) -> dg.MaterializeResult:

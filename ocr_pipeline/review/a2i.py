@@ -19,7 +19,7 @@ import boto3
 from botocore.config import Config
 
 from ocr_pipeline.errors import OcrPipelineError
-from ocr_pipeline.review.contract import Answer, Role, TaskInput
+from ocr_pipeline.review.contract import FIELDS, Answer, Role, TaskInput
 from ocr_pipeline.storage.objects import ObjectStore
 
 logger = logging.getLogger(__name__)
@@ -108,14 +108,25 @@ class A2IReviews:
 
 
 def answers_of(output: Mapping[str, Any], *, role: Role) -> list[Answer]:
-    """Workers' answers from an A2I output document."""
+    """Workers' answers from an A2I output document: the local console's shape
+    (``{"fields": {...}, "not_a_course": bool}``) or the AWS task template's ``crowd-form``
+    (the fields as top-level names, the checkbox as ``{"on": bool}``)."""
     answers = []
     for item in output.get("humanAnswers", []):
         content = item.get("answerContent") or {}
+        fields = content.get("fields")
+        if fields is None:
+            fields = {name: content[name] for name in FIELDS if name in content}
         answers.append(Answer(
             worker_id=str(item.get("workerId") or content.get("worker_id") or "unknown"),
-            not_a_course=bool(content.get("not_a_course", False)),
-            fields={k: str(v) for k, v in (content.get("fields") or {}).items()},
+            not_a_course=_checked(content.get("not_a_course", False)),
+            fields={k: str(v) for k, v in fields.items()},
             role=role,
         ))
     return answers
+
+
+def _checked(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return bool(value.get("on") or value.get("checked"))
+    return bool(value)

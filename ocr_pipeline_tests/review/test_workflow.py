@@ -97,3 +97,20 @@ def test_unanimous_round_one_needs_three_answers(setup) -> None:  # type: ignore
     summary = CatalogReview(catalog_id="cat", store=store, reviews=reviews).collect()
     assert (summary.records, summary.validated, summary.answers_bought) == (1, 1, 3)
     assert summary.metadata()["fixed_scheme_answers"] == 5
+
+
+def test_answers_of_reads_the_aws_task_template_and_the_console_shapes() -> None:
+    """infra/ocr_infra/templates/review_task.liquid.html posts crowd-form names at the top
+    level and the checkbox as {"on": bool}; the local console nests fields."""
+    from ocr_pipeline.review.a2i import answers_of
+
+    output = {"humanAnswers": [
+        {"workerId": "w1", "answerContent": {**FIELDS, "not_a_course": {"on": False}}},
+        {"workerId": "w2", "answerContent": {"course_code": "CS 101", "title": "Intro",
+                                             "not_a_course": {"on": True}}},
+        {"workerId": "w3", "answerContent": {"fields": FIELDS, "not_a_course": False}},
+    ]}
+    w1, w2, w3 = answers_of(output, role="round1")
+    assert (w1.worker_id, w1.not_a_course, w1.fields) == ("w1", False, FIELDS)
+    assert (w2.not_a_course, w2.fields) == (True, {"course_code": "CS 101", "title": "Intro"})
+    assert (w3.not_a_course, w3.fields) == (False, FIELDS)
