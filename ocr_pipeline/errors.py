@@ -80,3 +80,7 @@ class WarehouseError(OcrPipelineError):
 
 class WarehouseBusyError(WarehouseError):
     """Another process held the warehouse's file lock for longer than the timeout."""
+
+
+class PromptError(OcrPipelineError):
+    """An unknown prompt type, or a prompt request that cannot be honoured."""
