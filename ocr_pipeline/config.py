@@ -38,6 +38,14 @@ class Settings:
     """aws: bucket of the Parquet warehouse (and processed objects)."""
     warehouse_prefix: str
     glue_database: str
+    ocr_engine: str = "tesseract"
+    """Engine for scanned pages: tesseract | deepseek | remote (``ocr.engines``)."""
+    ocr_service_url: str = ""
+    """remote: the OCR service's base URL."""
+    ocr_api_key: str = ""
+    """remote: the key the OCR service accepts (``x-api-key``)."""
+    model_path: str | None = None
+    """deepseek: the local DeepSeek-OCR model folder."""
 
     @property
     def objects_root(self) -> Path:
@@ -78,6 +86,10 @@ class Settings:
             processed_bucket=env.get("OCR_PROCESSED_BUCKET", "ocr-pipeline-processed"),
             warehouse_prefix=env.get("OCR_WAREHOUSE_PREFIX", "warehouse/"),
             glue_database=env.get("OCR_GLUE_DATABASE", "ocr_pipeline"),
+            ocr_engine=_choice(env, "OCR_ENGINE", "tesseract", ("tesseract", "deepseek", "remote")),
+            ocr_service_url=env.get("OCR_SERVICE_URL", ""),
+            ocr_api_key=env.get("OCR_API_KEY", ""),
+            model_path=env.get("MODEL_PATH") or None,
         )
 
 

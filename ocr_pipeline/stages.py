@@ -23,8 +23,11 @@ from ocr_pipeline.catalog.models import CourseRecord, PageKind, PageText
 from ocr_pipeline.catalog.parse import parse_pages
 from ocr_pipeline.catalog.pdf import CatalogPdf, sha256_file
 from ocr_pipeline.catalog.records import build_records
+from ocr_pipeline.config import Settings
 from ocr_pipeline.errors import NoCoursesFoundError
 from ocr_pipeline.extract import read_text_page
+from ocr_pipeline.ocr.base import OcrEngine
+from ocr_pipeline.ocr.engines import make_engine
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 from ocr_pipeline.ocr.text_layer import TextLayerEngine
 from ocr_pipeline.storage.objects import ObjectStore
@@ -167,17 +170,27 @@ def index_key(catalog_id: str) -> str:
     return f"ocr/{catalog_id}/index.json"
 
 
+def scanned_page_engine(name: str, *, workers: int | None, service_url: str,
+                        model_path: str) -> OcrEngine:
+    """The engine for scanned pages; the remote engine's key comes from ``OCR_API_KEY`` in the
+    environment, so it never sits in run configuration."""
+    return make_engine(name, workers=workers, service_url=service_url,
+                       model_path=model_path or None, api_key=Settings.from_env().ocr_api_key)
+
+
 def read_all_pages(
     *,
     manifest: PageManifest,
     store: ObjectStore,
     workers: int | None = None,
     progress: ProgressFn | None = None,
+    engine: OcrEngine | None = None,
 ) -> OcrSummary:
-    """Read every page (text layer or Tesseract), skipping pages whose output is cached."""
+    """Read every page (text layer, or ``engine`` for scanned pages: default Tesseract with
+    ``workers`` processes), skipping pages whose output is cached."""
     started = time.perf_counter()
     text_layer = TextLayerEngine()
-    tesseract = TesseractEngine(workers=workers)
+    tesseract = engine or TesseractEngine(workers=workers)
     line_ocr = TesseractEngine(psm=6, workers=1)
     index: dict[int, str] = {}
     methods: Counter[str] = Counter()

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from dagster_pipes import PipesContext, open_dagster_pipes
 
-from ocr_pipeline.stages import OcrSummary, PageManifest, manifest_key, read_all_pages
+from ocr_pipeline.stages import (
+    OcrSummary,
+    PageManifest,
+    manifest_key,
+    read_all_pages,
+    scanned_page_engine,
+)
 from ocr_pipeline.storage.objects import LocalObjectStore
 
 PROGRESS_EVERY = 10
@@ -24,8 +30,12 @@ def run(pipes: PipesContext) -> OcrSummary:
         if done == total or done % PROGRESS_EVERY == 0:
             pipes.log.info(f"read {done}/{total} pages")
 
-    return read_all_pages(manifest=manifest, store=store, workers=pipes.get_extra("workers"),
-                          progress=progress)
+    workers = pipes.get_extra("workers")
+    engine = scanned_page_engine(pipes.get_extra("engine"), workers=workers,
+                                 service_url=pipes.get_extra("service_url"),
+                                 model_path=pipes.get_extra("model_path"))
+    return read_all_pages(manifest=manifest, store=store, workers=workers, progress=progress,
+                          engine=engine)
 
 
 def main() -> None:

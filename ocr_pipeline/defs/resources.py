@@ -10,7 +10,12 @@ import dagster as dg
 from ocr_pipeline.config import Settings
 from ocr_pipeline.review.a2i import A2IReviews, a2i_client
 from ocr_pipeline.review.contract import Role
-from ocr_pipeline.stages import PageManifest, manifest_key, read_all_pages
+from ocr_pipeline.stages import (
+    PageManifest,
+    manifest_key,
+    read_all_pages,
+    scanned_page_engine,
+)
 from ocr_pipeline.storage.objects import LocalObjectStore, ObjectStore
 from ocr_pipeline.storage.registry import CatalogRegistry
 from ocr_pipeline.storage.warehouse import DuckDBWarehouse
@@ -57,13 +62,18 @@ class OcrLauncher(dg.ConfigurableResource):
 
     mode: str = "in_process"
     workers: int | None = None
+    engine: str = "tesseract"
+    """Engine for scanned pages (OCR_ENGINE); remote reads its API key from OCR_API_KEY."""
+    service_url: str = ""
+    model_path: str = ""
 
     def read_pages(
         self, context: dg.AssetExecutionContext, *, catalog_id: str, objects: ObjectStoreResource
     ) -> dg.MaterializeResult:
         if self.mode == "subprocess":
             extras = {"catalog_id": catalog_id, "objects_root": objects.root,
-                      "workers": self.workers}
+                      "workers": self.workers, "engine": self.engine,
+                      "service_url": self.service_url, "model_path": self.model_path}
             return dg.PipesSubprocessClient().run(
                 context=context, command=[sys.executable, "-m", "ocr_pipeline.worker"],
                 extras=extras,
@@ -72,8 +82,10 @@ class OcrLauncher(dg.ConfigurableResource):
             raise dg.Failure(f"OcrLauncher mode {self.mode!r} is not available here")
         store = objects.get()
         manifest = PageManifest.from_dict(store.get_json(manifest_key(catalog_id)))
+        engine = scanned_page_engine(self.engine, workers=self.workers,
+                                     service_url=self.service_url, model_path=self.model_path)
         summary = read_all_pages(manifest=manifest, store=store, workers=self.workers,
-                                 progress=_progress_logger(context.log))
+                                 progress=_progress_logger(context.log), engine=engine)
         return dg.MaterializeResult(metadata=summary.metadata())
 
 
@@ -112,7 +124,10 @@ def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "pipeline": PipelineConfig(landing=str(settings.landing),
                                    confidence_threshold=settings.confidence_threshold,
                                    dpi=settings.dpi),
-        "ocr_launcher": OcrLauncher(mode=settings.ocr_mode, workers=settings.ocr_workers),
+        "ocr_launcher": OcrLauncher(mode=settings.ocr_mode, workers=settings.ocr_workers,
+                                    engine=settings.ocr_engine,
+                                    service_url=settings.ocr_service_url,
+                                    model_path=settings.model_path or ""),
         "review": ReviewResource(endpoint_url=settings.review_endpoint,
                                  round1_flow_arn=settings.flow_arns["round1"],
                                  round2_flow_arn=settings.flow_arns["round2"],
