@@ -17,9 +17,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from enum import Enum
+from functools import partial
 from importlib import metadata
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import (
     Depends,
@@ -32,6 +33,8 @@ from fastapi import (
     Security,
     UploadFile,
 )
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 
@@ -81,7 +84,6 @@ STATUS: list[tuple[type[OcrPipelineError], int]] = [
     (UnsupportedFileError, 415),
     (NotAPdfError, 415),
     (InputError, 400),
-    (PromptError, 422),
     (ServiceBusyError, 503),
     (EngineUnavailableError, 503),
     (OcrError, 500),
@@ -213,7 +215,7 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
         return await read_pdf(engine, upload, dpi=dpi, prompt=text, pages=pages)
 
     @app.post("/ocr/batch", response_model=BatchResponse, responses=ERRORS)
-    async def ocr_batch(engine: Engine, files: Annotated[list[UploadFile], File()],
+    async def ocr_batch(engine: Engine, files: Annotated[list[UploadFile], File(min_length=1)],
                         pages: Pages = None, dpi: Dpi = settings.default_dpi,
                         prompt_type: Kind = None, prompt: Prompt = None) -> BatchResponse:
         """Several files, PDFs and images, read concurrently; each file gets the status it
@@ -238,11 +240,35 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
         items = await asyncio.gather(*(one(file) for file in files))
         return BatchResponse(files=list(items), seconds=round(time.perf_counter() - started, 4))
 
+    app.openapi = partial(_form_openapi, app)  # type: ignore[method-assign]
     return app
 
 
+def _form_openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with the ``null`` alternative of optional form fields dropped:
+    multipart has no null (a field is sent or left out), so documenting one invites clients
+    to send the text "null"."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                             routes=app.routes)
+        for name, body in schema["components"]["schemas"].items():
+            if not name.startswith("Body_"):
+                continue
+            for field in body["properties"].values():
+                options = [o for o in field.pop("anyOf", []) if o.get("type") != "null"]
+                if len(options) == 1:
+                    field.update(options[0])
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
 def _prompt(kind: Enum | None, custom: str | None) -> str:
-    return resolve_prompt(kind.value if kind else None, custom)
+    """The prompt for the request; a bad combination is a 422 like FastAPI's own."""
+    try:
+        return resolve_prompt(kind.value if kind else None, custom)
+    except PromptError as exc:
+        raise RequestValidationError([{"type": "value_error", "loc": ("body", "prompt"),
+                                       "msg": str(exc), "input": custom}]) from exc
 
 
 def _response(engine: ImageOcrEngine, upload: Upload, pages: list[PageOut], prompt: str | None,
