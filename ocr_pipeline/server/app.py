@@ -143,6 +143,8 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
 
     Engine = Annotated[ImageOcrEngine, Depends(ready_engine)]
     FileField = Annotated[UploadFile, File(description="the file; its type is told by its bytes")]
+    BatchFiles = Annotated[list[UploadFile], File(min_length=1, max_length=settings.max_batch_files,
+                                                  description="PDFs and images (MAX_BATCH_FILES)")]
     Dpi = Annotated[int, Form(ge=50, le=600, description="resolution the image was scanned or "
                                                          "the PDF is rendered at; boxes are in "
                                                          "points at this resolution")]
@@ -215,14 +217,11 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
         return await read_pdf(engine, upload, dpi=dpi, prompt=text, pages=pages)
 
     @app.post("/ocr/batch", response_model=BatchResponse, responses=ERRORS)
-    async def ocr_batch(engine: Engine, files: Annotated[list[UploadFile], File(min_length=1)],
+    async def ocr_batch(engine: Engine, files: BatchFiles,
                         pages: Pages = None, dpi: Dpi = settings.default_dpi,
                         prompt_type: Kind = None, prompt: Prompt = None) -> BatchResponse:
         """Several files, PDFs and images, read concurrently; each file gets the status it
         would have been answered alone, so one bad file does not fail the others."""
-        if len(files) > settings.max_batch_files:
-            raise HTTPException(413, f"{len(files)} files; the limit is "
-                                     f"{settings.max_batch_files} (MAX_BATCH_FILES)")
         text = _prompt(prompt_type, prompt)
         started = time.perf_counter()
 

@@ -15,8 +15,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from ocr_pipeline.server import ServerSettings, create_app, serving
+from ocr_pipeline.server import ServerSettings, create_app
 from ocr_pipeline.server.loading import Loader
+from ocr_pipeline.serving import serving
 from ocr_pipeline_tests.pdfs import Text, make_image_only, make_pdf
 
 KEY = "test-key-1"
@@ -92,9 +93,10 @@ def live() -> Iterator[Live]:
     """The service served by uvicorn on loopback."""
     port = free_port()
     app = create_app(settings())
-    with serving(app, port=port), httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
+    url = f"http://127.0.0.1:{port}"
+    with serving(app, name="OCR service", port=port), httpx.Client(base_url=url) as http:
         wait_ready(http)
-        yield Live(url=f"http://127.0.0.1:{port}", app=app)
+        yield Live(url=url, app=app)
 
 
 def gated_loader(gate: threading.Event, engine: Callable[[], object]) -> Loader:

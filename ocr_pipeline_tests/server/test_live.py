@@ -19,7 +19,8 @@ from ocr_pipeline.errors import EngineUnavailableError, OcrError
 from ocr_pipeline.ocr.base import OcrEngine
 from ocr_pipeline.ocr.remote import RemoteEngine
 from ocr_pipeline.ocr.tesseract import TesseractEngine
-from ocr_pipeline.server import create_app, serving
+from ocr_pipeline.server import create_app
+from ocr_pipeline.serving import serving
 from ocr_pipeline_tests.server.conftest import (
     HEADERS,
     KEY,
@@ -55,7 +56,7 @@ def test_many_requests_at_once_all_answered_never_over_the_limit(live: Live) -> 
 def test_a_full_queue_answers_503_with_retry_after() -> None:
     port = free_port()
     app = create_app(settings(MAX_CONCURRENCY="1", MAX_QUEUE="2"))
-    with serving(app, port=port):
+    with serving(app, name="OCR service", port=port):
         url = f"http://127.0.0.1:{port}"
         wait_ready(httpx.Client(base_url=url))
         responses = asyncio.run(_post_all(url, [text_png(code) for code in CODES[:10]]))
@@ -97,7 +98,7 @@ def test_remote_engine_waits_out_a_loading_service(files: Files) -> None:
     gate = threading.Event()
     port = free_port()
     app = create_app(settings(), loader=gated_loader(gate, lambda: TesseractEngine(workers=1)))
-    with serving(app, port=port):
+    with serving(app, name="OCR service", port=port):
         url = f"http://127.0.0.1:{port}"
         assert httpx.get(f"{url}/health").status_code == 503
         threading.Timer(0.5, gate.set).start()
