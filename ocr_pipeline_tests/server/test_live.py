@@ -15,12 +15,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ocr_pipeline.errors import EngineUnavailableError, OcrError
+from ocr_pipeline.catalog.synthetic import generate_catalog
+from ocr_pipeline.config import Settings
+from ocr_pipeline.errors import ConfigurationError, EngineUnavailableError, OcrError
 from ocr_pipeline.ocr.base import OcrEngine
+from ocr_pipeline.ocr.engines import make_engine
 from ocr_pipeline.ocr.remote import RemoteEngine
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 from ocr_pipeline.server import create_app
 from ocr_pipeline.serving import serving
+from ocr_pipeline_tests.defs.conftest import make_location
 from ocr_pipeline_tests.server.conftest import (
     HEADERS,
     KEY,
@@ -145,3 +149,27 @@ class _Retrying:
             return self.http.get(path)
         except httpx.TransportError:
             return httpx.Response(599, json={})
+
+
+def test_the_pipeline_reads_scans_through_the_service(tmp_path: Path, live: Live,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OCR_API_KEY", KEY)  # from the environment, never from run config
+    for location in make_location(tmp_path, OCR_ENGINE="remote", OCR_SERVICE_URL=live.url):
+        generate_catalog(out_dir=location.landing, name="scan", layout="caps_two_column",
+                         courses=6, seed=8, scanned=True)
+        [key] = location.sensor()
+        result = location.run(key)
+        methods = result.asset_materializations_for_node("ocr_outputs")[0].metadata["methods"]
+        cached = list((location.settings.objects_root / "ocr" / "cache" / "remote").rglob("*"))
+    assert "tesseract" in methods.value  # what the service ran
+    assert any(path.suffix == ".json" for path in cached)  # read by the remote engine
+
+
+def test_engine_names_are_checked() -> None:
+    with pytest.raises(ConfigurationError, match="OCR_ENGINE='gpu'"):
+        make_engine("gpu")
+    with pytest.raises(ConfigurationError, match="OCR_ENGINE='gpu'"):
+        Settings.from_env({"OCR_ENGINE": "gpu"})
+    assert isinstance(make_engine("remote", service_url="http://x", api_key="k"), RemoteEngine)
+    with pytest.raises(EngineUnavailableError, match="MODEL_PATH is not set"):
+        make_engine("deepseek")
