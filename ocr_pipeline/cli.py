@@ -133,6 +133,20 @@ def review_console_command(host: str, port: int) -> None:
     serve(host=host, port=port, settings=Settings.from_env())
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind (0.0.0.0 inside a container).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve_command(host: str, port: int) -> None:
+    """Serve the OCR service (engine from OCR_ENGINE: tesseract on the CPU, deepseek on a GPU)."""
+    from ocr_pipeline.server import serve
+
+    try:
+        serve(host=host, port=port)
+    except OcrPipelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 DEMO_SAMPLES = [
     ("sample-born-digital", "two_column", 40, False),
     ("sample-three-column", "three_column", 60, False),

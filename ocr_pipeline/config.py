@@ -75,6 +75,14 @@ class Settings:
     """Flow definition ARN per review role (round1, round2, expert)."""
     aws: AwsSettings
     ecs: EcsSettings
+    ocr_engine: str = "tesseract"
+    """Engine for scanned pages: tesseract | deepseek | remote (``ocr.engines``)."""
+    ocr_service_url: str = ""
+    """remote: the OCR service's base URL."""
+    ocr_api_key: str = ""
+    """remote: the key the OCR service accepts (``x-api-key``)."""
+    model_path: str | None = None
+    """deepseek: the local DeepSeek-OCR model folder."""
 
     @property
     def objects_root(self) -> Path:
@@ -113,6 +121,10 @@ class Settings:
                        for role, arn in LOCAL_FLOW_ARNS.items()},
             aws=_aws_settings(env),
             ecs=_ecs_settings(env),
+            ocr_engine=_choice(env, "OCR_ENGINE", "tesseract", ("tesseract", "deepseek", "remote")),
+            ocr_service_url=env.get("OCR_SERVICE_URL", ""),
+            ocr_api_key=env.get("OCR_API_KEY", ""),
+            model_path=env.get("MODEL_PATH") or None,
         )
 
 

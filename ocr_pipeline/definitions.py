@@ -79,7 +79,8 @@ def _common(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "pipeline": PipelineConfig(confidence_threshold=settings.confidence_threshold,
                                    dpi=settings.dpi),
         "ocr_launcher": OcrLauncher(
-            mode=settings.ocr_mode, workers=settings.ocr_workers,
+            mode=settings.ocr_mode, workers=settings.ocr_workers, engine=settings.ocr_engine,
+            service_url=settings.ocr_service_url, model_path=settings.model_path or "",
             region=settings.aws.region, cluster=ecs.cluster,
             task_definition=ecs.task_definition, capacity_provider=ecs.capacity_provider,
             container=ecs.container, subnets=list(ecs.subnets),

@@ -80,3 +80,35 @@ class WarehouseError(OcrPipelineError):
 
 class WarehouseBusyError(WarehouseError):
     """Another process held the warehouse's file lock for longer than the timeout."""
+
+
+class PromptError(OcrPipelineError):
+    """An unknown prompt type, or a prompt request that cannot be honoured."""
+
+
+class EmptyUploadError(InputError):
+    reason = "file is empty"
+
+
+class UnsupportedFileError(InputError):
+    reason = "unsupported file type"
+
+
+class TooManyPagesError(InputError):
+    reason = "too many pages"
+
+
+class PageRangeError(InputError):
+    reason = "page range outside the document"
+
+
+class ServiceBusyError(OcrPipelineError):
+    """The OCR service cannot take the request now (model loading, queue full); retry later."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class CorruptImageError(InputError):
+    reason = "corrupt or truncated image"

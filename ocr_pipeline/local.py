@@ -7,8 +7,6 @@ the whole job.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,6 +15,7 @@ import uvicorn
 
 from ocr_pipeline.config import Settings
 from ocr_pipeline.review.console import FlowRegistry, create_app
+from ocr_pipeline.serving import serving
 from ocr_pipeline.storage.objects import LocalObjectStore
 
 CURSOR_KEY = "ocr_pipeline/local_landing_cursor"
@@ -56,16 +55,5 @@ def review_console(settings: Settings, *, host: str = "127.0.0.1", port: int = 8
     """The local review console served from a background thread while the block runs."""
     app = create_app(db_path=settings.review_db_path,
                      store=LocalObjectStore(root=settings.objects_root), flows=flows)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="review-console", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"the review console did not start on {host}:{port}")
-        time.sleep(0.05)
-    try:
+    with serving(app, name="review console", host=host, port=port) as server:
         yield server
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

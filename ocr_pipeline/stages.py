@@ -23,8 +23,11 @@ from ocr_pipeline.catalog.models import CourseRecord, PageKind, PageText
 from ocr_pipeline.catalog.parse import parse_pages
 from ocr_pipeline.catalog.pdf import CatalogPdf, sha256_file
 from ocr_pipeline.catalog.records import build_records
+from ocr_pipeline.config import Settings
 from ocr_pipeline.errors import NoCoursesFoundError, OcrError
 from ocr_pipeline.extract import read_text_page
+from ocr_pipeline.ocr.base import OcrEngine
+from ocr_pipeline.ocr.engines import make_engine
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 from ocr_pipeline.ocr.text_layer import TextLayerEngine
 from ocr_pipeline.storage.objects import ObjectStore
@@ -198,6 +201,14 @@ def merge_range_indexes(*, manifest: PageManifest, ranges: list[PageRange],
                           {str(n): index[n] for n in sorted(index)})
 
 
+def scanned_page_engine(name: str, *, workers: int | None, service_url: str,
+                        model_path: str) -> OcrEngine:
+    """The engine for scanned pages; the remote engine's key comes from ``OCR_API_KEY`` in the
+    environment, so it never sits in run configuration."""
+    return make_engine(name, workers=workers, service_url=service_url,
+                       model_path=model_path or None, api_key=Settings.from_env().ocr_api_key)
+
+
 def read_all_pages(
     *,
     manifest: PageManifest,
@@ -205,15 +216,17 @@ def read_all_pages(
     workers: int | None = None,
     progress: ProgressFn | None = None,
     pages: PageRange | None = None,
+    engine: OcrEngine | None = None,
 ) -> OcrSummary:
-    """Read every page (text layer or Tesseract), skipping pages whose output is cached.
+    """Read every page (text layer, or ``engine`` for scanned pages: default Tesseract with
+    ``workers`` processes), skipping pages whose output is cached.
 
     With ``pages``, only that range is read and its index goes to ``range_index_key`` (a
     worker among several; ``merge_range_indexes`` joins them), else the catalog's index.
     """
     started = time.perf_counter()
     text_layer = TextLayerEngine()
-    tesseract = TesseractEngine(workers=workers)
+    ocr = engine or TesseractEngine(workers=workers)
     line_ocr = TesseractEngine(psm=6, workers=1)
     index: dict[int, str] = {}
     methods: Counter[str] = Counter()
@@ -236,7 +249,7 @@ def read_all_pages(
     with CatalogPdf(pdf_path) as pdf:
         for entry in entries:
             if entry.kind == "scanned":
-                key = _cache_key(entry, engine=tesseract.name, version=tesseract.version)
+                key = _cache_key(entry, engine=ocr.name, version=ocr.version)
                 if store.exists(key):
                     done(entry, key, None)
                 else:
@@ -251,9 +264,9 @@ def read_all_pages(
             done(entry, key, page)
     numbers = [entry.page for entry in todo_ocr]
     by_number = {entry.page: entry for entry in todo_ocr}
-    for page in tesseract.read_pages(pdf_path, numbers, dpi=manifest.dpi):
+    for page in ocr.read_pages(pdf_path, numbers, dpi=manifest.dpi):
         entry = by_number[page.page]
-        key = _cache_key(entry, engine=tesseract.name, version=tesseract.version)
+        key = _cache_key(entry, engine=ocr.name, version=ocr.version)
         store.put_json(key, page.to_dict())
         done(entry, key, page)
     ordered = {str(n): index[n] for n in sorted(index)}

@@ -2,7 +2,8 @@
 
 Launched by the OcrLauncher (a subprocess here, an ECS task on the GPU capacity provider in
 AWS). From the Pipes extras: ``catalog_id``, ``store`` (the object store's spec),
-``workers`` and, for one task among several, ``pages`` ([first, last]). Per-page outputs go
+``workers``, the scanned-page ``engine`` (with ``service_url``, ``model_path``) and, for one
+task among several, ``pages`` ([first, last]). Per-page outputs go
 to the object store as they are made, so a task killed mid-catalog and started again skips
 the pages already written; the summary goes back as the materialization's metadata.
 
@@ -19,7 +20,13 @@ from dagster_pipes import (
 )
 
 from ocr_pipeline import aws
-from ocr_pipeline.stages import OcrSummary, PageManifest, manifest_key, read_all_pages
+from ocr_pipeline.stages import (
+    OcrSummary,
+    PageManifest,
+    manifest_key,
+    read_all_pages,
+    scanned_page_engine,
+)
 from ocr_pipeline.storage.stores import open_store
 
 PROGRESS_EVERY = 10
@@ -35,8 +42,12 @@ def run(pipes: PipesContext) -> OcrSummary:
         if done == total or done % PROGRESS_EVERY == 0:
             pipes.log.info(f"read {done}/{total} pages")
 
-    return read_all_pages(manifest=manifest, store=store, workers=pipes.extras.get("workers"),
-                          progress=progress, pages=tuple(pages) if pages else None)
+    workers = pipes.extras.get("workers")
+    engine = scanned_page_engine(pipes.extras.get("engine", "tesseract"), workers=workers,
+                                 service_url=pipes.extras.get("service_url", ""),
+                                 model_path=pipes.extras.get("model_path", ""))
+    return read_all_pages(manifest=manifest, store=store, workers=workers, progress=progress,
+                          pages=tuple(pages) if pages else None, engine=engine)
 
 
 def main() -> None:

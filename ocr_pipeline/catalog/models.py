@@ -72,6 +72,8 @@ class Block:
     column: int = 0
     role: BlockRole = "body"
     """``margin`` for running headers/footers found above or below the body."""
+    label: str = "text"
+    """What the engine says the block is (DeepSeek-OCR: title, sub_title, text, table...)."""
 
     @property
     def text(self) -> str:
@@ -113,6 +115,7 @@ class PageText:
                     "bbox": _rounded(block.bbox),
                     "column": block.column,
                     "role": block.role,
+                    "label": block.label,
                     "lines": [[_word_row(w) for w in line.words] for line in block.lines],
                 }
                 for block in self.blocks
@@ -129,7 +132,7 @@ class PageText:
                 lines.append(Line(words=words, bbox=union_bbox([w.bbox for w in words])))
             blocks.append(
                 Block(lines=tuple(lines), bbox=tuple(block["bbox"]), column=block["column"],
-                      role=block["role"])
+                      role=block["role"], label=block.get("label", "text"))
             )
         return cls(
             page=data["page"], width=data["width"], height=data["height"], blocks=tuple(blocks),

@@ -42,6 +42,10 @@ class OcrLauncher(dg.ConfigurableResource):
     mode: str = "in_process"
     workers: int | None = None
     """Tesseract processes per worker (None: one per core)."""
+    engine: str = "tesseract"
+    """Engine for scanned pages (OCR_ENGINE); remote reads its API key from OCR_API_KEY."""
+    service_url: str = ""
+    model_path: str = ""
     region: str = ""
     cluster: str = ""
     task_definition: str = ""
@@ -58,13 +62,18 @@ class OcrLauncher(dg.ConfigurableResource):
 
     def read_pages(self, context: dg.AssetExecutionContext, *, catalog_id: str,
                    objects: ObjectStoreResource) -> dg.MaterializeResult:
-        extras = {"catalog_id": catalog_id, "store": objects.spec(), "workers": self.workers}
+        extras = {"catalog_id": catalog_id, "store": objects.spec(), "workers": self.workers,
+                  "engine": self.engine, "service_url": self.service_url,
+                  "model_path": self.model_path}
         if self.mode == "in_process":
             store = objects.get()
             manifest = stages.PageManifest.from_dict(
                 store.get_json(stages.manifest_key(catalog_id)))
+            engine = stages.scanned_page_engine(self.engine, workers=self.workers,
+                                                service_url=self.service_url,
+                                                model_path=self.model_path)
             summary = stages.read_all_pages(manifest=manifest, store=store,
-                                            workers=self.workers,
+                                            workers=self.workers, engine=engine,
                                             progress=_progress_logger(context.log))
             return dg.MaterializeResult(metadata=summary.metadata())
         if self.mode == "subprocess":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -22,4 +23,30 @@ class OcrEngine(Protocol):
 
     def read_pages(self, pdf: Path, pages: Sequence[int], *, dpi: int) -> Iterator[PageText]:
         """Yield one ``PageText`` per 1-based page number, in the order given."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ImageReading:
+    """One image read by an engine that serves single images (the OCR service's engines)."""
+
+    page: PageText
+    prompt: str | None
+    """The prompt the engine was given; None for engines that take none (Tesseract)."""
+    warnings: tuple[str, ...] = ()
+    """Why parts of the page are less trustworthy (runaway repetition, truncated output)."""
+
+
+@runtime_checkable
+class ImageOcrEngine(Protocol):
+    """Reads one rendered page image; what the OCR service runs per request."""
+
+    name: str
+    device: str
+
+    @property
+    def version(self) -> str: ...
+
+    def read(self, image: bytes, *, page: int, dpi: int, prompt: str | None) -> ImageReading:
+        """Read ``image`` (PNG, JPEG, TIFF... bytes) rendered at ``dpi``; boxes in points."""
         ...

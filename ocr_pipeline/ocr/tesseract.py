@@ -13,6 +13,7 @@ two pages per worker are rendered ahead, so memory stays bounded whatever the pa
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -25,10 +26,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+from PIL import Image
+
 from ocr_pipeline.catalog.layout import order_lines
 from ocr_pipeline.catalog.models import Line, PageText, Word, union_bbox
 from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.errors import EngineUnavailableError, OcrError
+from ocr_pipeline.ocr.base import ImageReading
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,7 @@ class TesseractEngine:
     """OCR with the ``tesseract`` command-line program, one process per page."""
 
     name = "tesseract"
+    device = "cpu"
 
     def __init__(
         self,
@@ -129,6 +134,17 @@ class TesseractEngine:
             method=self.name,
             engine_version=self.version,
             seconds=seconds,
+        )
+
+    def read(self, image: bytes, *, page: int, dpi: int, prompt: str | None) -> ImageReading:
+        """``ImageOcrEngine``: read one image (any format Tesseract's Leptonica decodes) at
+        ``dpi``. Tesseract takes no prompt; the reading says so with ``prompt=None``."""
+        with Image.open(io.BytesIO(image)) as img:
+            pixels = img.size
+        width, height = (side * 72.0 / dpi for side in pixels)
+        return ImageReading(
+            page=self.read_image(image, page=page, width=width, height=height, dpi=dpi),
+            prompt=None,
         )
 
     def _submit(
