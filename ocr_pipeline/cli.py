@@ -163,13 +163,16 @@ DEMO_SUMMARY = """
 @click.argument("sql")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
-def query(sql: str, fmt: str) -> None:
+@click.option("--athena", is_flag=True,
+              help="aws: run the SQL on Amazon Athena over the Glue tables instead of DuckDB.")
+def query(sql: str, fmt: str, athena: bool) -> None:
     """Run SQL on the warehouse (course_candidates, validated_courses) and print the result:
     the local DuckDB file, or with OCR_PIPELINE_ENV=aws the Parquet tables on S3."""
-    from ocr_pipeline.definitions import warehouse_for  # it picks the environment's warehouse
+    from ocr_pipeline.definitions import athena_for, warehouse_for  # per environment
 
     try:
-        columns, rows = warehouse_for(Settings.from_env()).query(sql)
+        settings = Settings.from_env()
+        columns, rows = (athena_for(settings) if athena else warehouse_for(settings)).query(sql)
     except OcrPipelineError as exc:
         raise click.ClickException(str(exc)) from exc
     if fmt == "csv":

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from ocr_pipeline import aws
 from ocr_pipeline.config import Settings
 from ocr_pipeline.defs.launcher import OcrLauncher
 from ocr_pipeline.defs.resources import (
@@ -23,11 +24,23 @@ from ocr_pipeline.defs.resources import (
     Warehouse,
     WarehouseResource,
 )
+from ocr_pipeline.errors import ConfigurationError
+from ocr_pipeline.storage.athena import AthenaQueries
 
 
 def warehouse_for(settings: Settings) -> Warehouse:
     """The analysts' warehouse of the environment: a DuckDB file, or Parquet on S3 + Glue."""
     return _warehouse(settings).get()
+
+
+def athena_for(settings: Settings) -> AthenaQueries:
+    """The same tables through Amazon Athena (aws only)."""
+    if settings.env != "aws":
+        raise ConfigurationError("Athena needs OCR_PIPELINE_ENV=aws (the Glue tables on S3)")
+    cloud = settings.aws
+    return AthenaQueries(client=aws.client("athena", region=cloud.region),
+                         database=cloud.glue_database, workgroup=cloud.athena_workgroup,
+                         output=cloud.athena_output)
 
 
 def _warehouse(settings: Settings) -> WarehouseResource:
