@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from typing import Any
 from pathlib import Path
 
 import dagster as dg
@@ -157,3 +158,36 @@ def test_rerun_and_concurrent_runs_leave_one_set_of_rows(
     assert query(cloud, "SELECT count(*) AS n, count(DISTINCT record_id) AS ids "
                         "FROM validated_courses") == ["n,ids", "12,12"]
     assert len(items(cloud["OCR_VALIDATION_TABLE"])) == 5
+
+
+def test_throttling_and_server_errors_are_retried_and_nothing_is_lost(
+        location: Location, cloud: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, inject_faults: Callable[..., Any]) -> None:
+    """Every S3 client the graph makes answers its first two requests with a 500, every
+    DynamoDB client its first two with throttling; the run must come out as a clean one."""
+    put_catalog(tmp_path, cloud, "landing/faults.pdf", layout="two_column", courses=10, seed=8)
+    made = aws.client
+    faults: dict[str, list[Any]] = {"s3": [], "dynamodb": []}
+
+    def faulty_client(service: str, **kwargs: Any) -> Any:
+        client = made(service, **kwargs)
+        if service == "s3":
+            faults["s3"].append(inject_faults(client, count=2))
+        elif service == "dynamodb":
+            faults["dynamodb"].append(inject_faults(
+                client, count=2, code="ProvisionedThroughputExceededException", status=400))
+        return client
+
+    monkeypatch.setattr(aws, "client", faulty_client)
+    [key] = location.sensor()
+    result = location.run(key)
+    monkeypatch.setattr(aws, "client", made)
+
+    assert result.success
+    assert sum(f.injected for f in faults["s3"]) >= 4
+    assert sum(f.injected for f in faults["dynamodb"]) >= 4
+    assert len(items(cloud["OCR_COURSES_TABLE"])) == 10
+    assert len(items(cloud["OCR_VALIDATION_TABLE"])) == 5
+    state = {item["pk"]["S"]: item for item in items(cloud["OCR_STATE_TABLE"])}
+    assert state[f"catalog#{key}"]["status"]["S"] == "done"
+    assert query(cloud, "SELECT count(*) AS n FROM validated_courses") == ["n", "10"]
