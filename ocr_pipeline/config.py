@@ -37,6 +37,8 @@ class AwsSettings:
     athena_workgroup: str
     athena_output: str
     """``s3://`` URI for Athena results; empty: the workgroup's own setting."""
+    metrics_environment: str
+    """Environment dimension of the pipeline's CloudWatch metrics (the stack's env name)."""
     state_table: str
     validation_table: str
     courses_table: str
@@ -108,15 +110,17 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if environ is None else environ)
         home = Path(env.get("OCR_PIPELINE_HOME", ".ocr_pipeline")).resolve()
+        environment = _choice(env, "OCR_PIPELINE_ENV", "local", ("local", "aws"))
         return cls(
-            env=_choice(env, "OCR_PIPELINE_ENV", "local", ("local", "aws")),  # type: ignore[arg-type]
+            env=environment,  # type: ignore[arg-type]
             home=home,
             landing=Path(env.get("OCR_PIPELINE_LANDING", str(home / "landing"))).resolve(),
             confidence_threshold=_number(env, "CONFIDENCE_THRESHOLD", DEFAULT_THRESHOLD, 0.0, 1.0),
             ocr_mode=_choice(env, "OCR_MODE", "in_process", ("in_process", "subprocess", "ecs")),  # type: ignore[arg-type]
             ocr_workers=int(_number(env, "MAX_CONCURRENCY", 0, 0, 256)) or None,
             dpi=int(_number(env, "OCR_DPI", 200, 50, 600)),
-            review_endpoint=env.get("OCR_REVIEW_ENDPOINT", LOCAL_REVIEW_ENDPOINT),
+            review_endpoint=env.get("OCR_REVIEW_ENDPOINT",
+                                    "" if environment == "aws" else LOCAL_REVIEW_ENDPOINT),
             flow_arns={role: env.get(f"A2I_FLOW_{role.upper()}_ARN", arn)
                        for role, arn in LOCAL_FLOW_ARNS.items()},
             aws=_aws_settings(env),
@@ -143,6 +147,7 @@ def _aws_settings(env: dict[str, str]) -> AwsSettings:
         glue_database=env.get("OCR_GLUE_DATABASE", "ocr_pipeline"),
         athena_workgroup=env.get("OCR_ATHENA_WORKGROUP", "primary"),
         athena_output=env.get("OCR_ATHENA_OUTPUT", ""),
+        metrics_environment=env.get("OCR_METRICS_ENVIRONMENT", ""),
         state_table=env.get("OCR_STATE_TABLE", "ocr-pipeline-state"),
         validation_table=env.get("OCR_VALIDATION_TABLE", "ocr-pipeline-validation"),
         courses_table=env.get("OCR_COURSES_TABLE", "ocr-pipeline-courses"),

@@ -104,7 +104,8 @@ def _common(settings: Settings) -> dict[str, dg.ConfigurableResource]:
                                  round1_flow_arn=settings.flow_arns["round1"],
                                  round2_flow_arn=settings.flow_arns["round2"],
                                  expert_flow_arn=settings.flow_arns["expert"],
-                                 region=settings.aws.region),
+                                 region=settings.aws.region,
+                                 metrics_environment=settings.aws.metrics_environment),
     }
 
 

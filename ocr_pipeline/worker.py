@@ -2,14 +2,17 @@
 
 Launched by the OcrLauncher (a subprocess here, an ECS task on the GPU capacity provider in
 AWS). From the Pipes extras: ``catalog_id``, ``store`` (the object store's spec),
-``workers``, the scanned-page ``engine`` (with ``service_url``, ``model_path``) and, for one
-task among several, ``pages`` ([first, last]). Per-page outputs go
+``workers``, the scanned-page ``engine`` (with ``service_url``, ``model_path``: empty means
+this machine's ``MODEL_PATH``, as baked into the GPU image) and, for one task among several,
+``pages`` ([first, last]). Per-page outputs go
 to the object store as they are made, so a task killed mid-catalog and started again skips
 the pages already written; the summary goes back as the materialization's metadata.
 
 The context arrives in the environment, or in S3 when it is too large for ECS overrides
 (the launcher decides; the context parameters say which).
 """
+
+import os
 
 from dagster_pipes import (
     PipesContext,
@@ -45,7 +48,8 @@ def run(pipes: PipesContext) -> OcrSummary:
     workers = pipes.extras.get("workers")
     engine = scanned_page_engine(pipes.extras.get("engine", "tesseract"), workers=workers,
                                  service_url=pipes.extras.get("service_url", ""),
-                                 model_path=pipes.extras.get("model_path", ""))
+                                 model_path=pipes.extras.get("model_path")
+                                 or os.environ.get("MODEL_PATH", ""))
     return read_all_pages(manifest=manifest, store=store, workers=workers, progress=progress,
                           pages=tuple(pages) if pages else None, engine=engine)
 

@@ -14,11 +14,12 @@ from constructs import Construct
 from ocr_infra.compute import GpuCompute
 from ocr_infra.service import OcrService
 from ocr_infra.settings import EnvSettings
+from ocr_pipeline.review import backlog
 
-REVIEW_NAMESPACE = "OcrPipeline"
-REVIEW_BACKLOG_METRIC = "ReviewBacklogOldestAgeSeconds"
-"""Age of the oldest open human loop, published by the review sensor (dimension Environment):
-A2I has no metric of its own for a queue nobody works on."""
+# Age of the oldest open human loop, published by the review sensor (dimension Environment):
+# A2I has no metric of its own for a queue nobody works on.
+REVIEW_NAMESPACE = backlog.NAMESPACE
+REVIEW_BACKLOG_METRIC = backlog.METRIC
 REVIEW_BACKLOG_LIMIT = 3 * 24 * 3600
 
 

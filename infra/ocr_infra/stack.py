@@ -11,7 +11,7 @@ from ocr_infra.alerts import AlertTopic
 from ocr_infra.compute import WORKER_CONTAINER, WORKER_LOG_STREAM_PREFIX, GpuCompute
 from ocr_infra.dagster import Dagster
 from ocr_infra.images import ImageRepositories
-from ocr_infra.monitoring import Monitoring
+from ocr_infra.monitoring import REVIEW_NAMESPACE, Monitoring
 from ocr_infra.nag import arn_finding, objects_finding, suppress
 from ocr_infra.network import Network
 from ocr_infra.review import Review
@@ -47,6 +47,11 @@ class OcrPipelineStack(Stack):
             "A2I_FLOW_ROUND2_ARN": self.review.flow_arns["round2"],
             "A2I_FLOW_EXPERT_ARN": self.review.flow_arns["expert"],
             "OCR_SERVICE_URL": self.service.api.url,
+            # OCR of scanned pages runs as GPU tasks of the worker task definition, DeepSeek
+            # on the GPU (the model is baked into the image at MODEL_PATH).
+            "OCR_MODE": "ecs",
+            "OCR_ENGINE": "deepseek",
+            "OCR_METRICS_ENVIRONMENT": settings.name,
         }
         self.dagster = Dagster(
             self, "Dagster", settings=settings, network=self.network, compute=self.compute,
@@ -126,6 +131,20 @@ class OcrPipelineStack(Stack):
                      "athena:GetQueryResults", "athena:StopQueryExecution"],
             resources=[stack.format_arn(service="athena", resource="workgroup",
                                         resource_name=storage.athena_workgroup.ref)]))
+        # Pipes contexts too large for ECS overrides go through the processed bucket under
+        # pipes/, and the launcher removes each once its task has read it.
+        role.add_to_principal_policy(iam.PolicyStatement(
+            actions=["s3:DeleteObject"], resources=[storage.processed.arn_for_objects("pipes/*")]))
+        # The review sensor publishes the review backlog's age, and nothing else.
+        role.add_to_principal_policy(iam.PolicyStatement(
+            actions=["cloudwatch:PutMetricData"], resources=["*"],
+            conditions={"StringEquals": {"cloudwatch:namespace": REVIEW_NAMESPACE}}))
+        suppress(role, "AwsSolutions-IAM5",
+                 "cloudwatch:PutMetricData has no resource-level permissions (AWS allows only "
+                 "'*'); the statement is limited to the pipeline's own metric namespace by "
+                 "the cloudwatch:namespace condition. Pipes context objects are named per "
+                 "task at run time, and only those under pipes/ may be deleted.",
+                 applies_to=["Resource::*", objects_finding(storage.processed, "pipes/")])
         flows = list(self.review.flow_arns.values())
         role.add_to_principal_policy(iam.PolicyStatement(
             actions=["sagemaker:StartHumanLoop", "sagemaker:ListHumanLoops"], resources=flows))

@@ -11,6 +11,7 @@ from dagster_aws.s3 import S3Resource
 
 from ocr_pipeline import aws
 from ocr_pipeline.review.a2i import A2IReviews, a2i_client
+from ocr_pipeline.review.backlog import oldest_open_age, publish_backlog
 from ocr_pipeline.review.contract import Role
 from ocr_pipeline.storage.aws_warehouse import AwsWarehouse
 from ocr_pipeline.storage.dynamo_registry import DynamoCatalogRegistry
@@ -159,10 +160,20 @@ class ReviewResource(dg.ConfigurableResource):
     round2_flow_arn: str
     expert_flow_arn: str
     region: str = "us-east-1"
+    metrics_environment: str = ""
+    """aws: the Environment dimension of the review backlog metric (empty: not published)."""
 
     def reviews(self, store: ObjectStore) -> A2IReviews:
         flows: dict[Role, str] = {"round1": self.round1_flow_arn,
                                   "round2": self.round2_flow_arn,
                                   "expert": self.expert_flow_arn}
         return A2IReviews(client=a2i_client(endpoint_url=self.endpoint_url, region=self.region),
-                          flows=flows, store=store)
+                          flows=flows, store=store, s3=aws.client("s3", region=self.region))
+
+    def report_backlog(self, loops: list[dict[str, Any]]) -> float:
+        """Publish how long the oldest open loop has waited; the age in seconds."""
+        age = oldest_open_age(loops)
+        if self.metrics_environment:
+            publish_backlog(aws.client("cloudwatch", region=self.region),
+                            environment=self.metrics_environment, age_seconds=age)
+        return age

@@ -70,8 +70,10 @@ def review_sensor(
     if not waiting:
         return dg.SkipReason("no catalog is waiting on review")
     # one paged listing per flow instead of a call per loop
-    status = {loop["HumanLoopName"]: loop["HumanLoopStatus"]
-              for role in ("round1", "round2", "expert") for loop in reviews.list(role=role)}
+    loops = [loop for role in ("round1", "round2", "expert") for loop in reviews.list(role=role)]
+    status = {loop["HumanLoopName"]: loop["HumanLoopStatus"] for loop in loops}
+    age = review.report_backlog(loops)
+    context.log.info(f"oldest open human loop: {age / 3600:.1f} h")
     runs = []
     for entry in waiting:
         open_loops = CatalogReview(catalog_id=entry.catalog_id, store=store,
