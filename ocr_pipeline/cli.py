@@ -147,6 +147,17 @@ def serve_command(host: str, port: int) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
+@main.command("aws-bootstrap")
+def aws_bootstrap() -> None:
+    """Create the buckets, DynamoDB tables and Glue database named by the OCR_* settings, for a
+    local AWS endpoint (AWS_ENDPOINT_URL) or a scratch account; the CDK stack does this in
+    production. What exists is left alone."""
+    from ocr_pipeline.bootstrap import bootstrap
+
+    made = bootstrap(Settings.from_env({**os.environ, "OCR_PIPELINE_ENV": "aws"}))
+    click.echo("\n".join(f"created {name}" for name in made) or "everything exists already")
+
+
 DEMO_SAMPLES = [
     ("sample-born-digital", "two_column", 40, False),
     ("sample-three-column", "three_column", 60, False),

@@ -7,13 +7,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from ocr_pipeline import aws
-from ocr_pipeline.config import Settings
 from ocr_pipeline import definitions
+from ocr_pipeline.bootstrap import bootstrap
+from ocr_pipeline.config import Settings
 from ocr_pipeline.definitions import aws_resources
 from ocr_pipeline.local import review_console
-from ocr_pipeline.storage.dynamo_registry import create_table
-from ocr_pipeline.storage.dynamo_tables import create_course_table, create_validation_table
 from ocr_pipeline_tests.defs.conftest import Location, free_port
 
 
@@ -30,14 +28,8 @@ def provision(unique_name: Callable[[str], str]) -> dict[str, str]:
         "OCR_GLUE_DATABASE": unique_name("db").replace("-", "_"),
     }
     env["OCR_LANDING_URI"] = f"s3://{env['OCR_RAW_BUCKET']}/landing/"
-    s3 = aws.client("s3")
-    for bucket in ("OCR_RAW_BUCKET", "OCR_PROCESSED_BUCKET", "OCR_REVIEW_BUCKET"):
-        s3.create_bucket(Bucket=env[bucket])
-    dynamodb = aws.client("dynamodb")
-    create_table(dynamodb, env["OCR_STATE_TABLE"])
-    create_validation_table(dynamodb, env["OCR_VALIDATION_TABLE"])
-    create_course_table(dynamodb, env["OCR_COURSES_TABLE"])
-    aws.client("glue").create_database(DatabaseInput={"Name": env["OCR_GLUE_DATABASE"]})
+    made = bootstrap(Settings.from_env(env))
+    assert len(made) == 7  # three buckets, three tables, the database
     return env
 
 

@@ -191,3 +191,11 @@ def test_throttling_and_server_errors_are_retried_and_nothing_is_lost(
     state = {item["pk"]["S"]: item for item in items(cloud["OCR_STATE_TABLE"])}
     assert state[f"catalog#{key}"]["status"]["S"] == "done"
     assert query(cloud, "SELECT count(*) AS n FROM validated_courses") == ["n", "10"]
+
+
+def test_bootstrap_command_leaves_what_exists(cloud: dict[str, str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "ocr_pipeline", "aws-bootstrap"],
+                          env={**os.environ, **cloud}, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "everything exists already"
