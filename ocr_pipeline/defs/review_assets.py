@@ -11,6 +11,7 @@ from ocr_pipeline import stages
 from ocr_pipeline.defs.partitions import ONE_CATALOG_PER_RUN, catalogs
 from ocr_pipeline.defs.record_assets import course_candidates
 from ocr_pipeline.defs.resources import ObjectStoreResource, ReviewResource
+from ocr_pipeline.review.a2i import ReviewError
 from ocr_pipeline.review.workflow import CatalogReview
 
 GROUP = "review"
@@ -29,8 +30,11 @@ def review_requests(
     if pending:
         catalog_review = CatalogReview(catalog_id=catalog_id, store=store,
                                        reviews=review.reviews(store))
-        started = catalog_review.request(pending, crop=lambda r: stages.render_crop(
-            catalog_id=catalog_id, record=r, store=store))
+        try:
+            started = catalog_review.request(pending, crop=lambda r: stages.render_crop(
+                catalog_id=catalog_id, record=r, store=store))
+        except ReviewError as exc:
+            raise dg.Failure(description=str(exc)) from exc
     return dg.MaterializeResult(metadata={
         "records_for_review": len(pending), "loops_started": started,
         "review_rate": round(len(pending) / len(records), 4) if records else 0.0,

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError, EndpointConnectionError
 
 from ocr_pipeline.errors import OcrPipelineError
 from ocr_pipeline.review.contract import FIELDS, Answer, Role, TaskInput
@@ -77,6 +78,13 @@ class A2IReviews:
             logger.info("started human loop %s", name)
         except self._client.exceptions.ConflictException:
             logger.info("human loop %s was already started", name)
+        except (ClientError, EndpointConnectionError) as exc:
+            raise ReviewError(
+                f"cannot start human loop {name} in {self._flows[task.role]} at "
+                f"{self._client.meta.endpoint_url}: {exc}. Where Amazon A2I is not available "
+                "(a local AWS endpoint), serve the local review console (`ocr-pipeline "
+                "review-console`) and point OCR_REVIEW_ENDPOINT at it"
+            ) from exc
         return name
 
     def state(self, name: str) -> LoopState:
