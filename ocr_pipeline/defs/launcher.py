@@ -33,9 +33,6 @@ from ocr_pipeline.defs.resources import ObjectStoreResource
 PROGRESS_EVERY = 10
 """Log OCR progress every this many pages."""
 WORKER_COMMAND = ["python", "-m", "ocr_pipeline.worker"]
-ENV_CONTEXT_LIMIT = 4096
-"""Bytes of compressed extras above which the Pipes context goes through S3: ECS refuses
-container overrides over 8 KiB, and the rest of the context needs room too."""
 
 
 class OcrLauncher(dg.ConfigurableResource):
@@ -58,7 +55,10 @@ class OcrLauncher(dg.ConfigurableResource):
     timeout_seconds: int = 3600
     poll_seconds: int = 6
     context_bucket: str = ""
-    """Bucket for Pipes contexts too large for the environment (empty: always environment)."""
+    """Bucket for Pipes contexts too large for the environment."""
+    env_context_limit: int = 4096
+    """Bytes of compressed extras above which the Pipes context goes through S3: ECS refuses
+    container overrides over 8 KiB, and the rest of the context needs room too."""
 
     def read_pages(self, context: dg.AssetExecutionContext, *, catalog_id: str,
                    objects: ObjectStoreResource) -> dg.MaterializeResult:
@@ -154,7 +154,7 @@ class OcrLauncher(dg.ConfigurableResource):
         ecs = self.ecs_client()
         started_by = f"dagster-{context.run.run_id[:8]}-p{pages[0]}"
         client = PipesECSClient(
-            client=ecs, context_injector=self._injector(extras),
+            client=ecs, context_injector=self._injector(context, extras),
             message_reader=PipesCloudWatchMessageReader(client=self.logs_client()),
         )
         attempts = max(1, math.ceil(self.timeout_seconds / self.poll_seconds))
@@ -180,14 +180,17 @@ class OcrLauncher(dg.ConfigurableResource):
         return {key: getattr(value, "value", value)
                 for key, value in results[0].metadata.items()}  # type: ignore[union-attr]
 
-    def _injector(self, extras: dict[str, Any]) -> PipesS3ContextInjector | None:
+    def _injector(self, context: dg.AssetExecutionContext,
+                  extras: dict[str, Any]) -> PipesS3ContextInjector | None:
         """The S3 injector when the extras alone would crowd the ECS overrides."""
         size = len(base64.b64encode(zlib.compress(json.dumps(extras).encode())))
-        if size <= ENV_CONTEXT_LIMIT:
+        if size <= self.env_context_limit:
             return None
         if not self.context_bucket:
             raise dg.Failure(f"the Pipes context ({size} bytes compressed) is too large for "
                              "ECS container overrides and no context bucket is configured")
+        context.log.info(f"Pipes context ({size} bytes compressed) goes through "
+                         f"s3://{self.context_bucket}/pipes/")
         return PipesS3ContextInjector(bucket=self.context_bucket,
                                       client=aws.client("s3", region=self.region or None),
                                       key_prefix="pipes/")

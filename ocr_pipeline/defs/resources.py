@@ -138,11 +138,13 @@ class LandingResource(dg.ConfigurableResource):
 
     location: str
     region: str = ""
+    page_size: int = 1000
+    """Keys per S3 listing request."""
 
     def get(self) -> Landing:
         if self.location.startswith("s3://"):
             return S3Landing(client=aws.client("s3", region=self.region or None),
-                             uri=self.location)
+                             uri=self.location, page_size=self.page_size)
         return LocalLanding(folder=Path(self.location))
 
 

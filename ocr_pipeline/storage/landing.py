@@ -76,11 +76,13 @@ class LocalLanding:
 
 
 class S3Landing:
-    """PDFs under ``s3://bucket/prefix/``, listed page by page (1,000 keys a request)."""
+    """PDFs under ``s3://bucket/prefix/``, listed page by page (``page_size`` keys a request,
+    1,000 at most)."""
 
-    def __init__(self, *, client: Any, uri: str) -> None:
+    def __init__(self, *, client: Any, uri: str, page_size: int = 1000) -> None:
         self.client = client
         self.bucket, self.prefix = split_s3_uri(uri)
+        self.page_size = page_size
 
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
@@ -95,7 +97,8 @@ class S3Landing:
 
     def list(self) -> Iterator[LandedObject]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=self.prefix)
+            Bucket=self.bucket, Prefix=self.prefix,
+            PaginationConfig={"PageSize": self.page_size})
         for page in pages:
             for item in page.get("Contents", []):
                 key: str = item["Key"]

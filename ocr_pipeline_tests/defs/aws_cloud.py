@@ -11,6 +11,7 @@ from ocr_pipeline import definitions
 from ocr_pipeline.bootstrap import bootstrap
 from ocr_pipeline.config import Settings
 from ocr_pipeline.definitions import aws_resources
+from ocr_pipeline.defs.resources import LandingResource
 from ocr_pipeline.local import review_console
 from ocr_pipeline_tests.defs.conftest import Location, free_port
 
@@ -34,7 +35,8 @@ def provision(unique_name: Callable[[str], str]) -> dict[str, str]:
 
 
 def aws_location(tmp_path: Path, env: dict[str, str],
-                 launcher: dg.ConfigurableResource | None = None) -> Iterator[Location]:
+                 launcher: dg.ConfigurableResource | None = None,
+                 landing_page_size: int = 1000) -> Iterator[Location]:
     """The code location in aws mode on a test instance; ``launcher`` replaces the
     OcrLauncher the settings would make."""
     port = free_port()
@@ -43,6 +45,8 @@ def aws_location(tmp_path: Path, env: dict[str, str],
     resources = aws_resources(settings)
     if launcher is not None:
         resources["ocr_launcher"] = launcher
+    resources["landing"] = LandingResource(location=settings.aws.landing_uri,
+                                           page_size=landing_page_size)
     defs = dg.Definitions.merge(
         dg.load_from_defs_folder(path_within_project=Path(definitions.__file__).parent),
         dg.Definitions(resources=resources),

@@ -26,7 +26,7 @@ def cloud(aws_env: str, unique_name: Callable[[str], str]) -> dict[str, str]:
 
 @pytest.fixture
 def location(tmp_path: Path, cloud: dict[str, str]) -> Iterator[Location]:
-    yield from aws_location(tmp_path, cloud)
+    yield from aws_location(tmp_path, cloud, landing_page_size=2)  # listings of several pages
 
 
 def put_catalog(tmp_path: Path, cloud: dict[str, str], key: str, **kwargs: object) -> bytes:
@@ -111,7 +111,7 @@ def test_sensor_pages_through_the_prefix_and_knows_content_not_names(
     s3.put_object(Bucket=cloud["OCR_RAW_BUCKET"], Key="landing/copy of a.pdf", Body=data)
     assert location.sensor() == []  # same bytes under another name
 
-    for n in range(3):  # more objects than one listing page (moto pages at 1,000 too)
+    for n in range(3):
         put_catalog(tmp_path, cloud, f"landing/more/{n}.pdf", layout="one_column", courses=2,
                     seed=10 + n)
     found = location.sensor()

@@ -186,3 +186,30 @@ def test_a_worker_killed_mid_catalog_resumes_from_the_pages_written(
     assert {k: after[k] for k in kept} == kept  # not read again
     assert len(after) == metadata["pages"]
     next(location_iter, None)
+
+
+def test_a_large_context_goes_through_s3_and_is_removed_after(
+        tmp_path: Path, cloud: dict[str, str], ecs: dict[str, str]) -> None:
+    from dagster_pipes import decode_env_var
+
+    courses = land(tmp_path, cloud, "small", layout="one_column", courses=4, seed=7)
+    bucket = cloud["OCR_PROCESSED_BUCKET"]
+    location_iter = aws_location(tmp_path, cloud, launcher(
+        ecs, env_context_limit=0, context_bucket=bucket))
+    location: Location = next(location_iter)
+    [key] = location.sensor()
+
+    result = location.run(key)
+
+    assert result.success
+    [call] = CLIENTS[ecs["cluster"]].run_task_calls
+    env = {e["name"]: e["value"]
+           for e in call["overrides"]["containerOverrides"][0]["environment"]}
+    params = decode_env_var(env["DAGSTER_PIPES_CONTEXT"])
+    assert params["bucket"] == bucket and params["key"].startswith("pipes/")
+    listed = aws.client("s3").list_objects_v2(Bucket=bucket, Prefix="pipes/")
+    assert listed.get("KeyCount", 0) == 0  # the launcher removed it once the task was done
+    rows = location.defs.resources["warehouse"].get().query(  # type: ignore[union-attr]
+        "SELECT count(*) FROM validated_courses")[1]
+    assert rows == [(courses,)]
+    next(location_iter, None)
