@@ -12,7 +12,7 @@ from ocr_pipeline.defs.resources import (
     PipelineConfig,
     RegistryResource,
 )
-from ocr_pipeline.errors import InputError
+from ocr_pipeline.errors import InputError, ObjectNotFoundError
 
 GROUP = "catalog"
 
@@ -31,6 +31,10 @@ def raw_catalog_pdfs(
     try:
         with landing.get().local_copy(entry.source_path) as source:
             raw = stages.ingest(source=source, catalog_id=entry.catalog_id, store=objects.get())
+    except ObjectNotFoundError as exc:
+        message = f"{entry.file_name}: the landed file is gone from {entry.source_path}"
+        registry.get().set_status(entry.catalog_id, "failed", error=message)
+        raise dg.Failure(description=message) from exc
     except InputError as exc:
         registry.get().set_status(entry.catalog_id, "failed", error=str(exc))
         raise dg.Failure(description=str(exc), metadata={

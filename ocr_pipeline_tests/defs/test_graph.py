@@ -10,6 +10,7 @@ import pytest
 
 from ocr_pipeline.catalog.synthetic import generate_catalog
 from ocr_pipeline.stages import identify
+from ocr_pipeline.storage.registry import CatalogRegistry
 from ocr_pipeline_tests.pdfs import Text, make_pdf
 from ocr_pipeline_tests.defs.conftest import Location, make_location
 
@@ -173,3 +174,18 @@ def test_backfills_run_one_catalog_per_run(location: Location) -> None:
     for key in ASSETS:
         policy = location.defs.resolve_assets_def(key).backfill_policy
         assert policy == dg.BackfillPolicy.multi_run(max_partitions_per_run=1)
+
+
+def test_a_landed_file_removed_before_its_run_fails_its_partition_clearly(
+        location: Location) -> None:
+    pdf = land(location, "vanishing", layout="one_column", courses=3)
+    [key] = location.sensor()
+    pdf.unlink()
+
+    result = location.run(key, raise_on_error=False)
+
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "vanishing.pdf: the landed file is gone from" in str(failure.event_specific_data)
+    entry = CatalogRegistry(path=location.settings.registry_path).get(key)
+    assert entry is not None and entry.status == "failed"
