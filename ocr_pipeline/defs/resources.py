@@ -43,7 +43,7 @@ class ObjectStoreResource(dg.ConfigurableResource):
         raise NotImplementedError
 
     def spec(self) -> dict[str, str]:
-        """How a worker process opens the same store (``storage.open_store``)."""
+        """How a worker process opens the same store (``storage.stores.open_store``)."""
         raise NotImplementedError
 
 
