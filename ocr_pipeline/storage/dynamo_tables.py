@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -44,6 +44,27 @@ class DynamoCourseTable:
                                      item={**item, "written_at": stamp})
         logger.info("%s: %d of %d course items written", self.table, written, len(records))
         return written
+
+    def delete_records(self, record_ids: Iterable[str], *, written_before: str | None = None
+                       ) -> int:
+        """Delete items of records a catalog no longer has, unless written since
+        ``written_before`` (now by default); how many were deleted."""
+        stamp = written_before or utc_now()
+        deleted = 0
+        for record_id in sorted(record_ids):
+            try:
+                self.client.delete_item(
+                    TableName=self.table, Key={"record_id": {"S": record_id}},
+                    ConditionExpression="written_at < :stamp",
+                    ExpressionAttributeValues={":stamp": {"S": stamp}})
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise
+                continue
+            deleted += 1
+        if deleted:
+            logger.info("%s: %d stale course items deleted", self.table, deleted)
+        return deleted
 
     def get(self, record_id: str) -> dict[str, Any] | None:
         found = self.client.get_item(TableName=self.table, Key={"record_id": {"S": record_id}},

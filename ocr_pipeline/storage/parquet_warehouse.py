@@ -56,7 +56,7 @@ class S3ParquetWarehouse:
         _check(table)
         if any(r.catalog_id != catalog_id for r in records):
             raise ValueError(f"records of other catalogs passed for {catalog_id}")
-        target = f"{self.location(table)}catalog_id={catalog_id}/records.parquet"
+        target = self._object(table, catalog_id)
         with tempfile.TemporaryDirectory(prefix="ocr-parquet-") as tmp:
             rows = Path(tmp) / "rows.jsonl"
             rows.write_text("".join(json.dumps(_row(r), ensure_ascii=False) + "\n"
@@ -71,6 +71,19 @@ class S3ParquetWarehouse:
         logger.info("%s: %d rows to %s", table, len(records), target)
         return len(records)
 
+    def record_ids(self, table: Table, catalog_id: str) -> set[str]:
+        """The record ids in the catalog's Parquet object of ``table`` (none yet: empty)."""
+        _check(table)
+        key = self._object(table, catalog_id).removeprefix(f"s3://{self.bucket}/")
+        found = aws.client("s3", region=self.region).list_objects_v2(
+            Bucket=self.bucket, Prefix=key, MaxKeys=1)
+        if not found.get("KeyCount"):
+            return set()
+        with self._duckdb() as conn:
+            rows = conn.execute(f"SELECT record_id FROM read_parquet("
+                                f"{_literal(self._object(table, catalog_id))})").fetchall()
+        return {row[0] for row in rows}
+
     def query(self, sql: str, params: Sequence[Any] | None = None
               ) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Run ``sql`` over views of both tables on S3; column names and rows."""
@@ -84,6 +97,9 @@ class S3ParquetWarehouse:
                     f"CREATE VIEW {table} AS SELECT {_empty_select()} WHERE false"
                 )
             return run_query(conn, sql, params)
+
+    def _object(self, table: Table, catalog_id: str) -> str:
+        return f"{self.location(table)}catalog_id={catalog_id}/records.parquet"
 
     def _has_files(self, table: Table) -> bool:
         found = aws.client("s3", region=self.region).list_objects_v2(Bucket=self.bucket, Prefix=f"{self.prefix}{table}/", MaxKeys=1)
