@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ocr_pipeline.catalog.models import CourseRecord
-from ocr_pipeline.review.a2i import A2IReviews, answers_of
+from ocr_pipeline.review.a2i import A2IReviews, ReviewError, answers_of
 from ocr_pipeline.review.consensus import Decision, answers_saved, decide
 from ocr_pipeline.review.contract import FIELDS, Answer, Role, TaskInput
 from ocr_pipeline.storage.objects import ObjectStore
@@ -64,11 +64,18 @@ class CatalogReview:
         )
         self._started = 0
         self._failed = 0
+        self.unavailable: str | None = None
+        """Why the last ``request`` could not start every loop (the review service refused)."""
 
     def request(self, records: list[CourseRecord], *, crop: CropFn) -> int:
         """Start a round-1 loop for every record under the threshold not yet in review;
-        return how many were started."""
+        return how many were started.
+
+        When the review service refuses a start, the remaining records are left for the next
+        request (loop names are deterministic, so nothing starts twice) and ``unavailable``
+        says why: records that need no person are not held up by an outage."""
         before = self._started
+        self.unavailable = None
         for record in records:
             if record.status != "pending_review" or record.record_id in self._state:
                 continue
@@ -78,7 +85,13 @@ class CatalogReview:
                 fields={name: str(getattr(record, name) or "") for name in FIELDS},
             )
             self._state[record.record_id] = {"task": task.to_dict(), "loops": [], "failed": 0}
-            self._start(record.record_id, "round1")
+            try:
+                self._start(record.record_id, "round1")
+            except ReviewError as exc:
+                del self._state[record.record_id]
+                self.unavailable = str(exc)
+                logger.warning("%s: review requests paused: %s", self.catalog_id, exc)
+                break
         self._save()
         return self._started - before
 

@@ -199,3 +199,29 @@ def test_bootstrap_command_leaves_what_exists(cloud: dict[str, str]) -> None:
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "everything exists already"
+
+
+def test_without_a_review_service_the_sure_records_still_land(
+        tmp_path: Path, cloud: dict[str, str], aws_env: str) -> None:
+    """moto serves no A2I runtime: the loops cannot start, the run goes on with the records
+    that need no person, and the catalog waits for the next request of its reviews."""
+    put_catalog(tmp_path, cloud, "landing/scan.pdf", layout="caps_two_column", courses=12,
+                seed=5, scanned=True)
+    location_iter = aws_location(tmp_path, {**cloud, "OCR_REVIEW_ENDPOINT": aws_env})
+    location = next(location_iter)
+    [key] = location.sensor()
+
+    result = location.run(key)
+
+    assert result.success
+    requests = result.asset_materializations_for_node("review_requests")[0].metadata
+    assert requests["records_for_review"].value > 0
+    assert requests["loops_started"].value == 0
+    assert "cannot start human loop" in requests["review_unavailable"].value
+    assert "OCR_REVIEW_ENDPOINT" in requests["review_unavailable"].value
+    validated = result.asset_materializations_for_node("validated_courses")[0].metadata
+    assert validated["rows"].value > 0
+    assert validated["waiting_for_review"].value == requests["records_for_review"].value
+    state = {item["pk"]["S"]: item for item in items(cloud["OCR_STATE_TABLE"])}
+    assert state[f"catalog#{key}"]["status"]["S"] == "waiting_review"
+    next(location_iter, None)
