@@ -46,8 +46,15 @@ class S3ObjectStore:
         return self.uri(key)
 
     def put_file(self, key: str, path: Path) -> str:
-        """Upload ``path``; large files go up as a multipart upload, parts in parallel."""
+        """Upload ``path``; large files go up as a multipart upload, parts in parallel. The
+        file also becomes the local copy ``path(key)`` returns, so it is not downloaded back."""
         self.client.upload_file(str(path), self.bucket, self._s3_key(key))
+        etag = self._etag(key)
+        if etag is not None:
+            local, etag_file = self._cached(key)
+            with open(path, "rb") as source:
+                _write_atomically(local, lambda out: shutil.copyfileobj(source, out))
+            _write_atomically(etag_file, lambda out: out.write(etag.encode("utf-8")))
         logger.debug("uploaded %s to %s", path, self.uri(key))
         return self.uri(key)
 
@@ -70,9 +77,7 @@ class S3ObjectStore:
 
     def path(self, key: str) -> Path:
         """A local copy of the object, downloaded on first use and whenever it changed on S3."""
-        s3_key = self._s3_key(key)
-        local = self.cache_dir.joinpath("objects", self.bucket, *s3_key.split("/"))
-        etag_file = self.cache_dir.joinpath("etags", self.bucket, *s3_key.split("/"))
+        local, etag_file = self._cached(key)
         current = self._etag(key)
         if current is None:
             raise ObjectNotFoundError(self.uri(key))
@@ -84,6 +89,12 @@ class S3ObjectStore:
         _write_atomically(etag_file, lambda out: out.write(response["ETag"].encode("utf-8")))
         logger.info("downloaded %s to %s", self.uri(key), local)
         return local
+
+    def _cached(self, key: str) -> tuple[Path, Path]:
+        """Where the local copy of ``key`` and the ETag it was made at are kept."""
+        parts = self._s3_key(key).split("/")
+        return (self.cache_dir.joinpath("objects", self.bucket, *parts),
+                self.cache_dir.joinpath("etags", self.bucket, *parts))
 
     def _get_object(self, key: str) -> dict[str, Any]:
         try:

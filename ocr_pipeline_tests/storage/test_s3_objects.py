@@ -129,6 +129,23 @@ def test_path_downloads_once_and_again_after_a_change(store: S3ObjectStore, s3: 
     assert not [p for p in local.parent.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_an_uploaded_file_is_its_own_local_copy(store: S3ObjectStore, s3: Any,
+                                                tmp_path: Path) -> None:
+    downloads = count_calls(s3, "GetObject")
+    source = tmp_path / "catalog.pdf"
+    source.write_bytes(b"%PDF-1.4 uploaded")
+
+    store.put_file("raw/cat/catalog.pdf", source)
+    local = store.path("raw/cat/catalog.pdf")
+
+    assert local.read_bytes() == b"%PDF-1.4 uploaded"
+    assert local != source and local.is_relative_to(tmp_path / "cache")
+    assert downloads == []  # not fetched back
+    store.put_bytes("raw/cat/catalog.pdf", b"replaced on S3")
+    assert store.path("raw/cat/catalog.pdf").read_bytes() == b"replaced on S3"
+    assert len(downloads) == 1
+
+
 @pytest.mark.parametrize(("code", "status", "count"),
                          [("InternalError", 500, 3), ("ThrottlingException", 400, 1)])
 def test_transient_errors_are_retried_and_nothing_is_lost(
