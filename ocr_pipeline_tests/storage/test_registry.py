@@ -21,24 +21,6 @@ def registry(tmp_path: Path) -> CatalogRegistry:
     return CatalogRegistry(path=tmp_path / "state" / "state.sqlite")
 
 
-def test_status_changes(registry: CatalogRegistry) -> None:
-    registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
-    first = registry.get("cat")
-    assert first is not None
-
-    registry.set_status("cat", "failed", error="a.pdf: PDF is encrypted")
-    failed = registry.get("cat")
-    assert failed is not None
-    assert (failed.status, failed.error) == ("failed", "a.pdf: PDF is encrypted")
-    assert failed.updated_at > first.updated_at
-    assert failed.first_seen == first.first_seen
-
-    registry.set_status("cat", "done")
-    done = registry.get("cat")
-    assert done is not None
-    assert (done.status, done.error) == ("done", None)
-
-
 def test_state_persists_in_a_wal_file(registry: CatalogRegistry) -> None:
     registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
 

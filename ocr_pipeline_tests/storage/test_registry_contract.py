@@ -69,6 +69,24 @@ def test_catalog_id_taken_by_other_bytes(registry: Registry) -> None:
     assert registry.register(catalog_id="cat-b", sha256=SHA_B, source_path=Path("b.pdf"), size=2)
 
 
+def test_status_changes(registry: Registry) -> None:
+    registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
+    first = registry.get("cat")
+    assert first is not None
+
+    registry.set_status("cat", "failed", error="a.pdf: PDF is encrypted")
+    failed = registry.get("cat")
+    assert failed is not None
+    assert (failed.status, failed.error) == ("failed", "a.pdf: PDF is encrypted")
+    assert failed.updated_at > first.updated_at
+    assert failed.first_seen == first.first_seen
+
+    registry.set_status("cat", "done")
+    done = registry.get("cat")
+    assert done is not None
+    assert (done.status, done.error) == ("done", None)
+
+
 def test_status_errors(registry: Registry) -> None:
     registry.register(catalog_id="cat", sha256=SHA_A, source_path=Path("a.pdf"), size=1)
     with pytest.raises(ValueError, match="unknown catalog status 'finished'"):
