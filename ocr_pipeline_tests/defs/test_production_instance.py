@@ -21,13 +21,13 @@ def test_production_instance_config_validates_against_dagsters_schema() -> None:
 
 def test_gpu_runs_are_limited_by_the_tag_the_job_carries() -> None:
     raw = yaml.safe_load((DOCKER / "dagster.yaml").read_text())
-    # the numbers docker/dagster.yaml explains: 4 catalogs on GPUs x OCR_ECS_MAX_TASKS (10)
-    # = 40 tasks = 10 g4dn.xlarge instances of 4 tasks each; 20 runs in all
+    # the numbers docker/dagster.yaml explains: 20 runs, 4 of them catalogs; one ocr_outputs
+    # step at a time, whose OCR_ECS_MAX_TASKS (10) tasks fill the 10 one-GPU instances
     assert raw["concurrency"]["runs"] == {
         "max_concurrent_runs": 20,
         "tag_concurrency_limits": [{"key": GPU_TAG, "limit": 4}],
     }
-    assert raw["concurrency"]["pools"] == {"granularity": "op", "default_limit": 4}
+    assert raw["concurrency"]["pools"] == {"granularity": "op", "default_limit": 1}
     assert process_catalog.tags == {GPU_TAG: "true"}
     assert all(raw["storage"]["postgres"]["postgres_db"][key] == {"env": f"DAGSTER_PG_{name}"}
                for key, name in (("hostname", "HOST"), ("password", "PASSWORD")))
