@@ -81,8 +81,6 @@ class Settings:
     """Engine for scanned pages: tesseract | deepseek | remote (``ocr.engines``)."""
     ocr_service_url: str = ""
     """remote: the OCR service's base URL."""
-    ocr_api_key: str = ""
-    """remote: the key the OCR service accepts (``x-api-key``)."""
     model_path: str | None = None
     """deepseek: the local DeepSeek-OCR model folder."""
 
@@ -127,7 +125,6 @@ class Settings:
             ecs=_ecs_settings(env),
             ocr_engine=_choice(env, "OCR_ENGINE", "tesseract", ("tesseract", "deepseek", "remote")),
             ocr_service_url=env.get("OCR_SERVICE_URL", ""),
-            ocr_api_key=env.get("OCR_API_KEY", ""),
             model_path=env.get("MODEL_PATH") or None,
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -23,7 +24,6 @@ from ocr_pipeline.catalog.models import CourseRecord, PageKind, PageText
 from ocr_pipeline.catalog.parse import parse_pages
 from ocr_pipeline.catalog.pdf import CatalogPdf, sha256_file
 from ocr_pipeline.catalog.records import build_records
-from ocr_pipeline.config import Settings
 from ocr_pipeline.errors import NoCoursesFoundError, OcrError
 from ocr_pipeline.extract import read_text_page
 from ocr_pipeline.ocr.base import OcrEngine
@@ -206,7 +206,8 @@ def scanned_page_engine(name: str, *, workers: int | None, service_url: str,
     """The engine for scanned pages; the remote engine's key comes from ``OCR_API_KEY`` in the
     environment, so it never sits in run configuration."""
     return make_engine(name, workers=workers, service_url=service_url,
-                       model_path=model_path or None, api_key=Settings.from_env().ocr_api_key)
+                       model_path=model_path or None,
+                       api_key=os.environ.get("OCR_API_KEY", ""))
 
 
 def read_all_pages(

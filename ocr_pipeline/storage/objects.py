@@ -52,6 +52,12 @@ class ObjectStore(Protocol):
         ...
 
 
+def json_bytes(value: object) -> bytes:
+    """Compact UTF-8 JSON, as every object store writes it (NaN refused)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=False).encode("utf-8")
+
+
 def validate_key(key: str) -> str:
     """``key`` itself if it is a relative ``/``-separated path with no empty, ``.``, ``..`` part."""
     if not isinstance(key, str) or not key:
@@ -82,8 +88,7 @@ class LocalObjectStore:
         return self.uri(key)
 
     def put_json(self, key: str, value: object) -> str:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        return self.put_bytes(key, text.encode("utf-8"))
+        return self.put_bytes(key, json_bytes(value))
 
     def get_bytes(self, uri_or_key: str) -> bytes:
         key = self._key(uri_or_key)

@@ -19,7 +19,7 @@ from typing import IO, Any
 from botocore.exceptions import ClientError
 
 from ocr_pipeline.errors import ObjectNotFoundError
-from ocr_pipeline.storage.objects import validate_key
+from ocr_pipeline.storage.objects import json_bytes, validate_key
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +59,7 @@ class S3ObjectStore:
         return self.uri(key)
 
     def put_json(self, key: str, value: object) -> str:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        return self.put_bytes(key, text.encode("utf-8"))
+        return self.put_bytes(key, json_bytes(value))
 
     def get_bytes(self, uri_or_key: str) -> bytes:
         key = self._key(uri_or_key)
