@@ -175,6 +175,7 @@ class CourseRecord:
     credits_min: float | None
     credits_max: float | None
     description: str
+    """The description paragraph only: labelled lines are in the fields below."""
     prerequisites: str | None
     method: str
     confidence: float
@@ -183,6 +184,11 @@ class CourseRecord:
     review: dict[str, Any] = field(default_factory=dict)
     confidence_factors: dict[str, float] = field(default_factory=dict)
     """Why the confidence is what it is (ocr, parse, layout terms)."""
+    corequisites: str | None = None
+    cross_listed: list[str] = field(default_factory=list)
+    """Normalized codes of the same course under other subjects (``PHIL 214``)."""
+    attributes: dict[str, str] = field(default_factory=dict)
+    """Other labelled lines, printed label -> value (``Terms Offered`` -> ``Fall``)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -191,4 +197,6 @@ class CourseRecord:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CourseRecord:
-        return cls(**{**data, "bbox": tuple(data["bbox"])})
+        return cls(**{**data, "bbox": tuple(data["bbox"]),
+                      "cross_listed": list(data.get("cross_listed") or []),
+                      "attributes": dict(data.get("attributes") or {})})
