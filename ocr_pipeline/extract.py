@@ -18,7 +18,8 @@ import pymupdf
 from ocr_pipeline.catalog.confidence import DEFAULT_THRESHOLD
 from ocr_pipeline.catalog.ids import catalog_id
 from ocr_pipeline.catalog.models import CourseRecord, PageText
-from ocr_pipeline.catalog.parse import parse_pages
+from ocr_pipeline.catalog.parse import CatalogReading, read_catalog
+from ocr_pipeline.catalog.profile import CatalogProfile
 from ocr_pipeline.catalog.pdf import CatalogPdf, PageClass
 from ocr_pipeline.catalog.records import build_records, method_mix
 from ocr_pipeline.errors import NoCoursesFoundError
@@ -43,7 +44,12 @@ class CatalogResult:
     page_classes: list[PageClass]
     records: list[CourseRecord]
     seconds: float
+    reading: CatalogReading
     methods: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def profile(self) -> CatalogProfile | None:
+        return self.reading.profile
 
 
 def read_pages(
@@ -113,17 +119,9 @@ def extract_catalog(
     with CatalogPdf(path) as pdf:
         sha = pdf.sha256
     catalog = catalog_id(file_name=path.name, sha256=sha)
-    entries = parse_pages(pages)
-    if not entries:
-        raise NoCoursesFoundError(path, f"{len(pages)} page(s) read, none has a course heading")
-    records = build_records(
-        entries,
-        pages=pages,
-        catalog=catalog,
-        source_uri=path.resolve().as_uri(),
-        source_sha256=sha,
-        threshold=threshold,
-    )
+    reading, records = parse_catalog(pages, name=path.name, catalog=catalog,
+                                     source_uri=path.resolve().as_uri(), source_sha256=sha,
+                                     threshold=threshold)
     seconds = time.perf_counter() - started
     logger.info("%s: %d pages, %d records in %.1f s", path.name, len(pages), len(records), seconds)
     return CatalogResult(
@@ -134,5 +132,21 @@ def extract_catalog(
         page_classes=classes,
         records=records,
         seconds=seconds,
+        reading=reading,
         methods=dict(method_mix(pages)),
     )
+
+
+def parse_catalog(
+    pages: list[PageText], *, name: str, catalog: str, source_uri: str, source_sha256: str,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> tuple[CatalogReading, list[CourseRecord]]:
+    """Learn the catalog's profile, read its entries, and make its course records; a catalog
+    with no course entry at all raises ``NoCoursesFoundError`` (``name`` says which)."""
+    reading = read_catalog(pages)
+    if not reading.entries:
+        raise NoCoursesFoundError(name, f"{len(pages)} page(s) read, none has a course heading")
+    records = build_records(reading.entries, pages=pages, catalog=catalog,
+                            source_uri=source_uri, source_sha256=source_sha256,
+                            threshold=threshold)
+    return reading, records

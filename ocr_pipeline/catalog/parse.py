@@ -1,11 +1,12 @@
-"""The course-record parser: page text with geometry in, course entries out.
+"""The course-record parser: page text with geometry in, course entries out, in two passes.
 
-It reads the pages as one stream of lines in reading order (so entries that run across columns
-and pages stay whole), drops running headers and footers, and decides which lines are course
-headings from the text (a course code, a title, credits) *and* the layout: bold or larger type,
-a hanging indent, ALL-CAPS titles, the end of the previous paragraph. Body lines are sorted into
-the description, labelled lines (prerequisites, corequisites, cross-listings), hours lines and
-department headings, which end an entry.
+1. Observe: every code-led line is a candidate; the catalog's profile (its own entry template)
+   is learned from them (``profile.py``).
+2. Read: the lines that fit the template are headings; the lines between two headings are an
+   entry's body, read into fields as the template says (``fields.py``). Every other candidate
+   is explained (a cross-reference in a paragraph, a requirement-list or table row, a table of
+   contents, program text outside the course pages) or, if nothing explains it, becomes an
+   entry of its own with low confidence, so that a person sees it: nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -14,62 +15,54 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ocr_pipeline.catalog.headings import (
-    CodeMatch,
-    Credits,
-    clean_title,
-    is_hours_line,
-    match_code,
-    match_label,
-    match_number_only,
-    split_credits,
-    split_inline_labels,
-    strip_trailing_hours,
-    title_looks_complete,
+from ocr_pipeline.catalog.candidates import (
+    BodyStyle,
+    Candidate,
+    body_style,
+    find_candidates,
 )
-from ocr_pipeline.catalog.models import BBox, Line, PageText, Word, union_bbox
+from ocr_pipeline.catalog.codes import CodeMatch, match_code
+from ocr_pipeline.catalog.credits import Credits, split_credits
+from ocr_pipeline.catalog.fields import Heading, read_body, read_heading, title_complete
+from ocr_pipeline.catalog.labels import line_label
+from ocr_pipeline.catalog.models import BBox, PageText, Word, union_bbox
+from ocr_pipeline.catalog.profile import (
+    PROSE_WORDS,
+    CatalogProfile,
+    learn_profile,
+    shape_matches,
+)
+from ocr_pipeline.catalog.stream import StreamLine, build_stream
 
 logger = logging.getLogger(__name__)
 
-_PREREQ_LABELS = ("Prerequisite", "Corequisite", "Recommended")
-_TERMINAL = (".", ")", "!", "?", ":", "”", '"')
-_MAX_HEADING_LINES = 3
-ABSORBED_HEADING_CUE = 0.6
-_SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"or", "and", "to", "nor"})
-
-
-@dataclass(frozen=True, slots=True)
-class StreamLine:
-    """A line in catalog reading order with the geometry of the block it sits in."""
-
-    line: Line
-    text: str
-    page: int
-    block: int
-    block_width: float
-    column_width: float
-    """Width of the page's widest multi-line body block: what a full line measures."""
-    indent: float
-    """x0 minus the block's most common x0 (0 for body text, < 0 for a hanging heading)."""
-    gap_before: float | None
-    """Vertical white space above the line within its block; None at a block's top."""
+_TOC = re.compile(r"(?:\.[ ]?){4,}|…{2,}|\s\d{1,4}$")
+_NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
+_SECTION_GAP = 2
+"""Pages without a heading that may sit inside one run of course pages."""
+UNEXPLAINED_CUE = 0.3
 
 
 @dataclass(slots=True)
 class ParsedEntry:
-    """A course entry as found on the pages, before it becomes a ``CourseRecord``."""
+    """A course entry as found on the pages, before it becomes ``CourseRecord`` s."""
 
     code: CodeMatch
-    title: str
-    credits: Credits | None
     heading: list[StreamLine]
+    title: str = ""
+    credits: Credits | None = None
     body: list[StreamLine] = field(default_factory=list)
     description: str = ""
     prerequisites: str | None = None
+    corequisites: str | None = None
+    cross_listed: list[str] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+    run_in: str = ""
+    credits_position: str | None = None
     cues: dict[str, float] = field(default_factory=dict)
-    """Layout and parse evidence for the confidence score (1.0 = clean)."""
+    """Evidence for the confidence score, each 1.0 when clean; below 1 says what deviates."""
 
     @property
     def page(self) -> int:
@@ -88,346 +81,298 @@ class ParsedEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class _Style:
-    body_size: float
-    body_bold: bool
-    body_italic: bool
+class Explained:
+    """A code-led line that is not a course entry, and why."""
+
+    page: int
+    text: str
+    reason: str
+    """``cross_reference``, ``requirement_row``, ``table_of_contents``, ``outside_course_pages``."""
+    bbox: BBox
+
+
+@dataclass(slots=True)
+class CatalogReading:
+    """Everything the parser found in a catalog."""
+
+    profile: CatalogProfile | None
+    entries: list[ParsedEntry]
+    explained: list[Explained]
+    empty_pages: list[int]
+    """Pages inside the course section that hold no part of any entry."""
 
 
 def parse_pages(pages: Sequence[PageText]) -> list[ParsedEntry]:
     """Parse a whole catalog (its pages in order) into course entries."""
+    return read_catalog(pages).entries
+
+
+def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
+    """Learn the catalog's template from its pages, then read its entries with it."""
     stream = build_stream(pages)
-    if not stream:
-        return []
-    style = _body_style(stream)
+    body = body_style(stream)
+    candidates = find_candidates(stream, body)
+    profile = learn_profile(stream, candidates, body)
+    if profile is None:
+        return CatalogReading(profile=None, entries=[], explained=[], empty_pages=[])
+    heads = {c.index: c for c in candidates if is_heading(c, profile, stream)}
+    sections = _sections(sorted({stream[i].page for i in heads}))
+    section_pages = {p for first, last in sections for p in range(first, last + 1)}
+    explained: list[Explained] = []
+    unexplained: set[int] = set()
+    for cand in candidates:
+        if cand.index in heads:
+            continue
+        reason = explain(cand, stream, heads=heads, section_pages=section_pages)
+        if reason is None:
+            unexplained.add(cand.index)
+            heads[cand.index] = cand
+        else:
+            item = stream[cand.index]
+            explained.append(Explained(page=item.page, text=item.text, reason=reason,
+                                       bbox=item.line.bbox))
+    widths = {page.page: page.width for page in pages}
+    entries = _segment(stream, heads, profile, widths=widths, unexplained=unexplained)
+    covered = {s.page for e in entries for s in e.heading + e.body}
+    profile = replace(
+        profile,
+        sections=tuple(sections),
+        candidates=len(candidates),
+        headings=len(heads) - len(unexplained),
+        explained=dict(Counter(e.reason for e in explained).most_common()),
+        unexplained=len(unexplained),
+    )
+    logger.info("profile: %d candidates, %d headings, %d explained, %d unexplained; pages %s",
+                len(candidates), profile.headings, len(explained), len(unexplained),
+                ", ".join(f"{a}-{b}" for a, b in sections))
+    return CatalogReading(profile=profile, entries=entries, explained=explained,
+                          empty_pages=sorted(section_pages - covered))
+
+
+def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[StreamLine]) -> bool:
+    """Whether a candidate fits the catalog's heading template."""
+    template = profile.heading
+    if not shape_matches(cand, profile) or cand.rest in ("prose", "list"):
+        return False
+    if template.distinct:
+        # a bulleted list of courses in program text, where the headings carry no bullet
+        return not (cand.code.marker and template.marker < 0.1 and cand.prose_after < PROSE_WORDS)
+    if not cand.starts or not _title_like(cand.code.rest):
+        return False
+    head, credits = split_credits(cand.code.rest)
+    evidence = 0.4 + 0.3 * (cand.prose_after >= PROSE_WORDS)
+    evidence += 0.6 * (credits is not None and "heading" in profile.credits.learned)
+    evidence += 0.3 * _is_caps(head)
+    evidence += 0.3 * (template.typical_after(cand.code.after) and bool(cand.code.after.strip()))
+    evidence += 0.2 * (cand.indent == "out" and template.typical_indent("out"))
+    evidence += 0.3 * (cand.code.marker and template.marker >= 0.5)
+    item = stream[cand.index]
+    evidence += 0.2 * ((item.gap_before or 0.0) > 0.4 * item.height)
+    return evidence >= 1.0
+
+
+def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, Candidate],
+            section_pages: set[int]) -> str | None:
+    """Why a candidate is not a course entry, or None if nothing explains it."""
+    item = stream[cand.index]
+    if cand.rest == "prose":
+        return "cross_reference"
+    if _TOC.search(item.text) and _toc_page(stream, item.page):
+        return "table_of_contents"
+    if cand.rest == "list" or cand.code.marker or _NUMBER_COLUMN.search(item.text) or (
+        _in_list(stream, cand.index, heads)
+    ):
+        return "requirement_row"
+    if not cand.starts:
+        return "cross_reference"
+    if item.page not in section_pages:
+        return "outside_course_pages"
+    return None
+
+
+def _in_list(stream: Sequence[StreamLine], i: int, heads: dict[int, Candidate]) -> bool:
+    """The line has a code-led neighbour in its block that is not a heading."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(stream) and j not in heads and stream[j].block == stream[i].block and (
+            match_code(stream[j].text) is not None
+        ):
+            return True
+    return False
+
+
+def _toc_page(stream: Sequence[StreamLine], page: int) -> bool:
+    rows = [s for s in stream if s.page == page]
+    return sum(bool(_TOC.search(s.text)) for s in rows) >= max(5, len(rows) // 3)
+
+
+def _sections(pages: list[int]) -> list[tuple[int, int]]:
+    sections: list[tuple[int, int]] = []
+    for page in pages:
+        if sections and page - sections[-1][1] <= _SECTION_GAP:
+            sections[-1] = (sections[-1][0], page)
+        else:
+            sections.append((page, page))
+    return sections
+
+
+def _segment(
+    stream: Sequence[StreamLine], heads: dict[int, Candidate], profile: CatalogProfile, *,
+    widths: dict[int, float], unexplained: set[int],
+) -> list[ParsedEntry]:
     entries: list[ParsedEntry] = []
+    template = profile.heading
+    positions = profile.credits.learned
     current: ParsedEntry | None = None
     orphan = False
     i = 0
     while i < len(stream):
-        heading = _heading_at(stream, i, style, subject=current.code.subject if current else None)
-        if heading is not None:
-            current = heading
+        cand = heads.get(i)
+        if cand is not None:
+            heading = read_heading(stream, i, cand.code, body=profile.body, positions=positions,
+                                   title_below=template.title_below >= 0.5,
+                                   distinct=template.distinct)
+            current = _entry(stream, cand, heading, profile, unexplained=i in unexplained)
             entries.append(current)
             orphan = False
-            i += len(current.heading)
+            i += heading.lines
             continue
         item = stream[i]
-        if current is not None and not orphan and _looks_like_heading(item, style):
-            # a code-led line in a heading's style that did not parse as one: maybe a missed
-            # entry inside this one, so this record needs a second look
-            current.cues["absorbed_heading"] = ABSORBED_HEADING_CUE
-        if current is not None and _is_department_heading(item, style):
-            orphan = True
-        elif current is not None and not orphan and _leaves_entry(current, item, pages):
+        if current is not None and not orphan and (
+            is_department_heading(item, profile.body) or _leaves_entry(current, item, widths)
+        ):
             orphan = True
         if current is not None and not orphan:
             current.body.append(item)
         i += 1
     for entry in entries:
-        _fill_body(entry, style)
+        _fill_body(entry, profile)
     return entries
 
 
-def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
-    """All body lines of the catalog in reading order, running headers and footers removed."""
-    running = _running_texts(pages)
-    stream: list[StreamLine] = []
-    block_index = 0
-    for page in pages:
-        outermost = {id(line) for line in _outermost(page)}
-        column_width = max(
-            (b.bbox[2] - b.bbox[0] for b in page.blocks if b.role == "body" and len(b.lines) > 2),
-            default=page.width,
-        )
-        for block in page.blocks:
-            block_index += 1
-            lines = [ln for ln in block.lines if not _is_running(ln, block.role, running, outermost)]
-            if not lines:
-                continue
-            left = _mode([round(ln.bbox[0]) for ln in lines])
-            previous: Line | None = None
-            for ln in lines:
-                gap = None if previous is None else ln.bbox[1] - previous.bbox[3]
-                stream.append(
-                    StreamLine(
-                        line=ln,
-                        text=ln.text,
-                        page=page.page,
-                        block=block_index,
-                        block_width=block.bbox[2] - block.bbox[0],
-                        column_width=column_width,
-                        indent=ln.bbox[0] - left,
-                        gap_before=gap,
-                    )
-                )
-                previous = ln
-    return stream
+def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
+           profile: CatalogProfile, *, unexplained: bool) -> ParsedEntry:
+    lines = list(stream[cand.index : cand.index + heading.lines])
+    entry = ParsedEntry(code=cand.code, heading=lines, title=heading.title,
+                        credits=heading.credits, run_in=heading.run_in,
+                        credits_position=heading.credits_position,
+                        cross_listed=list(cand.code.cross_listed),
+                        attributes=dict(heading.attributes))
+    if heading.designators:
+        entry.attributes["designators"] = heading.designators
+    entry.cues.update(_heading_cues(cand, heading, profile))
+    if unexplained:
+        entry.cues["unexplained"] = UNEXPLAINED_CUE
+    return entry
 
 
-def _running_texts(pages: Sequence[PageText]) -> set[str]:
-    """Masked texts of a page's outermost lines that repeat on many pages (headers, footers)."""
-    seen: Counter[str] = Counter()
-    for page in pages:
-        seen.update({_mask(line.text) for line in _outermost(page)})
-    needed = max(2, int(0.3 * len(pages)))
-    return {text for text, count in seen.items() if count >= needed and text}
+def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile) -> dict[str, float]:
+    """How far the heading deviates from the catalog's template."""
+    template = profile.heading
+    cues: dict[str, float] = {}
+    if not template.typical_after(cand.code.after):
+        cues["separator"] = 0.8
+    if cand.code.marker != (template.marker >= 0.5):
+        cues["bullet"] = 0.85
+    if not template.typical_indent(cand.indent):
+        cues["indent"] = 0.9
+    title = heading.title
+    if not title:
+        cues["title_missing"] = 0.3
+    elif title.startswith("(") or re.match(r"^\(?[A-Z]{2,6}[ -]?\d{2,4}\b", title):
+        cues["title_starts_with_code"] = 0.5
+    elif not title_complete(title) or not (title[0].isupper() or title[0].isdigit()):
+        cues["title_incomplete"] = 0.6
+    elif len(title) > 150:
+        cues["title_length"] = 0.5
+    if cand.code.more_numbers:
+        cues["several_numbers"] = 0.95
+    return cues
 
 
-def _outermost(page: PageText) -> list[Line]:
-    lines = page.lines
-    if not lines:
-        return []
-    top = min(lines, key=lambda ln: ln.bbox[1])
-    bottom = max(lines, key=lambda ln: ln.bbox[3])
-    return [ln for ln in lines if ln.bbox[1] <= top.bbox[3] or ln.bbox[3] >= bottom.bbox[1]]
+def _fill_body(entry: ParsedEntry, profile: CatalogProfile) -> None:
+    found = read_body(entry.body, body=profile.body, learned=profile.learned_labels,
+                      positions=profile.credits.learned, run_in=entry.run_in,
+                      credits_found=entry.credits is not None)
+    entry.description = found.description
+    entry.prerequisites = "; ".join(found.prerequisites) or None
+    entry.corequisites = "; ".join(found.corequisites) or None
+    entry.cross_listed = list(dict.fromkeys(entry.cross_listed + [
+        c for c in found.cross_listed if c not in entry.code.codes]))
+    entry.attributes.update(found.attributes)
+    if entry.credits is None and found.credits is not None:
+        entry.credits, entry.credits_position = found.credits, found.credits_position
+    entry.cues.update(_credit_cues(entry, profile))
+    if found.unknown_labels:
+        entry.cues["unknown_label"] = 0.85
+    if _absorbed_heading(entry, profile):
+        entry.cues["absorbed_heading"] = 0.6
 
 
-def _is_running(line: Line, role: str, running: set[str], outermost: set[int]) -> bool:
-    masked = _mask(line.text)
-    if id(line) in outermost and masked in running:
-        return True
-    if role == "margin":
-        return match_code(line.text) is None or masked in running or not masked
+def _credit_cues(entry: ParsedEntry, profile: CatalogProfile) -> dict[str, float]:
+    template = profile.credits
+    credits = entry.credits
+    if credits is None:
+        return {"credits_missing": 0.7} if template.expected >= 0.5 else {}
+    cues: dict[str, float] = {}
+    if entry.credits_position not in template.learned:
+        cues["credits_position"] = 0.85
+    if template.forms.get(credits.form, 0.0) < 0.05:
+        cues["credits_form"] = 0.85
+    if not credits.clean:
+        cues["credits_damaged"] = 0.8
+    high = credits.high or credits.low or 0.0
+    ceiling = max(2 * (template.highest or 0.0), 12.0)
+    if high > ceiling or (credits.low is not None and credits.low < 0):
+        cues["credits_range"] = 0.5
+    return cues
+
+
+def _absorbed_heading(entry: ParsedEntry, profile: CatalogProfile) -> bool:
+    """A body line set like a heading and starting with a code: maybe a missed entry."""
+    style = profile.heading.style
+    if style == profile.body.plain:
+        return False
+    for item in entry.body:
+        words = item.line.words
+        if words and profile.body.style_of(words[0]) == style and re.match(
+            r"^[A-Z]{2,}[ -]?\d", item.text
+        ) and not line_label(item.text):
+            return True
     return False
 
 
-def _mask(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"[^\w]+", "", text.lower()))
-
-
-def _mode(values: list[int]) -> float:
-    return float(Counter(values).most_common(1)[0][0])
-
-
-def _body_style(stream: list[StreamLine]) -> _Style:
-    sizes: Counter[float] = Counter()
-    bold = italic = total = 0
-    for item in stream:
-        for word in item.line.words:
-            n = len(word.text)
-            sizes[round(word.size * 2) / 2] += n
-            bold += n * word.bold
-            italic += n * word.italic
-            total += n
-    return _Style(
-        body_size=sizes.most_common(1)[0][0] if sizes else 10.0,
-        body_bold=bold * 2 > total,
-        body_italic=italic * 2 > total,
-    )
-
-
-def _heading_at(
-    stream: list[StreamLine], i: int, style: _Style, *, subject: str | None
-) -> ParsedEntry | None:
-    code = match_code(stream[i].text)
-    inferred = code is None and subject is not None
-    if inferred:
-        code = match_number_only(stream[i].text, subject=subject)
-    if code is None:
-        return None
-    lines, title_text, credits = _heading_lines(stream, i, code, style)
-    title = clean_title(title_text)
-    cues = _heading_cues(stream, i, lines, title, credits, style)
-    if inferred:
-        # the subject is taken from the entries before: printed that way, or lost by OCR
-        if credits is None:
-            return None
-        cues["subject_inferred"] = 0.7
-    if cues["evidence"] < 1.0:
-        return None
-    return ParsedEntry(code=code, title=title, credits=credits, heading=lines, cues=cues)
-
-
-def _heading_lines(
-    stream: list[StreamLine], i: int, code: CodeMatch, style: _Style
-) -> tuple[list[StreamLine], str, Credits | None]:
-    """The heading's lines: a title may wrap onto following lines set in the heading's style,
-    up to the line that ends with the credits."""
-    first = stream[i]
-    title_text, credits = split_credits(code.rest)
-    if credits is not None and title_looks_complete(clean_title(title_text)):
-        return [first], title_text, credits
-    bold = first.line.bold and not style.body_bold and bool(title_text)
-    caps = _is_caps(title_text)
-    followers: list[StreamLine] = []
-    for nxt in stream[i + 1 : i + _MAX_HEADING_LINES]:
-        joined, found = split_credits(join_lines([title_text, *(f.text for f in followers),
-                                                  nxt.text]))
-        # credits split over the line end ("... DEVELOPMENT 2" / "cr.") close the heading too
-        closes = found is not None and len(nxt.text.split()) <= 2 and nxt.block == first.block
-        if not (closes or _continues_heading(first, nxt, bold=bold, caps=caps)):
-            break
-        followers.append(nxt)
-        if found is not None:
-            return [first, *followers], joined, found
-    if bold and followers and credits is None:  # a bold heading printed without credits
-        return [first, *followers], join_lines([title_text, *(f.text for f in followers)]), None
-    return [first], title_text, credits
-
-
-def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
-
-
-def _continues_heading(first: StreamLine, nxt: StreamLine, *, bold: bool, caps: bool) -> bool:
-    if nxt.block != first.block or match_label(nxt.text) or match_code(nxt.text):
-        return False
-    if bold:
-        return nxt.line.bold
-    if caps:
-        rest, credits = split_credits(nxt.text)
-        return _is_caps(rest) or (credits is not None and not rest)
-    return len(nxt.text.split()) <= 8  # kept only if the credits turn up (see _heading_lines)
-
-
-def _heading_cues(
-    stream: list[StreamLine],
-    i: int,
-    lines: list[StreamLine],
-    title: str,
-    credits: Credits | None,
-    style: _Style,
-) -> dict[str, float]:
-    """Evidence that lines ``i..`` are a course heading; ``evidence >= 1`` accepts it."""
-    first = lines[0].line
-    caps = _is_caps(title)
-    bold = first.bold and not style.body_bold
-    larger = first.size > style.body_size * 1.08
-    outdent = lines[0].indent < -2.0
-    previous = stream[i - 1] if i > 0 else None
-    prev_ended = (
-        previous is None
-        or previous.block != lines[0].block
-        or previous.text.rstrip().endswith(_TERMINAL)
-        or (lines[0].gap_before or 0.0) > 0.4 * (first.bbox[3] - first.bbox[1])
-        # a short line ends a paragraph (or is a heading): mid-paragraph lines fill the column
-        or previous.line.bbox[2] - previous.line.bbox[0] < 0.7 * previous.column_width
-    )
-    lead = next((c for c in title if c.isalnum()), "")
-    title_ok = lead.isupper() or lead.isdigit()
-    credit_ok = credits is not None and (
-        credits.low is None or (0 <= credits.low <= 20 and (credits.high or 0) <= 30)
-    )
-    evidence = 0.0
-    if title_ok:
-        evidence += 0.6 * bool(credits) + 0.6 * bold + 0.3 * larger + 0.3 * caps + 0.2 * outdent
-        evidence += 0.4 * prev_ended
-    if not prev_ended and not (bold or larger):
-        evidence = min(evidence, 0.5)
-    return {
-        "evidence": evidence,
-        "credits_found": (1.0 if credits.clean else 0.8) if credits and credit_ok
-        else (0.5 if credits is None else 0.3),
-        "title_complete": 1.0 if title_looks_complete(title) else 0.5,
-        "title_length": 1.0 if 2 <= len(title) <= 160 else 0.4,
-        "style": 1.0 if (bold or larger or caps or outdent) else 0.85,
-        "boundary": 1.0 if prev_ended or bold or larger else 0.6,
-        "wrapped": 1.0 if len(lines) == 1 else 0.95,
-    }
-
-
-def _looks_like_heading(item: StreamLine, style: _Style) -> bool:
-    code = match_code(item.text)
-    if code is None or not code.rest:
-        return False
-    bold = item.line.bold and not style.body_bold
-    return bold or item.indent < -2.0 or _is_caps(split_credits(code.rest)[0])
-
-
-def _is_department_heading(item: StreamLine, style: _Style) -> bool:
+def is_department_heading(item: StreamLine, body: BodyStyle) -> bool:
+    """A subject or department title between entries (larger or bold, set apart, short)."""
     line = item.line
     text = item.text.strip()
-    if match_label(text) or len(text.split()) > 8 or text.endswith((".", ",", ";")):
+    if line_label(text) or len(text.split()) > 8 or text.endswith((".", ",", ";")):
         return False
-    height = line.bbox[3] - line.bbox[1]
-    set_apart = item.gap_before is None or item.gap_before > 0.5 * height
-    short = line.bbox[2] - line.bbox[0] < 0.75 * item.column_width or len(text.split()) <= 5
-    larger = line.size > style.body_size * 1.15
-    bold = line.bold and not style.body_bold
     if not text[:1].isupper():
         return False
+    set_apart = item.gap_before is None or item.gap_before > 0.5 * item.height
+    short = item.width < 0.75 * item.column_width or len(text.split()) <= 5
+    larger = line.size > body.size * 1.15
+    bold = line.bold and not body.bold
     # OCR sizes are noisy and OCR knows no bold: size alone must come with a clear setting apart
     if (larger and bold) or ((larger or bold) and set_apart and short):
         return True
     return _is_caps(text) and set_apart and len(text.split()) <= 5  # typewritten "ACCT COURSES"
 
 
-def _leaves_entry(entry: ParsedEntry, item: StreamLine, pages: Sequence[PageText]) -> bool:
+def _leaves_entry(entry: ParsedEntry, item: StreamLine, widths: dict[int, float]) -> bool:
     """A full-width prose band on a page of columns does not continue a column entry."""
     head = entry.heading[0]
     if item.block == head.block:
         return False
-    page = pages[0] if pages[0].page == item.page else next(p for p in pages if p.page == item.page)
-    wide = item.block_width > 0.6 * page.width
-    return wide and head.block_width < 0.55 * page.width
+    width = widths[item.page]
+    return item.block_width > 0.6 * width and head.block_width < 0.55 * width
 
 
-def _fill_body(entry: ParsedEntry, style: _Style) -> None:
-    description: list[StreamLine] = []
-    labels: list[tuple[str, list[str]]] = []
-    label_line: StreamLine | None = None
-    for item in entry.body:
-        text = item.text.strip()
-        if is_hours_line(text):
-            label_line = None
-            continue
-        found = match_label(text)
-        if found is not None:
-            labels.append((found[0], [found[1]]))
-            label_line = item
-            continue
-        if label_line is not None and _continues_label(label_line, item, labels[-1][1][-1], style):
-            labels[-1][1].append(text)
-            continue
-        label_line = None
-        description.append(item)
-    text = join_lines([s.text for s in description])
-    parts = split_inline_labels(text)
-    desc_parts = []
-    for part in parts:
-        found = match_label(part)
-        if found is not None:
-            labels.append((found[0], [found[1]]))
-        else:
-            desc_parts.append(part)
-    entry.description = strip_trailing_hours(" ".join(desc_parts)).strip()
-    prereq = [
-        (name, join_lines(texts).rstrip(" ."))
-        for name, texts in labels
-        if name in _PREREQ_LABELS
-    ]
-    if prereq:
-        entry.prerequisites = "; ".join(
-            text if name == "Prerequisite" else f"{name}: {text}" for name, text in prereq
-        )
-    entry.cues["description"] = 1.0 if entry.description else 0.7
+def _title_like(rest: str) -> bool:
+    lead = next((c for c in rest if c.isalnum()), "")
+    return not rest or lead.isupper() or lead.isdigit()
 
 
-def _continues_label(label: StreamLine, item: StreamLine, previous_text: str, style: _Style) -> bool:
-    if item.indent > label.indent + 2.0:
-        return True
-    if label.line.italic and not style.body_italic:
-        return item.line.italic
-    first = item.text.lstrip()[:1]
-    return not previous_text.rstrip().endswith(_TERMINAL) and (first.islower() or first in "(“\"")
-
-
-def join_lines(lines: Sequence[str]) -> str:
-    """Join wrapped lines into one paragraph, undoing end-of-line hyphenation."""
-    out = ""
-    for raw in lines:
-        text = raw.strip()
-        if not text:
-            continue
-        suspended = text.split(" ", 1)[0] in _SUSPENDED_HYPHEN_FOLLOWERS  # "seventeenth- or"
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and text[:1].isalpha() and (
-            not suspended
-        ):
-            out = (out[:-1] if text[:1].islower() else out) + text
-        elif out:
-            out = f"{out} {text}"
-        else:
-            out = text
-    return re.sub(r"\s+", " ", out)
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)

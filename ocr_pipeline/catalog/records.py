@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from ocr_pipeline.catalog import confidence
-from ocr_pipeline.catalog.headings import normalize_code
 from ocr_pipeline.catalog.ids import record_id
 from ocr_pipeline.catalog.models import CourseRecord, PageText
 from ocr_pipeline.catalog.parse import ParsedEntry
@@ -26,12 +25,12 @@ def build_records(
     threshold: float = confidence.DEFAULT_THRESHOLD,
     extracted_at: datetime | None = None,
 ) -> list[CourseRecord]:
-    """One record per entry; the same code twice on one page keeps the surer one, doubted."""
+    """One record per course number of each entry (``SPAN 351, 352`` gives two); the same
+    code twice on one page keeps the surer one, doubted."""
     methods = {page.page: page.method for page in pages}
     stamp = (extracted_at or datetime.now(UTC)).isoformat(timespec="seconds")
     by_id: dict[str, CourseRecord] = {}
-    for entry in entries:
-        code = normalize_code(entry.code.subject, entry.code.number)
+    for entry, number, code in _numbered(entries):
         value, factors = confidence.score(entry)
         rid = record_id(catalog=catalog, course_code=code, page=entry.page)
         record = CourseRecord(
@@ -41,16 +40,20 @@ def build_records(
             source_sha256=source_sha256,
             page=entry.page,
             bbox=entry.bbox,
-            subject=entry.code.subject.upper().rstrip("&"),
-            number=entry.code.number.upper(),
+            subject=code.rpartition(" ")[0] or code.partition(".")[0],
+            number=number.upper(),
             course_code=code,
-            course_code_raw=entry.code.raw,
+            course_code_raw=(entry.code.raw if number == entry.code.number
+                             else f"{entry.code.subject}{entry.code.sep}{number}"),
             title=entry.title,
             credits_text=entry.credits.text if entry.credits else None,
             credits_min=entry.credits.low if entry.credits else None,
             credits_max=entry.credits.high if entry.credits else None,
             description=entry.description,
             prerequisites=entry.prerequisites,
+            corequisites=entry.corequisites,
+            cross_listed=list(entry.cross_listed),
+            attributes=dict(entry.attributes),
             method=methods.get(entry.page, "unknown"),
             confidence=value,
             status="auto_accepted" if value >= threshold else "pending_review",
@@ -67,6 +70,13 @@ def build_records(
             record = keep
         by_id[rid] = record
     return list(by_id.values())
+
+
+def _numbered(entries: Sequence[ParsedEntry]) -> Iterator[tuple[ParsedEntry, str, str]]:
+    for entry in entries:
+        numbers = (entry.code.number, *entry.code.more_numbers)
+        for number, code in zip(numbers, entry.code.codes, strict=True):
+            yield entry, number, code
 
 
 def method_mix(pages: Sequence[PageText]) -> Counter[str]:

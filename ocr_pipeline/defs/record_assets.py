@@ -30,7 +30,7 @@ def course_candidates(
     store, catalog_id = objects.get(), context.partition_key
     manifest = stages.PageManifest.from_dict(store.get_json(stages.manifest_key(catalog_id)))
     try:
-        records = stages.build_candidates(manifest=manifest, store=store,
+        reading, records = stages.build_candidates(manifest=manifest, store=store,
                                           threshold=pipeline.confidence_threshold)
     except NoCoursesFoundError as exc:
         registry.get().set_status(catalog_id, "failed", error=str(exc))

@@ -17,6 +17,9 @@ from ocr_pipeline.catalog.pdf import TEXT_FLAGS, CatalogPdf, has_garbage
 _BOLD = 16
 _ITALIC = 2
 _TOKEN = re.compile(r"\S+")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+READER_REVISION = 2
+"""Bumped when the words read from a text layer change, so cached pages are read again."""
 GARBLED_WORD_CONF = 0.3
 """Confidence of a text-layer word holding unmapped or control characters."""
 
@@ -26,7 +29,7 @@ class TextLayerEngine:
 
     @property
     def version(self) -> str:
-        return f"pymupdf-{pymupdf.VersionBind}"
+        return f"pymupdf-{pymupdf.VersionBind}-r{READER_REVISION}"
 
     def read_pages(self, pdf: Path, pages: Sequence[int], *, dpi: int = 0) -> Iterator[PageText]:
         with CatalogPdf(pdf) as doc:
@@ -67,7 +70,8 @@ def _words(spans: list[dict[str, Any]]) -> list[Word]:
     A word takes its style from the span of its first character; character positions are
     spread evenly over their span's box.
     """
-    text = "".join(span["text"] for span in spans)
+    # a control character ends some fonts' runs (``Capitalism \x03``): it separates words
+    text = _CONTROL.sub(" ", "".join(span["text"] for span in spans))
     starts: list[int] = []
     steps: list[float] = []
     offset = 0

@@ -1,0 +1,239 @@
+"""The parser on whole real catalogs: every dev catalog at once, scored on its truth window.
+
+Each catalog in ../shared/dev-data (nine in catalogs/, plus hawaii_cc) is read whole, as
+``ocr-pipeline extract`` reads it; the records that start on the pages of its truth window
+(``benchmarks/truth/<name>.json``, written by hand) are scored against the truth:
+
+- code precision, recall and F1 (records matched by normalized code, in reading order);
+- title exact and credits exact (as numbers), over the matched records;
+- auto-accepted share of the window's records, and wrong among the auto-accepted (a record
+  that matches no truth, or has a wrong code, title or credits);
+- yield: truth records auto-accepted and right; lost: truth records never emitted;
+- with no truth needed, over the whole course section: code-led lines nothing explains (they
+  became review records) and course pages that hold no entry.
+
+    python benchmarks/corpus.py                    # every catalog, one table
+    python benchmarks/corpus.py --only cnu_2018 --show    # and what differs from the truth
+    python benchmarks/corpus.py --cache /tmp/pages  # keep the pages read, for quick re-runs
+
+Targets (issue 11), on every catalog: code F1 >= 0.99, lost <= 0.5%, title and credits exact
+>= 0.98, wrong among auto-accepted <= 0.5%, yield >= 0.85.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import time
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ocr_pipeline.catalog.models import CourseRecord, PageText
+from ocr_pipeline.catalog.pdf import sha256_file
+from ocr_pipeline.extract import parse_catalog, read_pages
+from ocr_pipeline.ocr.tesseract import TesseractEngine
+from ocr_pipeline.ocr.text_layer import TextLayerEngine
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_DATA = ROOT.parent / "shared" / "dev-data"
+TRUTH = ROOT / "benchmarks" / "truth"
+TARGETS = {"f1": 0.99, "lost": 0.005, "title": 0.98, "credits": 0.98, "wrong": 0.005,
+           "yield": 0.85}
+
+
+@dataclass
+class Score:
+    name: str
+    truth: int = 0
+    predicted: int = 0
+    matched: int = 0
+    title: int = 0
+    credits: int = 0
+    auto: int = 0
+    auto_wrong: int = 0
+    right_auto: int = 0
+    unexplained: int = 0
+    empty_pages: int = 0
+    sections: str = ""
+    seconds: float = 0.0
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.truth if self.truth else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def rate(self, part: int, whole: int) -> float:
+        return part / whole if whole else 0.0
+
+    def values(self) -> dict[str, float]:
+        return {
+            "f1": self.f1,
+            "lost": self.rate(self.truth - self.matched, self.truth),
+            "title": self.rate(self.title, self.matched),
+            "credits": self.rate(self.credits, self.matched),
+            "wrong": self.rate(self.auto_wrong, self.auto),
+            "yield": self.rate(self.right_auto, self.truth),
+        }
+
+    def meets(self) -> bool:
+        v = self.values()
+        return all(v[k] >= t if k not in ("lost", "wrong") else v[k] <= t
+                   for k, t in TARGETS.items())
+
+
+def norm(text: str | None) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.translate(str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-",
+                                         "—": "-", "\u00a0": " ", "\u00ad": ""}))
+    return re.sub(r"\s+", " ", text).strip().rstrip(".").strip().lower()
+
+
+def credits_of(row: dict[str, Any] | CourseRecord) -> tuple[float | None, float | None]:
+    if isinstance(row, CourseRecord):
+        return row.credits_min, row.credits_max
+    return row["credits_min"], row["credits_max"]
+
+
+def same_credits(a: tuple[float | None, float | None], b: tuple[float | None, float | None]
+                 ) -> bool:
+    return all((x is None and y is None) or (x is not None and y is not None and abs(x - y) < 1e-6)
+               for x, y in zip(a, b, strict=True))
+
+
+def score(name: str, truth: dict[str, Any], records: list[CourseRecord]) -> Score:
+    first, last = truth["pages"]
+    window = [r for r in records if first <= r.page <= last]
+    gold = truth["records"]
+    result = Score(name=name, truth=len(gold), predicted=len(window))
+    queues: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in gold:
+        queues[row["course_code"]].append(row)
+    used: set[int] = set()
+    for record in window:
+        auto = record.status == "auto_accepted"
+        result.auto += auto
+        queue = queues.get(record.course_code)
+        if not queue:
+            result.auto_wrong += auto
+            result.differences.append(f"extra p{record.page} {record.course_code}: "
+                                      f"{record.title!r} ({record.confidence})")
+            continue
+        row = queue.pop(0)
+        used.add(id(row))
+        result.matched += 1
+        title_ok = norm(record.title) == norm(row["title"])
+        credits_ok = same_credits(credits_of(record), credits_of(row))
+        result.title += title_ok
+        result.credits += credits_ok
+        right = title_ok and credits_ok
+        result.auto_wrong += auto and not right
+        result.right_auto += auto and right
+        if not title_ok:
+            result.differences.append(f"title p{record.page} {record.course_code}: "
+                                      f"{record.title!r} != {row['title']!r}"
+                                      f"{' AUTO' if auto else ''}")
+        if not credits_ok:
+            result.differences.append(f"credits p{record.page} {record.course_code}: "
+                                      f"{credits_of(record)} != {credits_of(row)}"
+                                      f"{' AUTO' if auto else ''}")
+        if right and not auto:
+            factors = {k: v for k, v in record.confidence_factors.items() if v < 1}
+            result.differences.append(f"review p{record.page} {record.course_code}: {factors}")
+    for row in gold:
+        if id(row) not in used:
+            result.differences.append(f"lost p{row['page']} {row['course_code']}: {row['title']!r}")
+    return result
+
+
+def load_pages(pdf: Path, cache: Path | None) -> list[PageText]:
+    """The catalog's pages as ``extract`` reads them; cached by content and engine versions."""
+    if cache is None:
+        return read_pages(pdf)[0]
+    key = hashlib.sha256(f"{sha256_file(pdf)}|{TextLayerEngine().version}|"
+                         f"{TesseractEngine().version}".encode()).hexdigest()[:16]
+    path = cache / f"{pdf.stem}-{key}.json"
+    if path.exists():
+        return [PageText.from_dict(d) for d in json.loads(path.read_text())]
+    pages = read_pages(pdf)[0]
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([p.to_dict() for p in pages]))
+    return pages
+
+
+def run(truth_file: Path, *, cache: Path | None) -> Score:
+    truth = json.loads(truth_file.read_text())
+    pdf = DEV_DATA / truth["source"]
+    started = time.perf_counter()
+    pages = load_pages(pdf, cache)
+    reading, records = parse_catalog(pages, name=pdf.name, catalog=truth_file.stem,
+                                     source_uri=pdf.as_uri(), source_sha256="")
+    result = score(truth_file.stem, truth, records)
+    result.seconds = time.perf_counter() - started
+    result.unexplained = reading.profile.unexplained if reading.profile else 0
+    result.empty_pages = len(reading.empty_pages)
+    if reading.profile:
+        result.sections = ", ".join(f"{a}-{b}" for a, b in reading.profile.sections[:6])
+    return result
+
+
+def table(scores: list[Score]) -> str:
+    head = ("catalog", "truth", "pred", "P", "R", "F1", "lost", "title", "cred", "auto",
+            "wrong", "yield", "unexpl", "empty", "s", "ok")
+    rows = [head]
+    for s in scores:
+        v = s.values()
+        rows.append((s.name, str(s.truth), str(s.predicted), f"{s.precision:.3f}",
+                     f"{s.recall:.3f}", f"{v['f1']:.3f}", f"{v['lost']:.1%}",
+                     f"{v['title']:.3f}", f"{v['credits']:.3f}",
+                     f"{s.rate(s.auto, s.predicted):.0%}", f"{v['wrong']:.1%}",
+                     f"{v['yield']:.2f}", str(s.unexplained), str(s.empty_pages),
+                     f"{s.seconds:.1f}", "yes" if s.meets() else "no"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
+                       enumerate(zip(r, widths, strict=True))) for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="*", help="catalog names (truth file stems)")
+    parser.add_argument("--show", action="store_true", help="print every difference")
+    parser.add_argument("--cache", type=Path, help="folder to keep the pages read in")
+    args = parser.parse_args()
+    if not DEV_DATA.is_dir():
+        print(f"no dev data at {DEV_DATA}", file=sys.stderr)
+        return 2
+    files = sorted(TRUTH.glob("*.json"))
+    if args.only:
+        files = [f for f in files if f.stem in args.only]
+    scores = []
+    for truth_file in files:
+        result = run(truth_file, cache=args.cache)
+        scores.append(result)
+        print(f"  {result.name}: {result.seconds:.1f} s; course pages {result.sections}",
+              file=sys.stderr)
+        if args.show:
+            for line in result.differences:
+                print(f"    {line}", file=sys.stderr)
+    print(table(scores))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""Every line that starts with something shaped like a course code, and how it looks.
+
+A candidate is not yet a heading: requirement lists, tables, cross-references and tables of
+contents start lines with codes too. What sets a catalog's headings apart is learned from the
+candidates themselves (``profile.py``); this module measures each one's style and position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ocr_pipeline.catalog.codes import CodeMatch, match_code
+from ocr_pipeline.catalog.credits import split_credits
+from ocr_pipeline.catalog.models import Word
+from ocr_pipeline.catalog.stream import StreamLine
+
+TERMINAL = (".", ")", "!", "?", ":", "”", '"', ";")
+_PROSE_LEAD = re.compile(
+    r"^(?:[a-z]|[,;)]|(?:or|and|&|nor|to|through|is|are|was|may|must|will|can|should|has|have"
+    r"|with|in|for|at|as|if|from|counts?|satisfies|fulfills)\b)"
+)
+_LIST_LEAD = re.compile(r"^(?:or|and|&|/|\+|,)\b|^\(?(?:or|and)\)?\s")
+_SIZE_TOLERANCE = 0.08
+_PROSE_LINES = 12
+_RUN_IN_WORDS = 10
+_DESIGNATOR_TOKEN = re.compile(r"^[A-Z][A-Z0-9]{0,4}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How a word is set, relative to the catalog's body text."""
+
+    bold: bool
+    italic: bool
+    size: str
+    """``smaller``, ``same`` or ``larger`` than the body text."""
+
+    def describe(self) -> str:
+        parts = [p for p, on in (("bold", self.bold), ("italic", self.italic)) if on]
+        if self.size != "same":
+            parts.append(f"{self.size} than body")
+        return ", ".join(parts) or "same as body"
+
+
+@dataclass(frozen=True, slots=True)
+class BodyStyle:
+    size: float
+    bold: bool
+    italic: bool
+
+    def style_of(self, word: Word) -> Style:
+        ratio = word.size / self.size if self.size else 1.0
+        size = ("larger" if ratio > 1 + _SIZE_TOLERANCE
+                else "smaller" if ratio < 1 - _SIZE_TOLERANCE else "same")
+        return Style(bold=word.bold and not self.bold, italic=word.italic and not self.italic,
+                     size=size)
+
+    @property
+    def plain(self) -> Style:
+        return Style(bold=False, italic=False, size="same")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A code-led line and the features its catalog's template is learned from."""
+
+    index: int
+    """Position in the catalog's line stream."""
+    code: CodeMatch
+    style: Style
+    """Style of the code's first word."""
+    indent: str
+    """``out`` (hanging), ``flush`` or ``in`` relative to its block's body lines."""
+    starts: bool
+    """The line starts a paragraph: after a finished sentence, white space or a block's top."""
+    rest: str
+    """What follows the code: ``empty``, ``title``, ``prose``, ``list`` or ``credits``."""
+    prose_after: int
+    """Words of running text that follow before the next candidate (capped)."""
+
+    @property
+    def signature(self) -> tuple[Style, str]:
+        """The core of a heading template: how the code is set and how it is shaped."""
+        return self.style, shape_of(self.code)
+
+
+def shape_of(code: CodeMatch) -> str:
+    """``SUBJ 101``, ``SUBJ-101``, ``SUBJ101``, ``SUBJ.101`` or ``21A.224J``."""
+    return {"joined": "SUBJ101", "dotted": "SUBJ.101", "numeric": "21A.224J"}.get(
+        code.kind, "SUBJ-101" if code.kind.endswith("-") else "SUBJ 101")
+
+
+def body_style(stream: Sequence[StreamLine]) -> BodyStyle:
+    """The catalog's running-text style: the most common size; bold/italic if most text is."""
+    sizes: Counter[float] = Counter()
+    bold = italic = total = 0
+    for item in stream:
+        for word in item.line.words:
+            n = len(word.text)
+            sizes[round(word.size * 2) / 2] += n
+            bold += n * word.bold
+            italic += n * word.italic
+            total += n
+    return BodyStyle(size=sizes.most_common(1)[0][0] if sizes else 10.0,
+                     bold=bold * 2 > total, italic=italic * 2 > total)
+
+
+def find_candidates(stream: Sequence[StreamLine], body: BodyStyle) -> list[Candidate]:
+    """Every line of ``stream`` that starts with a course code (credit lines excluded)."""
+    found: list[Candidate] = []
+    for i, item in enumerate(stream):
+        code = match_code(item.text)
+        if code is None or is_credit_line(item.text):
+            continue
+        words = item.line.words
+        first = words[1] if code.marker and len(words) > 1 else words[0]
+        found.append(Candidate(
+            index=i,
+            code=code,
+            style=body.style_of(first),
+            indent="out" if item.indent < -2.0 else "in" if item.indent > 2.0 else "flush",
+            starts=starts_paragraph(stream, i),
+            rest=rest_kind(code),
+            prose_after=0,
+        ))
+    return _with_prose_after(stream, found)
+
+
+def is_credit_line(text: str) -> bool:
+    """``4 cr UL`` or ``SO 4 cr``: designators and credits only, not a code and a title."""
+    head, credits = split_credits(text)
+    if credits is None or credits.form == "variable":
+        return False
+    tokens = head.split()
+    return len(tokens) <= 3 and all(_DESIGNATOR_TOKEN.match(t) for t in tokens)
+
+
+def starts_paragraph(stream: Sequence[StreamLine], i: int) -> bool:
+    item = stream[i]
+    previous = stream[i - 1] if i > 0 else None
+    return (
+        previous is None
+        or previous.block != item.block
+        or previous.text.rstrip().endswith(TERMINAL)
+        or (item.gap_before or 0.0) > 0.4 * item.height
+        # a short line ends a paragraph (or is a heading): mid-paragraph lines fill the column
+        or previous.width < 0.7 * previous.column_width
+    )
+
+
+def rest_kind(code: CodeMatch) -> str:
+    rest = code.rest
+    if not rest:
+        return "empty"
+    if _PROSE_LEAD.match(rest):
+        return "prose"
+    if _LIST_LEAD.match(rest) or match_code(rest) is not None:
+        return "list"
+    head, credits = split_credits(rest)
+    if credits is not None and not head.strip(" .,;:—–-"):
+        return "credits"
+    return "title"
+
+
+def _with_prose_after(stream: Sequence[StreamLine], found: list[Candidate]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for n, cand in enumerate(found):
+        stop = found[n + 1].index if n + 1 < len(found) else len(stream)
+        stop = min(stop, cand.index + 1 + _PROSE_LINES)
+        words = sum(len(stream[j].text.split()) for j in range(cand.index + 1, stop))
+        run_in = len(cand.code.rest.split())
+        words += run_in if run_in > _RUN_IN_WORDS else 0
+        out.append(Candidate(index=cand.index, code=cand.code, style=cand.style,
+                             indent=cand.indent, starts=cand.starts, rest=cand.rest,
+                             prose_after=min(words, 200)))
+    return out

@@ -1,0 +1,157 @@
+"""Credit expressions as registrars print them, and where in an entry they sit.
+
+Forms: ``(3)``, ``(1-4)``, ``(3 credits)``, ``(3-3-0)`` (credits-lecture-lab), ``3 Credits``,
+``2-4 cr``, ``1 unit``, ``.25 units``, ``½-6 credits``, ``3 Hours``, ``3 s.h.``, ``400(4)``
+(hours and credits), ``Variable credit``; a labelled ``Credits: 3.00`` is read by
+``parse_credits``. Designators printed after the credits (``(3) (DH)``, ``(3-3-0) AIGM``,
+``2-4 cr UL``, ``[formerly SPAN 361]``) are split off and kept apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = r"(?:\d{1,2}(?:\.\d{1,2})?|\.\d{1,2}|½|¼|¾|\d½)"
+_DASH = r"[ ]?(?:-|–|—|to|or)[ ]?"
+_RANGE = rf"(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?"
+_TRIPLE = rf"(?P<lo>{_NUM})-(?P<lec>{_NUM})-(?P<lab>{_NUM})"
+_UNIT = (
+    r"(?:[Cc]redit[ ][Hh]ours?|[Cc]redits?|CREDITS?|[Ss]emester[ ][Hh]ours?|[Qq]uarter[ ][Hh]ours?"
+    r"|[Cc]r|CR|[Uu]nits?|UNITS?|[Hh]ours?|HOURS?|[Hh]rs?|sh|SH|s\.h|[Ss]em\.?[ ][Hh]rs?"
+    r"|[Qq]tr\.?[ ][Hh]rs?|pts?|[Pp]oints?|CU|[Cc]ompetency[ ][Uu]nits?)\.?"
+)
+_VARIABLE = r"(?:Variable(?:[ ][Cc]redits?|[ ][Uu]nits?)?|Var\.?[ ]cr|[Cc]redit[ ]varies|VAR)"
+_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("triple", re.compile(rf"\((?P<text>{_TRIPLE})\)$")),
+    ("hours_credits", re.compile(rf"(?P<text>(?P<hours>\d{{2,4}})\({_RANGE}\))$")),
+    ("parenthesised", re.compile(rf"\((?P<text>{_RANGE}(?:[ ]?{_UNIT})?)\)$")),
+    ("units", re.compile(rf"(?P<text>{_RANGE}[ ]?{_UNIT})$")),
+    ("variable", re.compile(rf"\(?(?P<text>{_VARIABLE})\)?$")),
+)
+_BROKEN_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (  # one parenthesis lost, as OCR does
+    ("parenthesised", re.compile(rf"\((?P<text>{_RANGE})$")),
+    ("parenthesised", re.compile(rf"(?<=[ ])(?P<text>{_RANGE})\)$")),
+)
+_BARE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("triple", re.compile(rf"(?P<text>{_TRIPLE})")),
+    ("bare", re.compile(rf"(?P<text>{_RANGE})")),
+)
+_DESIGNATOR = re.compile(
+    r"[ ]*(?:\[[^\[\]]{1,60}\]|\((?:[A-Z][A-Za-z0-9]{0,5}|[A-Z]{1,4}[ /-][A-Z]{1,4})\)"
+    r"|\b[A-Z][A-Z0-9]{1,4}\b)$"
+)
+_MAX_DESIGNATORS = 4
+_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+
+
+@dataclass(frozen=True, slots=True)
+class Credits:
+    text: str
+    """As printed, without surrounding parentheses, trailing period or designators."""
+    low: float | None
+    high: float | None
+    form: str = "units"
+    """``parenthesised``, ``units``, ``triple``, ``hours_credits``, ``variable``, ``bare``."""
+    clean: bool = True
+    """False when the printed form was damaged (a parenthesis missing)."""
+    designators: str = ""
+    """What the heading printed after the credits (``AIGM``, ``(DH)``, ``UL``)."""
+
+
+def split_credits(text: str) -> tuple[str, Credits | None]:
+    """Split trailing credits (and designators after them) off a heading.
+
+    ``'Calculus I 5 cr.'`` -> ``('Calculus I', 5-5)``; ``'Topics (3) (DH)'`` -> ``('Topics',
+    3-3 with designators '(DH)')``.
+    """
+    stripped = text.rstrip().rstrip(".").rstrip()
+    head, credits = _split_at_end(stripped)
+    if credits is not None:
+        return head, credits
+    tail: list[str] = []
+    rest = stripped
+    for _ in range(_MAX_DESIGNATORS):
+        m = _DESIGNATOR.search(rest)
+        if m is None or m.start() == 0:
+            break
+        tail.insert(0, m.group(0).strip())
+        rest = rest[: m.start()].rstrip().rstrip(".").rstrip()
+        head, credits = _split_at_end(rest)
+        if credits is not None:
+            designators = " ".join(tail)
+            return head, Credits(text=credits.text, low=credits.low, high=credits.high,
+                                 form=credits.form, clean=credits.clean, designators=designators)
+    return text.rstrip(), None
+
+
+def _split_at_end(text: str) -> tuple[str, Credits | None]:
+    forms = [(name, form, True) for name, form in _FORMS]
+    forms += [(name, form, False) for name, form in _BROKEN_FORMS]
+    for name, form, clean in forms:
+        m = form.search(text)
+        if m is None:
+            continue
+        if m.start() > 0 and text[m.start() - 1] not in " .(—–-,;:":
+            continue
+        credits = _credits(m, name=name, clean=clean)
+        if credits is None:
+            continue
+        head = text[: m.start()].rstrip(" (").rstrip()
+        return head, credits
+    return text, None
+
+
+def _credits(m: re.Match[str], *, name: str, clean: bool) -> Credits | None:
+    names = m.groupdict()
+    low = number(names["lo"]) if names.get("lo") else None
+    high = number(names["hi"]) if names.get("hi") else low
+    if name == "triple":
+        high = low
+    if low is not None and high is not None and high < low:
+        return None
+    text = re.sub(r"\s+", " ", m.group("text")).strip().rstrip(".")
+    return Credits(text=text, low=low, high=high, form=name, clean=clean)
+
+
+def number(text: str) -> float:
+    """``3`` -> 3.0, ``.25`` -> 0.25, ``½`` -> 0.5, ``1½`` -> 1.5."""
+    if text[-1] in _FRACTIONS:
+        return float(text[:-1] or 0) + _FRACTIONS[text[-1]]
+    return float(text)
+
+
+def parse_credits(text: str) -> Credits | None:
+    """A whole credit value: a reviewer's answer or a labelled line's value (``3``, ``3.00``,
+    ``1-4``, ``3 credits``, ``3-3-0``, ``400(4)``, ``Variable``)."""
+    text = re.sub(r"\s+", " ", text).strip().rstrip(".")
+    if not text:
+        return None
+    for name, form in _BARE:
+        bare = form.fullmatch(text)
+        if bare:
+            return _credits(bare, name=name, clean=True)
+    head, found = _split_at_end(text)
+    return found if found is not None and not head else None
+
+
+def is_credits_only(text: str) -> bool:
+    """A line that is nothing but credits (and designators): ``1-8 cr UL``, ``(3)``."""
+    head, found = split_credits(text)
+    return found is not None and not head.strip(" .,;:—–-")
+
+
+def trailing_credits(text: str) -> tuple[str, Credits | None, str]:
+    """Credits at the end of a paragraph, perhaps followed by a dash and a name:
+    ``'... performance. 1 unit — Manley.'`` -> (paragraph, 1 unit, ``'Manley'``)."""
+    stripped = text.rstrip().rstrip(".")
+    tail = ""
+    dash = re.search(r"[ ](?:—|–|--)[ ]?([^—–]{1,60})$", stripped)
+    if dash:
+        head, found = _split_at_end(stripped[: dash.start()].rstrip())
+        if found is not None and found.form in ("units", "variable"):
+            return head, found, dash.group(1).strip()
+    head, found = _split_at_end(stripped)
+    if found is not None and found.form in ("units", "variable"):
+        return head, found, tail
+    return text, None, ""

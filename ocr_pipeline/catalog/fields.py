@@ -1,0 +1,352 @@
+"""Reading one course entry's fields: its heading (code, title, credits, decorations) and its
+body (description, labelled lines), as the catalog's profile says they are printed.
+
+The same functions serve the profile's first pass (``template=None``: every credits position is
+tried, every ``Label:`` is noted) and the second pass (the learned template decides).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ocr_pipeline.catalog.candidates import TERMINAL, BodyStyle
+from ocr_pipeline.catalog.codes import CodeMatch, find_codes, match_code
+from ocr_pipeline.catalog.credits import (
+    Credits,
+    is_credits_only,
+    parse_credits,
+    split_credits,
+    trailing_credits,
+)
+from ocr_pipeline.catalog.labels import Labelled, classify, line_label, split_inline
+from ocr_pipeline.catalog.models import Word
+from ocr_pipeline.catalog.stream import StreamLine
+
+MAX_HEADING_LINES = 3
+_AFTER_CODE_CREDITS = re.compile(r"^\((?P<value>[\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?)\)[ ]?")
+_HEADING_FIELD = re.compile(r"(?P<label>[A-Z][\w.]*(?:[ ][A-Z][\w.]*)?):[ ]?(?P<value>\S+)")
+_DATE = re.compile(r"\b\d{1,2}-[A-Z]{3}-\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_HOURS_LINE = re.compile(
+    r"^(?:\([\d.\- ]*(?:variable\s+)?(?:hrs?\.?|hours?|lec|lect|lab)\b[^()]*\)"
+    r"|[\d.\- ]+(?:hrs?\.?|hours?|lec|lect|lab)\b[^()]*(?:week|hrs?\.?|lab|lect?\.?))\.?$",
+    re.IGNORECASE,
+)
+_TRAILING_HOURS = re.compile(
+    r"\s*\((?P<hours>(?=[^()]*\b(?:hrs?|hours?|lec|lect|lab)\b)[^()]*)\)\s*\.?$", re.IGNORECASE
+)
+_INLINE_CROSS = re.compile(
+    r"\s*\(?(?:Cross-?\s?listed|Also listed)\s(?:with|as)\s(?P<codes>[^.)]{2,80})[.)]*\)?\.?",
+    re.IGNORECASE,
+)
+_CONNECTORS = frozenset({"and", "of", "to", "the", "in", "for", "a", "an", "with", "&", "on", "or"})
+_SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"or", "and", "to", "nor"})
+CREDIT_POSITIONS = ("heading", "after_code", "next_line", "label", "paragraph_end")
+
+
+@dataclass(slots=True)
+class Heading:
+    """What a heading's lines hold."""
+
+    lines: int
+    """How many stream lines the heading takes (title lines, a credits line below)."""
+    title: str
+    credits: Credits | None = None
+    credits_position: str | None = None
+    designators: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+    run_in: str = ""
+    """Body text that starts on a heading line (run-in headings)."""
+    title_below: bool = False
+    alone: bool = False
+    """The code stood alone on its line."""
+
+
+@dataclass(slots=True)
+class Body:
+    description: str = ""
+    prerequisites: list[str] = field(default_factory=list)
+    corequisites: list[str] = field(default_factory=list)
+    cross_listed: list[str] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+    credits: Credits | None = None
+    credits_position: str | None = None
+    labels: list[str] = field(default_factory=list)
+    """Every line-start label seen (learned or not), for the profile and for confidence."""
+    unknown_labels: list[str] = field(default_factory=list)
+
+
+def heading_style(word: Word, head: Word, body: BodyStyle) -> bool:
+    """Whether ``word`` is set like the heading's code word ``head`` (and not like the body)."""
+    style, code = body.style_of(word), body.style_of(head)
+    if code == body.plain:
+        return False
+    return style.bold == code.bold and style.italic == code.italic and abs(
+        word.size - head.size) <= 0.08 * head.size
+
+
+def read_heading(
+    stream: Sequence[StreamLine], i: int, code: CodeMatch, *, body: BodyStyle,
+    positions: frozenset[str], title_below: bool, distinct: bool,
+) -> Heading:
+    """Read the heading that starts at ``stream[i]``: title, credits, decorations.
+
+    ``distinct``: the catalog sets headings apart by style (bold, italic, size), so the title is
+    the run of heading-style text; otherwise it is the line up to its credits.
+    """
+    first = stream[i]
+    words = list(first.line.words)
+    head = words[1] if code.marker and len(words) > 1 else words[0]
+    rest = code.rest
+    attributes: dict[str, str] = {}
+    credits, position = None, None
+    if "after_code" in positions or not positions:
+        rest, credits = _after_code_credits(rest)
+        position = "after_code" if credits else None
+    rest, attributes = _heading_fields(rest)
+    run_in = ""
+    taken = 1
+    if distinct:
+        styled = [heading_style(w, head, body) for w in words]
+        rest, run_in = _split_run_in(rest, words, styled)
+        if not run_in and rest and all(styled):
+            more, run_in, taken = _wrapped_title(stream, i, head, body)
+            rest = join_lines([rest, *more])
+    elif rest:
+        more, taken = _plain_wrap(stream, i, rest)
+        rest = join_lines([rest, *more])
+    below = False
+    if not rest.strip(" .:—–-") and title_below and i + 1 < len(stream):
+        nxt = stream[i + 1]
+        if nxt.block == first.block and not match_code(nxt.text) and not line_label(nxt.text):
+            rest, below, taken = nxt.text, True, 2
+    text, found = split_credits(rest)
+    if found is not None and credits is None:
+        credits, position = found, "heading"
+    elif found is not None:
+        text = rest
+    if credits is None and ("next_line" in positions or not positions):
+        j = i + taken
+        if j < len(stream) and stream[j].block == first.block and is_credits_only(stream[j].text):
+            _, credits = split_credits(stream[j].text)
+            position = "next_line"
+            taken += 1
+    title, more_designators = _clean_title(text)
+    designators = " ".join(d for d in (credits.designators if credits else "", more_designators)
+                           if d)
+    return Heading(lines=taken, title=title, credits=credits, credits_position=position,
+                   designators=designators, attributes=attributes, run_in=run_in,
+                   title_below=below, alone=not code.rest)
+
+
+def _after_code_credits(rest: str) -> tuple[str, Credits | None]:
+    """``(3) Course ID:013283`` right after ``ACMAT 117``."""
+    m = _AFTER_CODE_CREDITS.match(rest)
+    if m is None:
+        return rest, None
+    _, found = split_credits(f"({m.group('value')})")
+    return (rest[m.end():], found) if found else (rest, None)
+
+
+def _heading_fields(rest: str) -> tuple[str, dict[str, str]]:
+    """``Course ID:013283 01-APR-2018`` on a heading line: attributes, not title."""
+    attributes: dict[str, str] = {}
+    fields = list(_HEADING_FIELD.finditer(rest))
+    if not fields:
+        return rest, attributes
+    for m in fields:
+        attributes[m.group("label")] = m.group("value")
+    tail = rest[fields[0].start():]
+    date = _DATE.search(tail)
+    if date:
+        attributes["date"] = date.group(0)
+    return rest[: fields[0].start()].strip(), attributes
+
+
+def _split_run_in(rest: str, words: list[Word], styled: list[bool]) -> tuple[str, str]:
+    """Cut the heading line where its style ends: (heading part, run-in body text)."""
+    boundary = next((k for k in range(len(words)) if not styled[k] and k > 0 and any(styled[:k])),
+                    None)
+    if boundary is None:
+        return rest, ""
+    body_text = " ".join(w.text for w in words[boundary:])
+    if not rest.endswith(body_text):
+        return rest, ""
+    return rest[: len(rest) - len(body_text)].rstrip(), body_text
+
+
+def _wrapped_title(
+    stream: Sequence[StreamLine], i: int, head: Word, body: BodyStyle
+) -> tuple[list[str], str, int]:
+    """Heading-style text that continues on the next lines (a wrapped bold title)."""
+    first = stream[i]
+    more: list[str] = []
+    taken = 1
+    for nxt in stream[i + 1 : i + MAX_HEADING_LINES]:
+        if nxt.block != first.block or match_code(nxt.text) or line_label(nxt.text):
+            break
+        styled = [heading_style(w, head, body) for w in nxt.line.words]
+        if not styled or not styled[0]:
+            break
+        taken += 1
+        if all(styled):
+            more.append(nxt.text)
+            continue
+        cut = styled.index(False)
+        more.append(" ".join(w.text for w in nxt.line.words[:cut]))
+        return more, " ".join(w.text for w in nxt.line.words[cut:]), taken
+    return more, "", taken
+
+
+def _plain_wrap(stream: Sequence[StreamLine], i: int, rest: str) -> tuple[list[str], int]:
+    """A heading set like body text wraps only if its credits turn up on the next line(s)."""
+    if split_credits(rest)[1] is not None:
+        return [], 1
+    first = stream[i]
+    more: list[str] = []
+    for nxt in stream[i + 1 : i + MAX_HEADING_LINES]:
+        if nxt.block != first.block or match_code(nxt.text) or line_label(nxt.text):
+            break
+        more.append(nxt.text)
+        if split_credits(join_lines([rest, *more]))[1] is not None and len(nxt.text.split()) <= 8:
+            return more, 1 + len(more)
+    return [], 1
+
+
+def _clean_title(text: str) -> tuple[str, str]:
+    """The title without trailing separators; bracketed notes after it are designators."""
+    notes: list[str] = []
+    while True:
+        m = re.search(r"\s*(\[[^\[\]]{1,60}\])\s*$", text)
+        if m is None or m.start() == 0:
+            break
+        notes.insert(0, m.group(1))
+        text = text[: m.start()]
+    title = re.sub(r"\s+", " ", text).strip(" .:—–-,;")
+    return title, " ".join(notes)
+
+
+def title_complete(title: str) -> bool:
+    words = title.split()
+    return bool(words) and words[-1].lower() not in _CONNECTORS
+
+
+def read_body(
+    lines: Sequence[StreamLine], *, body: BodyStyle, learned: frozenset[str],
+    positions: frozenset[str], run_in: str = "", credits_found: bool = False,
+) -> Body:
+    """Sort an entry's body lines into description, labelled fields and credits."""
+    out = Body()
+    description: list[str] = [run_in] if run_in else []
+    current: Labelled | None = None
+    current_line: StreamLine | None = None
+    current_values: list[str] = []
+
+    def close() -> None:
+        nonlocal current, current_values
+        if current is not None:
+            _assign(out, Labelled(label=current.label, value=join_lines(current_values),
+                                  field=current.field))
+        current, current_values = None, []
+
+    for item in lines:
+        text = item.text.strip()
+        if _HOURS_LINE.match(text):
+            close()
+            out.attributes["hours"] = text.strip("(). ")
+            continue
+        found = line_label(text)
+        if found is not None:
+            out.labels.append(found[0])
+            labelled = classify(found[0], found[1], learned=learned)
+            if labelled is not None and labelled.field == "description":
+                close()  # "Course Description: ..." is the description itself
+                description.append(labelled.value)
+                continue
+            if labelled is not None:
+                close()
+                current, current_line, current_values = labelled, item, [labelled.value]
+                continue
+            out.unknown_labels.append(found[0])
+        if current is not None and current_line is not None and _continues_label(
+            current_line, item, current_values[-1], body
+        ):
+            current_values.append(text)
+            continue
+        close()
+        description.append(text)
+    close()
+    _read_paragraph(out, join_lines(description), positions=positions,
+                    credits_found=credits_found)
+    return out
+
+
+def _read_paragraph(out: Body, text: str, *, positions: frozenset[str],
+                    credits_found: bool) -> None:
+    if not credits_found and out.credits is None and (
+        "paragraph_end" in positions or not positions
+    ):
+        head, found, instructor = trailing_credits(text)
+        if found is not None:
+            text, out.credits, out.credits_position = head, found, "paragraph_end"
+            if instructor:
+                out.attributes["instructor"] = instructor
+    hours = _TRAILING_HOURS.search(text)
+    if hours:
+        out.attributes.setdefault("hours", hours.group("hours").strip())
+        text = text[: hours.start()]
+    text, inline = split_inline(text)
+    for labelled in inline:
+        _assign(out, labelled)
+    for m in list(_INLINE_CROSS.finditer(text)):
+        out.cross_listed.extend(find_codes(m.group("codes")))
+    text = _INLINE_CROSS.sub("", text)
+    out.description = re.sub(r"\s+", " ", text).strip()
+
+
+def _assign(out: Body, labelled: Labelled) -> None:
+    value = labelled.value.strip().rstrip(".").strip()
+    if labelled.field == "prerequisites":
+        out.prerequisites.append(value)
+    elif labelled.field == "corequisites":
+        out.corequisites.append(value)
+    elif labelled.field == "cross_listed":
+        out.cross_listed.extend(find_codes(value))
+    elif labelled.field == "credits":
+        found = parse_credits(value)
+        if found is not None and out.credits is None:
+            out.credits, out.credits_position = found, "label"
+    else:
+        out.attributes[labelled.label] = value
+
+
+def _continues_label(label: StreamLine, item: StreamLine, previous_text: str,
+                     body: BodyStyle) -> bool:
+    if item.indent > label.indent + 2.0:
+        return True
+    if label.line.italic and not body.italic:
+        return item.line.italic
+    first = item.text.lstrip()[:1]
+    return not previous_text.rstrip().endswith(TERMINAL) and (first.islower() or first in "(“\"")
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Join wrapped lines into one paragraph, undoing end-of-line hyphenation."""
+    out = ""
+    for raw in lines:
+        text = raw.strip()
+        if not text:
+            continue
+        suspended = text.split(" ", 1)[0] in _SUSPENDED_HYPHEN_FOLLOWERS  # "seventeenth- or"
+        if out.endswith("\u00ad"):
+            out = out[:-1] + text
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and text[:1].isalpha() and (
+            not suspended
+        ):
+            out = (out[:-1] if text[:1].islower() else out) + text
+        elif out:
+            out = f"{out} {text}"
+        else:
+            out = text
+    return re.sub(r"\s+", " ", out)

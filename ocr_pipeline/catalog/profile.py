@@ -1,0 +1,254 @@
+"""A catalog's own entry template, learned from the catalog in a first pass.
+
+Every code-led line is a candidate (``candidates.py``). Candidates are grouped by how the code
+is set (bold, italic, size against the body text) and shaped (``SUBJ 101``, ``SUBJ101``...). The
+group whose members most often start a paragraph, look like a title and are followed by running
+text is the catalog's heading style. Its entries then show the rest of the template: the
+separator after the code, whether the description runs in on the heading line, where and how
+credits are printed, which ``Label:`` lines recur, which decorations (designators, cross-listed
+codes) recur. The second pass (``parse.py``) reads the catalog with it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ocr_pipeline.catalog.candidates import BodyStyle, Candidate, Style, shape_of
+from ocr_pipeline.catalog.fields import CREDIT_POSITIONS, read_body, read_heading
+from ocr_pipeline.catalog.labels import known_field
+from ocr_pipeline.catalog.stream import StreamLine
+
+PROSE_WORDS = 8
+"""Words of running text after a candidate that show it heads an entry."""
+_MIN_SHARE = 0.05
+_MAX_BODY_LINES = 80
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingTemplate:
+    style: Style
+    shape: str
+    distinct: bool
+    """The heading's code is set apart from the body text (bold, italic or size)."""
+    after: dict[str, float]
+    """Separator printed after the code (``.``, ``-``, ``—``, ``" "``) and its share."""
+    marker: float
+    """Share of headings with a bullet before the code."""
+    indent: dict[str, float]
+    run_in: float
+    """Share of headings whose description starts on the heading line."""
+    alone: float
+    """Share of headings with the code alone on its line."""
+    title_below: float
+    """Share of headings whose title is on the line below the code."""
+
+    def typical_after(self, after: str) -> bool:
+        return self.after.get(after, 0.0) >= _MIN_SHARE
+
+    def typical_indent(self, indent: str) -> bool:
+        return self.indent.get(indent, 0.0) >= _MIN_SHARE
+
+
+@dataclass(frozen=True, slots=True)
+class CreditsTemplate:
+    positions: dict[str, float]
+    """Where credits are printed (``heading``, ``after_code``, ``next_line``, ``label``,
+    ``paragraph_end``) and the share of entries that print them there."""
+    forms: dict[str, float]
+    expected: float
+    """Share of entries that print credits at all."""
+    highest: float | None
+    """The largest credit value printed by at least two entries."""
+
+    @property
+    def learned(self) -> frozenset[str]:
+        return frozenset(p for p, share in self.positions.items() if share >= _MIN_SHARE)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogProfile:
+    """What a catalog's course entries look like, and where they are."""
+
+    heading: HeadingTemplate
+    credits: CreditsTemplate
+    labels: dict[str, str]
+    """Recurring line-start labels (as printed) -> the field they fill."""
+    label_entries: dict[str, int]
+    """How many entries print each label."""
+    designators: dict[str, int]
+    cross_listed: dict[str, int]
+    """How cross-listings are printed (``heading``, ``label``) and how often."""
+    body: BodyStyle
+    entries: int
+    """Entries the template was learned from."""
+    sections: tuple[tuple[int, int], ...] = ()
+    """Course-description page ranges (1-based, inclusive), filled by the second pass."""
+    candidates: int = 0
+    headings: int = 0
+    explained: dict[str, int] = field(default_factory=dict)
+    unexplained: int = 0
+
+    @property
+    def learned_labels(self) -> frozenset[str]:
+        return frozenset(self.labels)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sections"] = [list(s) for s in self.sections]
+        return data
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The profile as (feature, value) rows, for people to read."""
+        h, c = self.heading, self.credits
+        rows = [
+            ("course pages", ", ".join(f"{a}-{b}" for a, b in self.sections) or "none found"),
+            ("candidates", f"{self.candidates} code-led lines: {self.headings} headings, "
+             f"{sum(self.explained.values())} explained, {self.unexplained} unexplained"),
+            ("explained as", _shares({k: float(v) for k, v in self.explained.items()},
+                                     percent=False)),
+            ("heading style", f"{h.style.describe()} (body {self.body.size:g} pt"
+             f"{' bold' if self.body.bold else ''})"),
+            ("code shape", h.shape),
+            ("after the code", _shares(h.after)),
+            ("heading form", _form(h)),
+            ("credits printed", f"{c.expected:.0%} of entries"),
+            ("credits where", _shares(c.positions)),
+            ("credits as", _shares(c.forms)),
+            ("labels", "; ".join(f"{label} -> {fld} ({self.label_entries.get(label, 0)})"
+                                 for label, fld in self.labels.items()) or "none"),
+            ("designators", ", ".join(f"{d} ({n})" for d, n in list(self.designators.items())[:12])
+             or "none"),
+            ("cross-listings", _shares({k: float(v) for k, v in self.cross_listed.items()},
+                                       percent=False)),
+        ]
+        return rows
+
+
+def _form(h: HeadingTemplate) -> str:
+    parts = [f"run-in {h.run_in:.0%}", f"code alone {h.alone:.0%}",
+             f"title below {h.title_below:.0%}", f"bullet {h.marker:.0%}",
+             "indent " + _shares(h.indent)]
+    return ", ".join(parts)
+
+
+def _shares(values: dict[str, float], *, percent: bool = True) -> str:
+    if not values:
+        return "none"
+    shown = sorted(values.items(), key=lambda kv: -kv[1])
+    if percent:
+        return ", ".join(f"{k!r} {v:.0%}" if k.strip() != k or not k else f"{k} {v:.0%}"
+                         for k, v in shown)
+    return ", ".join(f"{k} {v:g}" for k, v in shown)
+
+
+def heading_group(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates set like the catalog's headings: the signature group with the most
+    members that start a paragraph, read like a title and are followed by running text."""
+    groups: dict[tuple[Style, str], list[Candidate]] = {}
+    for cand in candidates:
+        groups.setdefault(cand.signature, []).append(cand)
+    if not groups:
+        return []
+    return max(groups.values(), key=lambda g: (sum(map(looks_like_entry, g)), len(g)))
+
+
+def looks_like_entry(cand: Candidate) -> bool:
+    return (cand.starts and cand.rest in ("title", "empty", "credits")
+            and cand.prose_after >= PROSE_WORDS)
+
+
+def learn_profile(
+    stream: Sequence[StreamLine], candidates: Sequence[Candidate], body: BodyStyle
+) -> CatalogProfile | None:
+    """First pass: the template of the catalog's entries, or None if it has no candidates."""
+    group = heading_group(candidates)
+    if not group:
+        return None
+    style, shape = group[0].signature
+    distinct = style != body.plain
+    heads = [c for c in group if c.rest in ("title", "empty", "credits")
+             and (c.starts or distinct)]
+    good = [c for c in heads if looks_like_entry(c)] or heads
+    stats = _Stats()
+    for n, cand in enumerate(heads):
+        stop = heads[n + 1].index if n + 1 < len(heads) else len(stream)
+        stats.add(stream, cand, stop=min(stop, cand.index + _MAX_BODY_LINES), body=body,
+                  distinct=distinct)
+    total = max(len(heads), 1)
+    template = HeadingTemplate(
+        style=style,
+        shape=shape,
+        distinct=distinct,
+        after=_share(Counter(c.code.after for c in good), len(good)),
+        marker=sum(c.code.marker for c in good) / len(good),
+        indent=_share(Counter(c.indent for c in good), len(good)),
+        run_in=stats.run_in / total,
+        alone=stats.alone / total,
+        title_below=stats.title_below / total,
+    )
+    minimum = max(2, int(0.02 * total))
+    labels = {label: (known_field(label) or ("attributes", False))[0]
+              for label, n in stats.labels.most_common() if n >= minimum}
+    return CatalogProfile(
+        heading=template,
+        credits=CreditsTemplate(
+            positions=_share(stats.positions, total),
+            forms=_share(stats.forms, max(sum(stats.forms.values()), 1)),
+            expected=sum(stats.positions.values()) / total,
+            highest=max((v for v, n in stats.values.items() if n >= 2), default=None),
+        ),
+        labels=labels,
+        label_entries={label: stats.labels[label] for label in labels},
+        designators=dict(stats.designators.most_common(20)),
+        cross_listed=dict(stats.cross),
+        body=body,
+        entries=len(heads),
+    )
+
+
+class _Stats:
+    """Counts over the first pass's entries."""
+
+    def __init__(self) -> None:
+        self.run_in = self.alone = self.title_below = 0
+        self.positions: Counter[str] = Counter()
+        self.forms: Counter[str] = Counter()
+        self.values: Counter[float] = Counter()
+        self.labels: Counter[str] = Counter()
+        self.designators: Counter[str] = Counter()
+        self.cross: Counter[str] = Counter()
+
+    def add(self, stream: Sequence[StreamLine], cand: Candidate, *, stop: int, body: BodyStyle,
+            distinct: bool) -> None:
+        heading = read_heading(stream, cand.index, cand.code, body=body, positions=frozenset(),
+                               title_below=True, distinct=distinct)
+        self.run_in += bool(heading.run_in)
+        self.alone += heading.alone
+        self.title_below += heading.title_below
+        lines = stream[cand.index + heading.lines : stop]
+        found = read_body(lines, body=body, learned=frozenset(), positions=frozenset(),
+                          run_in=heading.run_in, credits_found=heading.credits is not None)
+        credits = heading.credits or found.credits
+        position = heading.credits_position or found.credits_position
+        if credits is not None and position in CREDIT_POSITIONS:
+            self.positions[position] += 1
+            self.forms[credits.form] += 1
+            if credits.high is not None:
+                self.values[credits.high] += 1
+        self.labels.update(set(found.labels))
+        self.designators.update(heading.designators.split())
+        if cand.code.cross_listed:
+            self.cross["heading"] += 1
+        if found.cross_listed:
+            self.cross["label"] += 1
+
+
+def _share(counts: Counter[str], total: int) -> dict[str, float]:
+    return {k: round(v / total, 3) for k, v in counts.most_common()} if total else {}
+
+
+def shape_matches(cand: Candidate, profile: CatalogProfile) -> bool:
+    return cand.style == profile.heading.style and shape_of(cand.code) == profile.heading.shape
