@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ocr_pipeline.catalog.codes import CodeMatch, match_code
-from ocr_pipeline.catalog.credits import split_credits
+from ocr_pipeline.catalog.credits import credits_line, split_credits
 from ocr_pipeline.catalog.models import Word
 from ocr_pipeline.catalog.stream import StreamLine
 
@@ -22,11 +22,10 @@ _PROSE_LEAD = re.compile(
     r"^(?:[a-z]|[,;)]|(?:or|and|&|nor|to|through|is|are|was|may|must|will|can|should|has|have"
     r"|with|in|for|at|as|if|from|counts?|satisfies|fulfills)\b)"
 )
-_LIST_LEAD = re.compile(r"^(?:or|and|&|/|\+|,)\b|^\(?(?:or|and)\)?\s")
+_LIST_LEAD = re.compile(r"^(?:(?:or|and)\b|[&/+,*;])|^\(?(?:or|and)\)?\s")
 _SIZE_TOLERANCE = 0.08
 _PROSE_LINES = 12
 _RUN_IN_WORDS = 10
-_DESIGNATOR_TOKEN = re.compile(r"^[A-Z][A-Z0-9]{0,4}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +130,8 @@ def find_candidates(stream: Sequence[StreamLine], body: BodyStyle) -> list[Candi
 
 def is_credit_line(text: str) -> bool:
     """``4 cr UL`` or ``SO 4 cr``: designators and credits only, not a code and a title."""
-    head, credits = split_credits(text)
-    if credits is None or credits.form == "variable":
-        return False
-    tokens = head.split()
-    return len(tokens) <= 3 and all(_DESIGNATOR_TOKEN.match(t) for t in tokens)
+    credits = credits_line(text)
+    return credits is not None and credits.form != "variable"
 
 
 def starts_paragraph(stream: Sequence[StreamLine], i: int) -> bool:

@@ -41,6 +41,8 @@ _DESIGNATOR = re.compile(
     r"[ ]*(?:\[[^\[\]]{1,60}\]|\((?:[A-Z][A-Za-z0-9]{0,5}|[A-Z]{1,4}[ /-][A-Z]{1,4})\)"
     r"|\b[A-Z][A-Z0-9]{1,4}\b)$"
 )
+_LEADING_DESIGNATOR = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]{0,4}|\S{1,2})$")
+"""A designator before credits on their line (``NS3``, ``SO``), or an icon's glyph or two."""
 _MAX_DESIGNATORS = 4
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 
@@ -135,10 +137,18 @@ def parse_credits(text: str) -> Credits | None:
     return found if found is not None and not head else None
 
 
-def is_credits_only(text: str) -> bool:
-    """A line that is nothing but credits (and designators): ``1-8 cr UL``, ``(3)``."""
+def credits_line(text: str) -> Credits | None:
+    """The credits of a line that holds nothing else but designators: ``1-8 cr UL``, ``(3)``,
+    ``NS3 4 cr``; None for any other line."""
     head, found = split_credits(text)
-    return found is not None and not head.strip(" .,;:—–-")
+    if found is None:
+        return None
+    tokens = head.strip(" .,;:—–-").split()
+    if len(tokens) > _MAX_DESIGNATORS or not all(_LEADING_DESIGNATOR.match(t) for t in tokens):
+        return None
+    designators = " ".join([*tokens, found.designators]).strip()
+    return Credits(text=found.text, low=found.low, high=found.high, form=found.form,
+                   clean=found.clean, designators=designators)
 
 
 def trailing_credits(text: str) -> tuple[str, Credits | None, str]:

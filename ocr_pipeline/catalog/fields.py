@@ -15,7 +15,7 @@ from ocr_pipeline.catalog.candidates import TERMINAL, BodyStyle
 from ocr_pipeline.catalog.codes import CodeMatch, find_codes, match_code
 from ocr_pipeline.catalog.credits import (
     Credits,
-    is_credits_only,
+    credits_line,
     parse_credits,
     split_credits,
     trailing_credits,
@@ -128,9 +128,9 @@ def read_heading(
         text = rest
     if credits is None and ("next_line" in positions or not positions):
         j = i + taken
-        if j < len(stream) and stream[j].block == first.block and is_credits_only(stream[j].text):
-            _, credits = split_credits(stream[j].text)
-            position = "next_line"
+        line_credits = credits_line(stream[j].text) if j < len(stream) else None
+        if line_credits is not None and stream[j].block == first.block:
+            credits, position = line_credits, "next_line"
             taken += 1
     title, more_designators = _clean_title(text)
     designators = " ".join(d for d in (credits.designators if credits else "", more_designators)

@@ -74,7 +74,9 @@ class ParsedEntry:
         return union_bbox([ln.bbox for ln in lines])
 
     def heading_words(self) -> list[Word]:
-        return [w for s in self.heading for w in s.line.words]
+        """The words of the heading's fields (designators and icons beside them left out)."""
+        decorations = set(self.attributes.get("designators", "").split())
+        return [w for s in self.heading for w in s.line.words if w.text not in decorations]
 
     def body_words(self) -> list[Word]:
         return [w for s in self.body for w in s.line.words]

@@ -127,7 +127,13 @@ def _outermost(page: PageText) -> list[Line]:
         return []
     top = min(lines, key=lambda ln: ln.bbox[1])
     bottom = max(lines, key=lambda ln: ln.bbox[3])
-    return [ln for ln in lines if ln.bbox[1] <= top.bbox[3] or ln.bbox[3] >= bottom.bbox[1]]
+
+    def centre(ln: Line) -> float:
+        return (ln.bbox[1] + ln.bbox[3]) / 2
+
+    # the first and the last row of text: lines whose middle lies within the outermost line
+    return [ln for ln in lines
+            if centre(ln) <= top.bbox[3] or centre(ln) >= bottom.bbox[1]]
 
 
 def _is_running(line: Line, role: str, running: set[str], outermost: set[int]) -> bool:
