@@ -18,13 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from ocr_pipeline.catalog.candidates import (
+    TERMINAL,
     BodyStyle,
     Candidate,
     body_style,
     find_candidates,
 )
 from ocr_pipeline.catalog.codes import CodeMatch, match_code
-from ocr_pipeline.catalog.credits import Credits, split_credits
+from ocr_pipeline.catalog.credits import Credits, split_credits, trailing_credits
 from ocr_pipeline.catalog.fields import Heading, read_body, read_heading, title_complete
 from ocr_pipeline.catalog.labels import line_label
 from ocr_pipeline.catalog.models import BBox, PageText, Word, union_bbox
@@ -224,6 +225,8 @@ def _segment(
     entries: list[ParsedEntry] = []
     template = profile.heading
     positions = profile.credits.learned
+    closing = profile.credits.positions.get("paragraph_end", 0.0) >= 0.5
+    heading_pages = {stream[i].page for i in heads}
     current: ParsedEntry | None = None
     orphan = False
     i = 0
@@ -241,10 +244,13 @@ def _segment(
         item = stream[i]
         if current is not None and not orphan and (
             is_department_heading(item, profile.body) or _leaves_entry(current, item, widths)
+            or _new_page_of_other_text(current, item, heading_pages)
         ):
             orphan = True
         if current is not None and not orphan:
             current.body.append(item)
+            # where entries end with their credits, the credits close the entry
+            orphan = closing and trailing_credits(item.text)[1] is not None
         i += 1
     for entry in entries:
         _fill_body(entry, profile)
@@ -367,7 +373,15 @@ def _leaves_entry(entry: ParsedEntry, item: StreamLine, widths: dict[int, float]
     if item.block == head.block:
         return False
     width = widths[item.page]
-    return item.block_width > 0.6 * width and head.block_width < 0.55 * width
+    return item.block_width > 0.6 * width and head.column_width < 0.55 * widths[head.page]
+
+
+def _new_page_of_other_text(entry: ParsedEntry, item: StreamLine,
+                            heading_pages: set[int]) -> bool:
+    """A finished entry does not go on into a page that holds no course heading."""
+    last = entry.body[-1] if entry.body else entry.heading[-1]
+    return (item.page != last.page and item.page not in heading_pages
+            and last.text.rstrip().endswith(TERMINAL))
 
 
 def _title_like(rest: str) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ocr_pipeline.catalog.codes import match_code
+from ocr_pipeline.catalog.credits import credits_line
 from ocr_pipeline.catalog.models import Line, PageText, union_bbox
 
 _SAME_BASELINE = 0.35
@@ -66,7 +67,8 @@ def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
         )
         for block in page.blocks:
             block_index += 1
-            kept = [ln for ln in block.lines if not _is_running(ln, block.role, running, outermost)]
+            kept = [ln for ln in block.lines
+                    if not _is_running(ln, block.role, running, outermost, column_width)]
             lines = join_baselines(kept)
             if not lines:
                 continue
@@ -136,12 +138,18 @@ def _outermost(page: PageText) -> list[Line]:
             if centre(ln) <= top.bbox[3] or centre(ln) >= bottom.bbox[1]]
 
 
-def _is_running(line: Line, role: str, running: set[str], outermost: set[int]) -> bool:
+def _is_running(line: Line, role: str, running: set[str], outermost: set[int],
+                column_width: float) -> bool:
+    """A running header or footer: repeated on many pages, or set apart in the page margin
+    and short (a page number, a department name). Code-led lines, credits and full lines of
+    prose in the margin (an entry running across the page break) are kept."""
     masked = _mask(line.text)
     if id(line) in outermost and masked in running:
         return True
     if role == "margin":
-        return match_code(line.text) is None or masked in running or not masked
+        prose = line.bbox[2] - line.bbox[0] >= 0.6 * column_width and len(line.words) >= 6
+        content = match_code(line.text) is not None or credits_line(line.text) is not None
+        return not (content or prose) or masked in running or not masked
     return False
 
 
