@@ -88,12 +88,14 @@ def heading_style(word: Word, head: Word, body: BodyStyle) -> bool:
 
 def read_heading(
     stream: Sequence[StreamLine], i: int, code: CodeMatch, *, body: BodyStyle,
-    positions: frozenset[str], title_below: bool, distinct: bool,
+    positions: frozenset[str], title_below: bool, distinct: bool, heading_fields: bool,
 ) -> Heading:
     """Read the heading that starts at ``stream[i]``: title, credits, decorations.
 
     ``distinct``: the catalog sets headings apart by style (bold, italic, size), so the title is
     the run of heading-style text; otherwise it is the line up to its credits.
+    ``heading_fields``: the catalog prints ``Label:value`` fields on its heading lines
+    (``Course ID:013283``); they go to attributes, not into the title.
     """
     first = stream[i]
     words = list(first.line.words)
@@ -104,7 +106,8 @@ def read_heading(
     if "after_code" in positions or not positions:
         rest, credits = _after_code_credits(rest)
         position = "after_code" if credits else None
-    rest, attributes = _heading_fields(rest)
+    if heading_fields:
+        rest, attributes = _heading_fields(rest)
     run_in = ""
     taken = 1
     if distinct:

@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 _TOC = re.compile(r"(?:\.[ ]?){4,}|…{2,}|\s\d{1,4}$")
 _NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
+_LIST_REACH = 3
 _SECTION_GAP = 2
 """Pages without a heading that may sit inside one run of course pages."""
 UNEXPLAINED_CUE = 0.3
@@ -126,7 +127,8 @@ def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
     for cand in candidates:
         if cand.index in heads:
             continue
-        reason = explain(cand, stream, heads=heads, section_pages=section_pages)
+        reason = explain(cand, stream, heads=heads, section_pages=section_pages,
+                         profile=profile)
         if reason is None:
             unexplained.add(cand.index)
             heads[cand.index] = cand
@@ -175,9 +177,10 @@ def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[Stream
 
 
 def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, Candidate],
-            section_pages: set[int]) -> str | None:
+            section_pages: set[int], profile: CatalogProfile) -> str | None:
     """Why a candidate is not a course entry, or None if nothing explains it."""
     item = stream[cand.index]
+    distinct, heading_style = profile.heading.distinct, profile.heading.style
     if cand.rest == "prose":
         return "cross_reference"
     if _TOC.search(item.text) and _toc_page(stream, item.page):
@@ -188,19 +191,25 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
         return "requirement_row"
     if not cand.starts:
         return "cross_reference"
+    if distinct and cand.style != heading_style and cand.prose_after < PROSE_WORDS:
+        return "requirement_row"  # not set like the headings, and no paragraph follows it
     if item.page not in section_pages:
         return "outside_course_pages"
     return None
 
 
 def _in_list(stream: Sequence[StreamLine], i: int, heads: dict[int, Candidate]) -> bool:
-    """The line has a code-led neighbour in its block that is not a heading."""
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(stream) and j not in heads and stream[j].block == stream[i].block and (
-            match_code(stream[j].text) is not None
-        ):
-            return True
-    return False
+    """The line has a code-led neighbour in its block that is not a heading, or two within
+    three lines (a list whose rows wrap)."""
+    near = [j for j in range(i - _LIST_REACH, i + _LIST_REACH + 1)
+            if j != i and 0 <= j < len(stream) and j not in heads
+            and stream[j].block == stream[i].block and _code_led(stream[j].text)]
+    return any(abs(j - i) == 1 for j in near) or len(near) >= 2
+
+
+def _code_led(text: str) -> bool:
+    """A course code starts the line, also where the line goes on unusually (``BIOL 212/212L``)."""
+    return match_code(text) is not None or re.match(r"^[A-Z]{2,6}[ -]?\d{2,4}", text) is not None
 
 
 def _toc_page(stream: Sequence[StreamLine], page: int) -> bool:
@@ -235,7 +244,8 @@ def _segment(
         if cand is not None:
             heading = read_heading(stream, i, cand.code, body=profile.body, positions=positions,
                                    title_below=template.title_below >= 0.5,
-                                   distinct=template.distinct)
+                                   distinct=template.distinct,
+                                   heading_fields=template.fields >= 0.5)
             current = _entry(stream, cand, heading, profile, unexplained=i in unexplained)
             entries.append(current)
             orphan = False

@@ -44,6 +44,8 @@ class HeadingTemplate:
     """Share of headings with the code alone on its line."""
     title_below: float
     """Share of headings whose title is on the line below the code."""
+    fields: float
+    """Share of headings that print ``Label:value`` fields beside the code."""
 
     def typical_after(self, after: str) -> bool:
         return self.after.get(after, 0.0) >= _MIN_SHARE
@@ -129,7 +131,8 @@ class CatalogProfile:
 
 def _form(h: HeadingTemplate) -> str:
     parts = [f"run-in {h.run_in:.0%}", f"code alone {h.alone:.0%}",
-             f"title below {h.title_below:.0%}", f"bullet {h.marker:.0%}",
+             f"title below {h.title_below:.0%}", f"fields beside the code {h.fields:.0%}",
+             f"bullet {h.marker:.0%}",
              "indent " + _shares(h.indent)]
     return ", ".join(parts)
 
@@ -188,6 +191,7 @@ def learn_profile(
         run_in=stats.run_in / total,
         alone=stats.alone / total,
         title_below=stats.title_below / total,
+        fields=stats.fields / total,
     )
     minimum = max(2, int(0.02 * total))
     labels = {label: (known_field(label) or ("attributes", False))[0]
@@ -213,7 +217,7 @@ class _Stats:
     """Counts over the first pass's entries."""
 
     def __init__(self) -> None:
-        self.run_in = self.alone = self.title_below = 0
+        self.run_in = self.alone = self.title_below = self.fields = 0
         self.positions: Counter[str] = Counter()
         self.forms: Counter[str] = Counter()
         self.values: Counter[float] = Counter()
@@ -224,7 +228,12 @@ class _Stats:
     def add(self, stream: Sequence[StreamLine], cand: Candidate, *, stop: int, body: BodyStyle,
             distinct: bool) -> None:
         heading = read_heading(stream, cand.index, cand.code, body=body, positions=frozenset(),
-                               title_below=True, distinct=distinct)
+                               title_below=True, distinct=distinct, heading_fields=True)
+        self.fields += bool(heading.attributes)
+        if heading.attributes and heading.title:  # a "Label:" inside a title, not a field
+            heading = read_heading(stream, cand.index, cand.code, body=body,
+                                   positions=frozenset(), title_below=True, distinct=distinct,
+                                   heading_fields=False)
         self.run_in += bool(heading.run_in)
         self.alone += heading.alone
         self.title_below += heading.title_below
