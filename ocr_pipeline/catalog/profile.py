@@ -230,7 +230,8 @@ class _Stats:
         heading = read_heading(stream, cand.index, cand.code, body=body, positions=frozenset(),
                                title_below=True, distinct=distinct, heading_fields=True)
         self.fields += bool(heading.attributes)
-        if heading.attributes and heading.title:  # a "Label:" inside a title, not a field
+        if heading.attributes and heading.title and not heading.title_below:
+            # a "Label:" inside a title ("WI: Texts in Context"), not a field beside the code
             heading = read_heading(stream, cand.index, cand.code, body=body,
                                    positions=frozenset(), title_below=True, distinct=distinct,
                                    heading_fields=False)
