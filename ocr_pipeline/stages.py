@@ -18,18 +18,18 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ocr_pipeline.catalog.headings import parse_credits
+from ocr_pipeline.catalog.credits import parse_credits
 from ocr_pipeline.catalog.ids import catalog_id as make_catalog_id
 from ocr_pipeline.catalog.models import CourseRecord, PageKind, PageText
-from ocr_pipeline.catalog.parse import parse_pages
+from ocr_pipeline.catalog.parse import CatalogReading
 from ocr_pipeline.catalog.pdf import CatalogPdf, sha256_file
-from ocr_pipeline.catalog.records import build_records
-from ocr_pipeline.errors import NoCoursesFoundError, OcrError
-from ocr_pipeline.extract import read_text_page
+from ocr_pipeline.errors import OcrError
+from ocr_pipeline.extract import parse_catalog, read_text_page
 from ocr_pipeline.ocr.base import OcrEngine
 from ocr_pipeline.ocr.engines import make_engine
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 from ocr_pipeline.ocr.text_layer import TextLayerEngine
+from ocr_pipeline.review.consensus import normalize
 from ocr_pipeline.storage.objects import ObjectStore
 
 logger = logging.getLogger(__name__)
@@ -285,15 +285,11 @@ def load_pages(*, catalog_id: str, store: ObjectStore) -> list[PageText]:
 
 def build_candidates(
     *, manifest: PageManifest, store: ObjectStore, threshold: float
-) -> list[CourseRecord]:
-    """Parse the catalog's pages into course records with confidence and status."""
+) -> tuple[CatalogReading, list[CourseRecord]]:
+    """Learn the catalog's profile from its pages and parse them into course records with
+    confidence and status."""
     pages = load_pages(catalog_id=manifest.catalog_id, store=store)
-    entries = parse_pages(pages)
-    if not entries:
-        raise NoCoursesFoundError(
-            Path(manifest.raw_uri).name, f"{len(pages)} page(s) read, none has a course heading"
-        )
-    return build_records(entries, pages=pages, catalog=manifest.catalog_id,
+    return parse_catalog(pages, name=Path(manifest.raw_uri).name, catalog=manifest.catalog_id,
                          source_uri=manifest.raw_uri, source_sha256=manifest.sha256,
                          threshold=threshold)
 
@@ -343,20 +339,46 @@ def accepted_records(
 
 
 def apply_review(record: CourseRecord, decision: dict[str, Any]) -> CourseRecord:
+    """The record with the reviewers' accepted values; a field they were not asked about keeps
+    its extracted value."""
     fields = decision["fields"]
     credits = parse_credits(fields.get("credits_text", record.credits_text or ""))
     return replace(
         record,
-        course_code=fields.get("course_code", record.course_code),
+        **_reviewed_code(record, fields.get("course_code")),
         title=fields.get("title", record.title),
         credits_text=credits.text if credits else None,
         credits_min=credits.low if credits else None,
         credits_max=credits.high if credits else None,
         description=fields.get("description", record.description),
+        prerequisites=_reviewed_requisites(fields, "prerequisites", record.prerequisites),
+        corequisites=_reviewed_requisites(fields, "corequisites", record.corequisites),
         status="validated",
         review={key: decision[key] for key in ("answers_bought", "agreement", "workers",
                                                 "evidence") if key in decision},
     )
+
+
+def _reviewed_code(record: CourseRecord, value: str | None) -> dict[str, str]:
+    """``course_code`` normalized, with ``subject`` and ``number`` split from it at its last
+    space, when reviewers changed the code; nothing to change otherwise."""
+    code = normalize("course_code", value) if value is not None else record.course_code
+    if code == record.course_code:
+        return {}
+    subject, _, number = code.rpartition(" ")
+    if not subject:
+        logger.warning("%s: reviewed course code %r has no subject; subject and number kept",
+                       record.record_id, code)
+        return {"course_code": code}
+    return {"course_code": code, "subject": subject, "number": number}
+
+
+def _reviewed_requisites(fields: dict[str, str], name: str, extracted: str | None) -> str | None:
+    """The reviewers' text without its label and closing period (``normalize``); empty: none."""
+    value = fields.get(name)
+    if value is None:
+        return extracted
+    return normalize(name, value) or None
 
 
 def confidence_histogram(records: list[CourseRecord], *, bins: int = 10) -> list[int]:

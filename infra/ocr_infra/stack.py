@@ -120,7 +120,7 @@ class OcrPipelineStack(Stack):
         role.add_to_principal_policy(iam.PolicyStatement(
             actions=["glue:GetDatabase", "glue:GetTable", "glue:CreateTable", "glue:UpdateTable",
                      "glue:GetPartition", "glue:GetPartitions", "glue:CreatePartition",
-                     "glue:BatchCreatePartition"],
+                     "glue:BatchCreatePartition", "glue:UpdatePartition"],
             resources=[stack.format_arn(service="glue", resource="catalog"),
                        stack.format_arn(service="glue", resource="database",
                                         resource_name=database),

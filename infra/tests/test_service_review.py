@@ -1,5 +1,7 @@
 from aws_cdk.assertions import Match, Template
 
+from ocr_infra.review import TEMPLATE
+from ocr_pipeline.review.contract import FIELDS
 from tests.conftest import only
 
 
@@ -59,6 +61,17 @@ def test_human_task_ui_and_three_flow_definitions_by_custom_resource(dev: Templa
     assert flat.count('createHumanTaskUi') == 1
     for count in (3, 2, 1):
         assert f'"TaskCount":{count}' in flat
+
+
+def test_task_template_asks_for_every_reviewed_field() -> None:
+    """Every field the pipeline reviews is prefilled in the A2I task and posted back under its
+    own name (``review.a2i.answers_of`` reads the fields from the top level)."""
+    template = TEMPLATE.read_text(encoding="utf-8")
+    for field in FIELDS:
+        assert f'name="{field}"' in template
+        assert f'value="{{{{ task.input.fields.{field} | escape }}}}"' in template
+    for field in ("prerequisites", "corequisites"):  # not shown in tasks made before them
+        assert f"{{% if task.input.fields.{field} != nil %}}" in template
 
 
 def test_workteam_arns_are_parameters(dev: Template) -> None:

@@ -116,6 +116,8 @@ def test_glue_table_is_the_pipelines_parquet_table(dev: Template) -> None:
     assert columns["bbox"] == "array<double>"
     assert columns["review"] == "string" and columns["confidence_factors"] == "string"
     assert columns["extracted_at"] == "timestamp" and columns["page"] == "int"
+    assert (columns["prerequisites"], columns["corequisites"]) == ("string", "string")
+    assert columns["cross_listed"] == "array<string>" and columns["attributes"] == "string"
     assert "catalog_id" not in columns
     processed_id = next(lid for lid in dev.find_resources("AWS::S3::Bucket")
                         if lid.startswith("StorageProcessed"))

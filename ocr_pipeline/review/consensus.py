@@ -5,7 +5,9 @@ and a field is accepted when at least 60% of the distinct workers agree on it af
 normalization. Anything else goes to one expert, whose answer is final.
 
 ``decide`` takes every answer of a record so far, in arrival order, and nothing else: the same
-answers give the same decision.
+answers give the same decision. A field that no answer carries was not asked (its task was made
+before the field was reviewed) and takes no part in the decision, so answers kept from before
+a field joined FIELDS decide as they did.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ _WHITESPACE = re.compile(r"\s+")
 _CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2014_./]+")
 _LETTER_THEN_DIGIT = re.compile(r"(?<=[A-Z])(?=\d)")
 _NUMBER = r"\d+(?:\.\d+)?|\.\d+"
+_REQUISITE_LABELS = {
+    "prerequisites": re.compile(r"^pre-?requisites?\s*:\s*", re.IGNORECASE),
+    "corequisites": re.compile(r"^co-?requisites?\s*:\s*", re.IGNORECASE),
+}
+"""The printed label of each requisites field, which a reviewer may type along with the text."""
 _CREDITS = re.compile(
     rf"\(?\s*(?P<low>{_NUMBER})\s*(?:(?:-|\u2013|\u2014|to)\s*(?P<high>{_NUMBER}))?\s*"
     r"(?:credits?|credit hours?|cr|crs|hours?|hrs?|units?)?\.?\s*\)?\.?",
@@ -75,7 +82,7 @@ class Decision:
     answers_bought: int
     """Every answer received, duplicates included: they were paid for."""
     agreement: float
-    """Mean agreement over FIELDS (for a rejection: agreement on "not a course")."""
+    """Mean agreement over the FIELDS asked (for a rejection: agreement on "not a course")."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +102,8 @@ def normalize(field: str, value: str) -> str:
         return _normalize_code(text)
     if field == "credits_text":
         return _normalize_credits(text)
+    if field in _REQUISITE_LABELS:
+        return _normalize_requisites(text, label=_REQUISITE_LABELS[field])
     return text
 
 
@@ -149,6 +158,12 @@ def _normalize_credits(text: str) -> str:
     return low if high == low else f"{low}-{high}"
 
 
+def _normalize_requisites(text: str, *, label: re.Pattern[str]) -> str:
+    """Without the field's own label and the closing period, as the parser keeps them:
+    ``Prerequisite: MATH 101.`` is ``MATH 101``. Empty: none."""
+    return label.sub("", text).rstrip(" .")
+
+
 def _number(text: str) -> str:
     return format(Decimal(text).normalize(), "f")
 
@@ -190,7 +205,7 @@ def _crowd_decision(
 def _round1_status(evidence: dict[str, FieldEvidence], *, total: int) -> Status:
     if evidence[NOT_A_COURSE].votes.get("yes", 0) == total:
         return "rejected"
-    if all(len(evidence[name].supporters) == total for name in FIELDS):
+    if all(len(evidence[name].supporters) == total for name in _asked(evidence)):
         return "validated"
     return "needs_round2"
 
@@ -198,9 +213,15 @@ def _round1_status(evidence: dict[str, FieldEvidence], *, total: int) -> Status:
 def _round2_status(evidence: dict[str, FieldEvidence], *, total: int) -> Status:
     if Fraction(evidence[NOT_A_COURSE].votes.get("yes", 0), total) >= ACCEPT_SHARE:
         return "rejected"
-    if all(Fraction(len(evidence[name].supporters), total) >= ACCEPT_SHARE for name in FIELDS):
+    if all(Fraction(len(evidence[name].supporters), total) >= ACCEPT_SHARE
+           for name in _asked(evidence)):
         return "validated"
     return "needs_expert"
+
+
+def _asked(evidence: dict[str, FieldEvidence]) -> tuple[str, ...]:
+    """The FIELDS some worker answered; all of them when no one answered any."""
+    return tuple(name for name in FIELDS if evidence[name].votes) or FIELDS
 
 
 def _expert_decision(crowd: dict[str, Answer], expert: Answer, *, bought: int) -> Decision:
@@ -259,7 +280,8 @@ def _decision(
     if status == "rejected":
         agreement = evidence[NOT_A_COURSE].agreement
     else:
-        agreement = sum(evidence[name].agreement for name in FIELDS) / len(FIELDS)
+        asked = _asked(evidence)
+        agreement = sum(evidence[name].agreement for name in asked) / len(asked)
     return Decision(
         status=status,
         fields=fields if status == "validated" else {},

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-FIELDS = ("course_code", "title", "credits_text", "description")
+FIELDS = ("course_code", "title", "credits_text", "description", "prerequisites", "corequisites")
+"""The reviewed fields, in the order a task shows them. An empty value means the entry has
+none (no credits printed, no prerequisites...)."""
 Role = Literal["round1", "round2", "expert"]
 TASK_COUNT: dict[Role, int] = {"round1": 3, "round2": 2, "expert": 1}
 """Workers per loop by flow role; A2I allows at most 3 per loop."""
@@ -25,6 +27,12 @@ class TaskInput:
     fields: dict[str, str]
     """Extracted values of FIELDS, prefilled in the task."""
     role: Role = "round1"
+
+    @property
+    def asked(self) -> tuple[str, ...]:
+        """The FIELDS this task asks about: those it carries a value of. A task made before a
+        field joined FIELDS does not ask for it, so no one answers it blank by mistake."""
+        return tuple(name for name in FIELDS if name in self.fields)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -5,6 +5,11 @@ Every write is conditional on the item being absent or older than the write
 the same catalog at once leave one item per key, and a run that started earlier can never
 clobber what a later run wrote. Keys: the course catalog by ``record_id``; the validation
 results by ``catalog_id`` + ``check_name``.
+
+A course item holds ``cross_listed`` as a DynamoDB list of strings and ``attributes`` as a map
+of strings (empty ones too), so a service can filter on them (``contains(cross_listed, :code)``);
+other lists and objects (``bbox``, ``review``, ``confidence_factors``) are JSON text: review
+evidence is keyed by answers, and an empty answer would be a map key DynamoDB refuses.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from ocr_pipeline.storage.warehouse import CheckOutcome
 logger = logging.getLogger(__name__)
 
 _NEWER_WINS = "attribute_not_exists(#key) OR written_at <= :written_at"
+_NATIVE = frozenset({"cross_listed", "attributes"})
+"""Course fields stored as DynamoDB lists and maps of strings."""
 
 
 class DynamoCourseTable:
@@ -41,7 +48,7 @@ class DynamoCourseTable:
         for record in {r.record_id: r for r in records}.values():
             item = {name: value for name, value in record.to_dict().items() if value is not None}
             written += _put_if_newer(self.client, self.table, key="record_id",
-                                     item={**item, "written_at": stamp})
+                                     item={**item, "written_at": stamp}, native=_NATIVE)
         logger.info("%s: %d of %d course items written", self.table, written, len(records))
         return written
 
@@ -115,10 +122,15 @@ def _create(client: Any, table: str, keys: list[tuple[str, str]]) -> None:
     client.get_waiter("table_exists").wait(TableName=table)
 
 
-def _put_if_newer(client: Any, table: str, *, key: str, item: dict[str, Any]) -> int:
+def _put_if_newer(client: Any, table: str, *, key: str, item: dict[str, Any],
+                  native: frozenset[str] = frozenset()) -> int:
+    """Put ``item`` unless the stored one is newer (1 if put); ``native`` fields as lists and
+    maps, see ``_native``."""
     try:
         client.put_item(
-            TableName=table, Item={name: _attribute(value) for name, value in item.items()},
+            TableName=table,
+            Item={name: _native(value) if name in native else _attribute(value)
+                  for name, value in item.items()},
             ConditionExpression=_NEWER_WINS, ExpressionAttributeNames={"#key": key},
             ExpressionAttributeValues={":written_at": {"S": item["written_at"]}},
         )
@@ -128,6 +140,13 @@ def _put_if_newer(client: Any, table: str, *, key: str, item: dict[str, Any]) ->
         logger.debug("%s: %s=%s has a newer write; kept", table, key, item[key])
         return 0
     return 1
+
+
+def _native(value: list[str] | dict[str, str]) -> dict[str, Any]:
+    """A list of strings as a DynamoDB list, an object of strings as a map."""
+    if isinstance(value, dict):
+        return {"M": {label: {"S": text} for label, text in value.items()}}
+    return {"L": [{"S": text} for text in value]}
 
 
 def _attribute(value: Any) -> dict[str, Any]:
@@ -142,8 +161,15 @@ def _attribute(value: Any) -> dict[str, Any]:
 
 
 def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    plain: dict[str, Any] = {}
-    for name, attribute in item.items():
-        (kind, value), = attribute.items()
-        plain[name] = float(value) if kind == "N" else value
-    return plain
+    return {name: _value(attribute) for name, attribute in item.items()}
+
+
+def _value(attribute: dict[str, Any]) -> Any:
+    (kind, value), = attribute.items()
+    if kind == "N":
+        return float(value)
+    if kind == "L":
+        return [_value(element) for element in value]
+    if kind == "M":
+        return {name: _value(element) for name, element in value.items()}
+    return value

@@ -3,9 +3,9 @@
 ``course_candidates`` and ``validated_courses`` live under
 ``s3://<bucket>/<prefix><table>/catalog_id=<id>/records.parquet``. Replacing a catalog
 overwrites its one object, so a re-run never duplicates rows. Each table is a Glue table
-partitioned by ``catalog_id`` with the columns of ``warehouse.SCHEMA``, kept in step on every
-write. Analysts query the same files with DuckDB (httpfs, honouring ``AWS_ENDPOINT_URL``) or
-with Athena.
+partitioned by ``catalog_id`` with the columns of ``warehouse.SCHEMA``; the table and the
+catalog's partition are kept in step on every write. Analysts query the same files with DuckDB
+(httpfs, honouring ``AWS_ENDPOINT_URL``) or with Athena.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ logger = logging.getLogger(__name__)
 HTTPFS = (Path(duckdb_extension_httpfs.__file__).parent / "extensions"
           / f"v{duckdb.__version__}" / "httpfs.duckdb_extension")
 _GLUE_TYPES = {"TEXT": "string", "INTEGER": "int", "DOUBLE": "double", "DOUBLE[]": "array<double>",
-               "JSON": "string", "TIMESTAMP": "timestamp"}
+               "VARCHAR[]": "array<string>", "JSON": "string", "TIMESTAMP": "timestamp"}
 _COLUMN_CASTS = {"JSON": "json", "TIMESTAMP": "timestamp", "DOUBLE[]": "double[]"}
+_JSON_COLUMNS = tuple(name for name, kind in SCHEMA if kind == "JSON")
 
 
 class S3ParquetWarehouse:
@@ -86,16 +87,16 @@ class S3ParquetWarehouse:
 
     def query(self, sql: str, params: Sequence[Any] | None = None
               ) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """Run ``sql`` over views of both tables on S3; column names and rows."""
+        """Run ``sql`` over views of both tables on S3; column names and rows.
+
+        A view has every column of ``SCHEMA`` in its order, NULL where a file was written
+        before the column existed."""
         with self._duckdb() as conn:
             for table in TABLES:
-                conn.execute(
-                    f"CREATE VIEW {table} AS SELECT * EXCLUDE (catalog_id), catalog_id "
-                    f"FROM read_parquet('{self.location(table)}*/*.parquet', "
-                    "hive_partitioning=true, union_by_name=true)"
-                    if self._has_files(table) else
-                    f"CREATE VIEW {table} AS SELECT {_empty_select()} WHERE false"
-                )
+                files = (" UNION ALL BY NAME SELECT * FROM read_parquet("
+                         f"'{self.location(table)}*/*.parquet', hive_partitioning=true, "
+                         "union_by_name=true)") if self._has_files(table) else ""
+                conn.execute(f"CREATE VIEW {table} AS SELECT {_empty_select()} WHERE false{files}")
             return run_query(conn, sql, params)
 
     def _object(self, table: Table, catalog_id: str) -> str:
@@ -106,7 +107,8 @@ class S3ParquetWarehouse:
         return bool(found.get("KeyCount"))
 
     def _register(self, table: Table, catalog_id: str) -> None:
-        """Create or update the Glue table, then add the catalog's partition if missing."""
+        """Create or update the Glue table, then create or update the catalog's partition (its
+        columns follow the table's, so a partition made before a column was added gets it)."""
         definition = glue_table(table=table, location=self.location(table))
         try:
             self._glue.create_table(DatabaseName=self.database, TableInput=definition)
@@ -121,7 +123,8 @@ class S3ParquetWarehouse:
             self._glue.create_partition(DatabaseName=self.database, TableName=table,
                                         PartitionInput=partition)
         except self._glue.exceptions.AlreadyExistsException:
-            pass
+            self._glue.update_partition(DatabaseName=self.database, TableName=table,
+                                        PartitionValueList=[catalog_id], PartitionInput=partition)
 
     @contextmanager
     def _duckdb(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -183,9 +186,10 @@ def _check(table: str) -> None:
 
 
 def _row(record: CourseRecord) -> dict[str, Any]:
+    """The record as one line for ``read_json``: JSON columns as their text."""
     data = record.to_dict()
-    data["review"] = json.dumps(data["review"], ensure_ascii=False)
-    data["confidence_factors"] = json.dumps(data["confidence_factors"])
+    for name in _JSON_COLUMNS:
+        data[name] = json.dumps(data[name], ensure_ascii=False)
     return data
 
 

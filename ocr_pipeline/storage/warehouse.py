@@ -52,8 +52,20 @@ SCHEMA: tuple[tuple[str, str], ...] = (
     ("review", "JSON"),
     ("confidence_factors", "JSON"),
     ("extracted_at", "TIMESTAMP"),
+    ("corequisites", "TEXT"),
+    ("cross_listed", "VARCHAR[]"),
+    ("attributes", "JSON"),
 )
-"""Columns of both tables, one per ``CourseRecord`` field. ``extracted_at`` is UTC."""
+"""Columns of both tables, one per ``CourseRecord`` field. ``extracted_at`` is UTC.
+
+``cross_listed`` is a list of normalized codes (``list_contains(cross_listed, 'PHIL 214')``,
+``unnest(cross_listed)``). ``attributes`` (printed label -> value) is JSON like ``review`` and
+``confidence_factors``, not a MAP: it needs no conversion on insert, stays the same text in the
+Parquet tables and Athena (a Glue ``string``), and reads plainly:
+``attributes->>'Terms Offered'``, ``json_keys(attributes)``. Columns added after a warehouse
+was made go at the end: opening it for writing appends them (NULL in existing rows), so an
+older file is upgraded in place and a fresh one has the same column order.
+"""
 
 COLUMNS = tuple(name for name, _ in SCHEMA)
 
@@ -162,6 +174,7 @@ class DuckDBWarehouse:
             try:
                 for table in TABLES:
                     conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({_DDL})")
+                    _add_missing_columns(conn, table)
                 conn.execute(f"CREATE TABLE IF NOT EXISTS validation_results ({VALIDATION_DDL})")
                 yield conn
             except BaseException:
@@ -225,6 +238,16 @@ _DDL = ", ".join(
 )
 
 
+def _add_missing_columns(conn: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Upgrade a table made with an older SCHEMA: append the columns it lacks."""
+    description = conn.execute(f"SELECT * FROM {table} LIMIT 0").description or []
+    present = {column[0] for column in description}
+    for name, kind in SCHEMA:
+        if name not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}")
+            logger.info("warehouse: added column %s %s to %s", name, kind, table)
+
+
 def run_query(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None
               ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Execute analyst SQL; column names and rows, or a WarehouseError naming the problem."""
@@ -284,6 +307,7 @@ def _from_row(values: tuple[Any, ...]) -> dict[str, Any]:
     data = dict(zip(COLUMNS, values, strict=True))
     for name in _JSON_COLUMNS:
         data[name] = json.loads(data[name]) if data[name] is not None else {}
+    data["cross_listed"] = data["cross_listed"] or []  # NULL in rows older than the column
     if data["extracted_at"] is not None:
         data["extracted_at"] = data["extracted_at"].replace(tzinfo=UTC).isoformat()
     return data

@@ -23,6 +23,8 @@ GOOD = {
     "title": "Managerial Accounting",
     "credits_text": "3",
     "description": "Costs, budgets and variance analysis.",
+    "prerequisites": "ACCT 211 or consent of instructor",
+    "corequisites": "",
 }
 
 
@@ -232,7 +234,7 @@ def test_evidence_holds_supporters_votes_and_agreement() -> None:
     assert title.agreement == pytest.approx(2 / 3)
     assert title.votes == {"Managerial Accounting": 2, "Cost Accounting": 1}
     assert decision.evidence[NOT_A_COURSE].votes == {"no": 3}
-    assert decision.agreement == pytest.approx((1 + 2 / 3 + 1 + 1) / 4)
+    assert decision.agreement == pytest.approx((1 + 2 / 3 + 1 + 1 + 1 + 1) / 6)
 
 
 def test_to_dict_is_json_and_round_trips_the_status() -> None:
@@ -278,6 +280,17 @@ def test_decision_is_recomputed_from_stored_answers() -> None:
         ("title", "  Managerial \n Accounting ", "Managerial Accounting"),
         ("title", "MANAGERIAL ACCOUNTING", "MANAGERIAL ACCOUNTING"),
         ("description", "Costs,\tbudgets.", "Costs, budgets."),
+        ("prerequisites", " ACCT 211  or\nconsent of instructor. ",
+         "ACCT 211 or consent of instructor"),
+        ("prerequisites", "Prerequisite: ACCT 211.", "ACCT 211"),
+        ("prerequisites", "prerequisites:ACCT 211", "ACCT 211"),
+        ("prerequisites", "Pre-requisite: ACCT 211", "ACCT 211"),
+        ("prerequisites", "Corequisite: ACCT 212L", "Corequisite: ACCT 212L"),
+        ("prerequisites", "Junior standing; ACCT 211...", "Junior standing; ACCT 211"),
+        ("corequisites", "Corequisite:  ACCT 212L.", "ACCT 212L"),
+        ("corequisites", "ACCT 212L", "ACCT 212L"),
+        ("corequisites", " . ", ""),
+        ("corequisites", "", ""),
     ],
 )
 def test_normalize(field: str, raw: str, expected: str) -> None:
@@ -289,6 +302,45 @@ def test_normalize_keeps_different_values_apart() -> None:
     assert normalize("credits_text", "3") != normalize("credits_text", "4")
     assert normalize("credits_text", "1-4") != normalize("credits_text", "1-3")
     assert normalize("title", "Accounting") != normalize("title", "accounting")
+    assert normalize("prerequisites", "ACCT 211") != normalize("prerequisites", "")
+    assert normalize("prerequisites", "ACCT 211") != normalize("prerequisites", "ACCT 211L")
+
+
+def test_requisites_agree_after_normalization_and_blank_means_none() -> None:
+    decision = decide([
+        course("a", prerequisites="Prerequisite: ACCT 211 or consent of instructor."),
+        course("b", prerequisites="ACCT 211 or  consent of instructor", corequisites=" "),
+        course("c", corequisites="."),
+    ])
+    assert decision.status == "validated"
+    assert decision.evidence["prerequisites"].votes == {GOOD["prerequisites"]: 3}
+    assert decision.evidence["corequisites"].votes == {"": 3}
+    assert decision.fields["corequisites"] == ""
+
+
+def test_a_blank_requisite_is_an_answer_that_must_agree() -> None:
+    decision = decide([course("a"), course("b"), course("c", corequisites="ACCT 212L")])
+    assert decision.status == "needs_round2"
+    assert decision.evidence["corequisites"].votes == {"": 2, "ACCT 212L": 1}
+    assert decision.evidence["corequisites"].supporters == ("a", "b")
+
+
+def test_answers_from_before_a_field_was_reviewed_decide_as_they_did() -> None:
+    """Stored answers that no worker gave a field in (their task predates it) leave it out."""
+    old = {name: value for name, value in GOOD.items()
+           if name not in ("prerequisites", "corequisites")}
+    unanimous = decide([Answer(worker_id=w, fields=old) for w in "abc"])
+    assert unanimous.status == "validated"
+    assert unanimous.fields == old
+    assert unanimous.agreement == 1.0
+    assert unanimous.evidence["prerequisites"].votes == {}
+    disputed = [Answer(worker_id=w, fields=old) for w in "ab"] + [
+        Answer(worker_id="c", fields={**old, "title": "Cost Accounting"})]
+    assert decide(disputed).agreement == pytest.approx((1 + 2 / 3 + 1 + 1) / 4)
+    round2 = decide([*disputed, Answer(worker_id="d", fields=old, role="round2"),
+                     Answer(worker_id="e", fields=old, role="round2")])
+    assert round2.status == "validated"
+    assert "prerequisites" not in round2.fields
 
 
 # --- answers saved -----------------------------------------------------------------------------

@@ -14,12 +14,14 @@ from fastapi.testclient import TestClient
 from ocr_pipeline.config import LOCAL_FLOW_ARNS
 from ocr_pipeline.errors import ConfigurationError
 from ocr_pipeline.review.console import FlowRegistry, create_app
+from ocr_pipeline.review.console.pages import LABELS
 from ocr_pipeline.review.contract import FIELDS, TaskInput
 from ocr_pipeline.storage.objects import LocalObjectStore
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 EXTRACTED = {"course_code": "HIST 210", "title": "Modern Europe", "credits_text": "3 credits",
-             "description": "Europe since 1789."}
+             "description": "Europe since 1789.", "prerequisites": "HIST 110 or HIST 111",
+             "corequisites": ""}
 
 
 @pytest.fixture
@@ -125,7 +127,10 @@ def test_three_reviewers_complete_a_loop(app: FastAPI, store: LocalObjectStore,
     assert task_page.status_code == 200
     for field in FIELDS:
         assert f'name="{field}"' in task_page.text
+        assert f'<label for="{field}">{LABELS[field]}</label>' in task_page.text
     assert 'value="Modern Europe"' in task_page.text
+    assert 'name="prerequisites" value="HIST 110 or HIST 111"' in task_page.text
+    assert 'name="corequisites" value=""' in task_page.text
     assert 'src="/tasks/loop-a/image"' in task_page.text
     assert 'name="not_a_course"' in task_page.text
 
@@ -159,6 +164,49 @@ def test_three_reviewers_complete_a_loop(app: FastAPI, store: LocalObjectStore,
     assert queue(dave) == []
     assert dave.get(f"/tasks/{name}").status_code == 409
     assert submit(dave, name).status_code == 409
+
+
+def test_reviewers_correct_prerequisites_and_corequisites(
+    app: FastAPI, store: LocalObjectStore, reviewer: Callable[[str], TestClient],
+    start: Callable[..., str],
+) -> None:
+    name = start("loop-requisites", role="expert")
+    erin = reviewer("erin")
+    response = submit(erin, name, prerequisites=" HIST 110\r\n", corequisites="HIST 210L ")
+    assert response.status_code == 303
+
+    output = store.get_json(describe(app, name)["HumanLoopOutput"]["OutputS3Uri"])
+    [answer] = output["humanAnswers"]
+    assert answer["answerContent"]["fields"] == {
+        **EXTRACTED, "prerequisites": "HIST 110", "corequisites": "HIST 210L"}
+
+
+def test_a_task_made_before_a_field_was_reviewed_does_not_ask_for_it(
+    app: FastAPI, store: LocalObjectStore, reviewer: Callable[[str], TestClient],
+    start: Callable[..., str],
+) -> None:
+    current = start("loop-current", role="expert")
+    old = {k: v for k, v in EXTRACTED.items() if k not in ("prerequisites", "corequisites")}
+    with TestClient(app) as api:
+        task = TaskInput(record_id="old", catalog_id="cat-1", page=2,
+                         image_uri=store.uri("pages/cat-1/crop.png"), fields=old)
+        assert api.post("/human-loops", json={
+            "HumanLoopName": "loop-older", "FlowDefinitionArn": LOCAL_FLOW_ARNS["expert"],
+            "HumanLoopInput": {"InputContent": json.dumps(task.to_dict())}}).status_code == 200
+    erin = reviewer("erin")
+    page = erin.get("/tasks/loop-older").text
+    assert 'name="title"' in page and 'name="prerequisites"' not in page
+    assert 'name="corequisites"' not in page
+    response = erin.post("/api/tasks/loop-older/answer", json={"fields": old})
+    assert response.json()["status"] == "Completed"
+    output = store.get_json(describe(app, "loop-older")["HumanLoopOutput"]["OutputS3Uri"])
+    assert output["humanAnswers"][0]["answerContent"]["fields"] == old
+    response = erin.post(f"/api/tasks/{current}/answer", json={"fields": old})
+    assert response.status_code == 400 and "prerequisites" in response.json()["message"]
+
+
+def test_every_reviewed_field_has_a_label() -> None:
+    assert set(LABELS) == set(FIELDS)
 
 
 def test_a_reviewer_never_sees_another_reviewers_answer(app: FastAPI,

@@ -13,12 +13,12 @@ from ocr_pipeline.defs.resources import ReviewResource
 from ocr_pipeline.local import review_console
 from ocr_pipeline.review.a2i import A2IReviews, loop_name
 from ocr_pipeline.review.workflow import CatalogReview
-from ocr_pipeline.stages import accepted_records, review_decisions
+from ocr_pipeline.stages import accepted_records, apply_review, review_decisions
 from ocr_pipeline.storage.objects import LocalObjectStore
 from ocr_pipeline_tests.defs.conftest import free_port
 
 FIELDS = {"course_code": "CS 101", "title": "Intro to Testing", "credits_text": "3",
-          "description": "Unit tests."}
+          "description": "Unit tests.", "prerequisites": "CS 100", "corequisites": "CS 101L"}
 
 
 @pytest.fixture
@@ -41,8 +41,9 @@ def record(record_id: str) -> CourseRecord:
         record_id=record_id, catalog_id="cat", source_uri="file:///x.pdf", source_sha256="0",
         page=1, bbox=(0, 0, 10, 10), subject="CS", number="101", course_code="CS 101",
         course_code_raw="CS 101", title="Intro to Testng", credits_text="3", credits_min=3.0,
-        credits_max=3.0, description="Unit tests.", prerequisites=None, method="tesseract",
+        credits_max=3.0, description="Unit tests.", prerequisites="CS 100", method="tesseract",
         confidence=0.6, status="pending_review", extracted_at="2026-11-23T00:00:00+00:00",
+        corequisites="CS 101L", cross_listed=["MATH 101"], attributes={"Terms Offered": "Fall"},
     )
 
 
@@ -97,6 +98,48 @@ def test_unanimous_round_one_needs_three_answers(setup) -> None:  # type: ignore
     summary = CatalogReview(catalog_id="cat", store=store, reviews=reviews).collect()
     assert (summary.records, summary.validated, summary.answers_bought) == (1, 1, 3)
     assert summary.metadata()["fixed_scheme_answers"] == 5
+
+
+def test_reviewers_fix_requisites_and_code(setup) -> None:  # type: ignore[no-untyped-def]
+    settings, reviews = setup
+    store = LocalObjectStore(root=settings.objects_root)
+    CatalogReview(catalog_id="cat", store=store, reviews=reviews).request(
+        [record("dd44")], crop=lambda r: "file:///crop.png")
+    task = store.get_json("review/cat/state.json")["dd44"]["task"]
+    assert task["fields"] == {**FIELDS, "title": "Intro to Testng"}  # all prefilled
+    loop = loop_name(record_id="dd44", role="round1", attempt=0)
+    answer(settings, "ann", loop, course_code="cs-102",
+           prerequisites="Prerequisite: CS 100 or CS 99.", corequisites="")
+    answer(settings, "ben", loop, course_code="CS 102", prerequisites="CS 100 or CS 99",
+           corequisites="")
+    answer(settings, "cal", loop, course_code="CS102", prerequisites="CS 100  or CS 99",
+           corequisites=" ")
+    summary = CatalogReview(catalog_id="cat", store=store, reviews=reviews).collect()
+    assert (summary.decided, summary.validated, summary.answers_bought) == (1, 1, 3)
+
+    accepted, waiting = accepted_records([record("dd44")],
+                                         review_decisions(catalog_id="cat", store=store))
+    assert waiting == 0
+    fixed = accepted[0]
+    assert (fixed.course_code, fixed.subject, fixed.number) == ("CS 102", "CS", "102")
+    assert (fixed.prerequisites, fixed.corequisites) == ("CS 100 or CS 99", None)
+    assert (fixed.record_id, fixed.course_code_raw, fixed.title) == (
+        "dd44", "CS 101", "Intro to Testing")
+    assert (fixed.cross_listed, fixed.attributes) == (["MATH 101"], {"Terms Offered": "Fall"})
+
+
+def test_apply_review_keeps_what_reviewers_were_not_asked() -> None:
+    """A decision from answers given before prerequisites and corequisites were reviewed."""
+    old = {name: FIELDS[name] for name in ("course_code", "title", "credits_text", "description")}
+    reviewed = apply_review(record("ee55"), {"status": "validated",
+                                             "fields": {**old, "title": "Intro to Tests"}})
+    assert (reviewed.title, reviewed.status) == ("Intro to Tests", "validated")
+    assert (reviewed.prerequisites, reviewed.corequisites) == ("CS 100", "CS 101L")
+    assert (reviewed.course_code, reviewed.subject, reviewed.number) == ("CS 101", "CS", "101")
+    cleared = apply_review(record("ee55"), {"status": "validated", "fields": {
+        **old, "course_code": "math  201a", "prerequisites": " ", "corequisites": "CS 101L."}})
+    assert (cleared.course_code, cleared.subject, cleared.number) == ("MATH 201A", "MATH", "201A")
+    assert (cleared.prerequisites, cleared.corequisites) == (None, "CS 101L")
 
 
 def test_answers_of_reads_the_aws_task_template_and_the_console_shapes() -> None:

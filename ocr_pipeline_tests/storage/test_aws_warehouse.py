@@ -14,7 +14,7 @@ from ocr_pipeline.storage.dynamo_tables import (
 )
 from ocr_pipeline.storage.parquet_warehouse import S3ParquetWarehouse
 from ocr_pipeline.storage.warehouse import CheckOutcome
-from ocr_pipeline_tests.storage.test_parquet_warehouse import record
+from ocr_pipeline_tests.storage.test_parquet_warehouse import ATTRIBUTES, record
 
 pytest_plugins = ["ocr_pipeline_tests.storage.aws_server"]
 
@@ -52,6 +52,32 @@ def test_a_reparse_that_drops_records_drops_their_items_too(warehouse: AwsWareho
     assert warehouse.query("SELECT record_id FROM validated_courses ORDER BY 1")[1] == [
         ("cat-a-0",), ("cat-a-2",), ("cat-b-0",)]
     assert warehouse.courses.get("cat-a-2")["title"] == "Logic"  # type: ignore[index]
+
+
+def test_course_items_keep_requisites_lists_and_maps(warehouse: AwsWarehouse) -> None:
+    bare = record("cat-a", 1, prerequisites=None, corequisites=None, cross_listed=[],
+                  attributes={})
+    warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-a", 0), bare])
+
+    item = warehouse.courses.get("cat-a-0")
+    assert item is not None
+    assert (item["prerequisites"], item["corequisites"]) == ("PHIL 100", "PHIL 100L")
+    assert (item["cross_listed"], item["attributes"]) == (["CS 214", "MATH 214"], ATTRIBUTES)
+    empty = warehouse.courses.get("cat-a-1")
+    assert empty is not None
+    assert (empty["cross_listed"], empty["attributes"]) == ([], {})
+    assert "prerequisites" not in empty and "corequisites" not in empty
+
+    dynamodb = aws.client("dynamodb")
+    stored = dynamodb.get_item(TableName=warehouse.courses.table,
+                               Key={"record_id": {"S": "cat-a-0"}})["Item"]
+    assert stored["cross_listed"] == {"L": [{"S": "CS 214"}, {"S": "MATH 214"}]}
+    assert stored["attributes"] == {"M": {"Terms Offered": {"S": "Fall"},
+                                          "Grading": {"S": "Letter or S/U"}}}
+    found = dynamodb.scan(TableName=warehouse.courses.table, ConsistentRead=True,
+                          FilterExpression="contains(cross_listed, :code)",
+                          ExpressionAttributeValues={":code": {"S": "MATH 214"}})["Items"]
+    assert [i["record_id"]["S"] for i in found] == ["cat-a-0"]
 
 
 def test_candidates_stay_out_of_the_course_table(warehouse: AwsWarehouse) -> None:

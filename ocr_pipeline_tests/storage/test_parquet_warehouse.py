@@ -1,9 +1,13 @@
 """S3 Parquet warehouse + Glue, against moto's server on loopback with real boto3 clients."""
 
+import dataclasses
 import os
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
 
 from ocr_pipeline import aws
@@ -24,16 +28,21 @@ def warehouse(aws_env: str, unique_name) -> S3ParquetWarehouse:  # type: ignore[
     return S3ParquetWarehouse(bucket=bucket, glue=glue, database=database)
 
 
-def record(catalog: str, n: int, *, title: str = "Logic") -> CourseRecord:
-    return CourseRecord(
+ATTRIBUTES = {"Terms Offered": "Fall", "Grading": "Letter or S/U"}
+
+
+def record(catalog: str, n: int, *, title: str = "Logic", **changes: Any) -> CourseRecord:
+    built = CourseRecord(
         record_id=f"{catalog}-{n}", catalog_id=catalog, source_uri="s3://raw/x.pdf",
         source_sha256="ab", page=1 + n // 3, bbox=(1.0, 2.0, 3.0, 4.0), subject="PHIL",
         number=str(100 + n), course_code=f"PHIL {100 + n}", course_code_raw=f"PHIL {100 + n}",
         title=title, credits_text="3", credits_min=3.0, credits_max=3.0,
-        description="Reasoning.", prerequisites=None, method="text_layer", confidence=0.97,
-        status="auto_accepted", extracted_at="2026-11-23T10:00:00+00:00",
+        description="Reasoning.", prerequisites="PHIL 100", method="text_layer",
+        confidence=0.97, status="auto_accepted", extracted_at="2026-11-23T10:00:00+00:00",
         review={"answers_bought": 3}, confidence_factors={"ocr": 1.0},
+        corequisites="PHIL 100L", cross_listed=["CS 214", "MATH 214"], attributes=ATTRIBUTES,
     )
+    return dataclasses.replace(built, **changes)
 
 
 def test_replace_is_idempotent_and_queryable(warehouse: S3ParquetWarehouse) -> None:
@@ -53,6 +62,48 @@ def test_replace_is_idempotent_and_queryable(warehouse: S3ParquetWarehouse) -> N
     assert rows == [(0,)]
 
 
+def test_new_record_fields_are_columns(warehouse: S3ParquetWarehouse) -> None:
+    warehouse.replace_catalog("validated_courses", "cat-a", [
+        record("cat-a", 0),
+        record("cat-a", 1, prerequisites=None, corequisites=None, cross_listed=[], attributes={}),
+    ])
+
+    _, rows = warehouse.query(
+        "SELECT record_id, prerequisites, corequisites, cross_listed, "
+        "list_contains(cross_listed, 'MATH 214'), attributes->>'Terms Offered', "
+        "attributes->>'Grading', json_keys(attributes) FROM validated_courses ORDER BY 1")
+    assert rows == [
+        ("cat-a-0", "PHIL 100", "PHIL 100L", ["CS 214", "MATH 214"], True, "Fall",
+         "Letter or S/U", ["Terms Offered", "Grading"]),
+        ("cat-a-1", None, None, [], False, None, None, []),
+    ]
+    _, described = warehouse.query("DESCRIBE validated_courses")
+    types = {name: kind for name, kind, *_ in described}
+    assert (types["corequisites"], types["cross_listed"], types["attributes"]) == (
+        "VARCHAR", "VARCHAR[]", "VARCHAR")
+
+
+def test_files_written_before_a_column_existed_read_it_as_null(
+    warehouse: S3ParquetWarehouse, tmp_path: Path,
+) -> None:
+    old = tmp_path / "records.parquet"
+    with duckdb.connect() as conn:
+        conn.execute(f"COPY (SELECT 'old-0' AS record_id, 'Ethics' AS title) TO '{old}' "
+                     "(FORMAT parquet)")
+    for table in ("validated_courses", "course_candidates"):
+        aws.client("s3").upload_file(str(old), warehouse.bucket,
+                                     f"warehouse/{table}/catalog_id=old/records.parquet")
+
+    _, rows = warehouse.query("SELECT record_id, catalog_id, title, corequisites, cross_listed, "
+                              "attributes FROM course_candidates")
+    assert rows == [("old-0", "old", "Ethics", None, None, None)]  # no file has them yet
+    warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-a", 0)])
+    _, rows = warehouse.query("SELECT record_id, corequisites, cross_listed, "
+                              "attributes->>'Grading' FROM validated_courses ORDER BY 1")
+    assert rows == [("cat-a-0", "PHIL 100L", ["CS 214", "MATH 214"], "Letter or S/U"),
+                    ("old-0", None, None, None)]
+
+
 def test_glue_table_kept_in_step(warehouse: S3ParquetWarehouse) -> None:
     warehouse.replace_catalog("course_candidates", "cat-a", [record("cat-a", 0)])
     warehouse.replace_catalog("course_candidates", "cat-b", [record("cat-b", 0)])
@@ -63,9 +114,36 @@ def test_glue_table_kept_in_step(warehouse: S3ParquetWarehouse) -> None:
     assert names[:2] == ["record_id", "source_uri"] and "confidence" in names
     assert table["StorageDescriptor"]["Location"] == (
         f"s3://{warehouse.bucket}/warehouse/course_candidates/")
+    columns = {c["Name"]: c["Type"] for c in table["StorageDescriptor"]["Columns"]}
+    assert (columns["corequisites"], columns["cross_listed"], columns["attributes"]) == (
+        "string", "array<string>", "string")
     partitions = glue.get_partitions(DatabaseName=warehouse.database,
                                      TableName="course_candidates")
     assert sorted(p["Values"][0] for p in partitions["Partitions"]) == ["cat-a", "cat-b"]
+
+
+def test_a_partition_made_before_new_columns_gets_them_on_the_next_write(
+    warehouse: S3ParquetWarehouse,
+) -> None:
+    warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-a", 0)])
+    glue = aws.client("glue")
+    key = {"DatabaseName": warehouse.database, "TableName": "validated_courses",
+           "PartitionValues": ["cat-a"]}
+    descriptor = glue.get_partition(**key)["Partition"]["StorageDescriptor"]
+    old_columns = [c for c in descriptor["Columns"]
+                   if c["Name"] not in ("corequisites", "cross_listed", "attributes")]
+    glue.update_partition(
+        DatabaseName=warehouse.database, TableName="validated_courses",
+        PartitionValueList=["cat-a"],
+        PartitionInput={"Values": ["cat-a"],
+                        "StorageDescriptor": {**descriptor, "Columns": old_columns}})
+
+    warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-a", 0)])
+
+    table = glue.get_table(DatabaseName=warehouse.database, Name="validated_courses")["Table"]
+    partition = glue.get_partition(**key)["Partition"]["StorageDescriptor"]
+    assert partition["Columns"] == table["StorageDescriptor"]["Columns"]
+    assert partition["Location"].endswith("/validated_courses/catalog_id=cat-a/")
 
 
 def test_bad_sql_and_foreign_records(warehouse: S3ParquetWarehouse) -> None:

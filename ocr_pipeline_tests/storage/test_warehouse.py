@@ -16,7 +16,7 @@ import pytest
 from ocr_pipeline.catalog.models import CourseRecord
 from ocr_pipeline.errors import OcrPipelineError, WarehouseBusyError, WarehouseError
 from ocr_pipeline.storage import warehouse as warehouse_module
-from ocr_pipeline.storage.warehouse import COLUMNS, DuckDBWarehouse
+from ocr_pipeline.storage.warehouse import COLUMNS, SCHEMA, DuckDBWarehouse
 
 STAMP = "2024-05-01T12:00:00+00:00"
 
@@ -32,7 +32,9 @@ def _record(catalog: str, number: int, **changes: Any) -> CourseRecord:
         description="Atoms, bonds and stoichiometry.", prerequisites=None, method="text_layer",
         confidence=0.93, status="auto_accepted", extracted_at=STAMP,
         review={"loops": ["loop-1"], "answers": 3, "agreement": 1.0},
-        confidence_factors={"ocr": 1.0, "parse": 0.93},
+        confidence_factors={"ocr": 1.0, "parse": 0.93}, corequisites="CHEM 100L",
+        cross_listed=["BIOC 101", "PHYS 101"],
+        attributes={"Terms Offered": "Fall, Spring", "Grading": "Letter grade"},
     )
     return dataclasses.replace(record, **changes)
 
@@ -51,13 +53,20 @@ def test_columns_are_the_course_record_fields() -> None:
 
 
 def test_rows_round_trip_course_records(warehouse: DuckDBWarehouse) -> None:
-    records = [_record("cat", 0), _record("cat", 1, credits_text=None, credits_min=None,
-                                           credits_max=None, prerequisites="CHEM 100",
-                                           review={}, confidence_factors={})]
+    records = [_record("cat", 0, prerequisites="CHEM 100"),
+               _record("cat", 1, credits_text=None, credits_min=None, credits_max=None,
+                       review={}, confidence_factors={}, corequisites=None, cross_listed=[],
+                       attributes={})]
 
     assert warehouse.replace_catalog("course_candidates", "cat", records) == 2
 
-    assert warehouse.rows("course_candidates") == [r.to_dict() for r in records]
+    rows = warehouse.rows("course_candidates")
+    assert rows == [r.to_dict() for r in records]
+    assert (rows[0]["prerequisites"], rows[0]["corequisites"]) == ("CHEM 100", "CHEM 100L")
+    assert rows[0]["cross_listed"] == ["BIOC 101", "PHYS 101"]
+    assert rows[0]["attributes"] == {"Terms Offered": "Fall, Spring", "Grading": "Letter grade"}
+    assert (rows[1]["corequisites"], rows[1]["cross_listed"], rows[1]["attributes"]) == (
+        None, [], {})
     assert warehouse.rows("validated_courses") == []
 
 
@@ -69,10 +78,47 @@ def test_column_types_for_analysts(warehouse: DuckDBWarehouse) -> None:
     types = {name: kind for name, kind, *_ in described}
     assert (types["page"], types["bbox"], types["credits_min"], types["review"],
             types["extracted_at"]) == ("INTEGER", "DOUBLE[]", "DOUBLE", "JSON", "TIMESTAMP")
+    assert (types["corequisites"], types["cross_listed"], types["attributes"]) == (
+        "VARCHAR", "VARCHAR[]", "JSON")
     _, rows = warehouse.query(
         "SELECT review->>'$.answers', bbox[3], extracted_at::VARCHAR FROM course_candidates")
     assert rows == [("3", 540.5, "2024-05-01 12:30:00")]
     assert warehouse.rows("course_candidates")[0]["extracted_at"] == "2024-05-01T12:30:00+00:00"
+    _, rows = warehouse.query(
+        "SELECT corequisites, cross_listed[2], list_contains(cross_listed, 'BIOC 101'), "
+        "attributes->>'Terms Offered', json_keys(attributes) FROM course_candidates")
+    assert rows == [("CHEM 100L", "PHYS 101", True, "Fall, Spring", ["Grading", "Terms Offered"])]
+
+
+_NEW_COLUMNS = ("corequisites", "cross_listed", "attributes")
+
+
+def test_a_warehouse_made_before_the_new_columns_is_upgraded_in_place(
+    warehouse: DuckDBWarehouse,
+) -> None:
+    old_ddl = ", ".join(f"{name} {kind}" for name, kind in SCHEMA if name not in _NEW_COLUMNS)
+    old_row = {**_record("old", 0).to_dict(), "review": "{}", "confidence_factors": "{}",
+               "extracted_at": "2024-05-01 12:00:00"}
+    old_columns = [name for name, _ in SCHEMA if name not in _NEW_COLUMNS]
+    warehouse.path.parent.mkdir(parents=True)
+    with duckdb.connect(str(warehouse.path)) as conn:
+        for table in ("course_candidates", "validated_courses"):
+            conn.execute(f"CREATE TABLE {table} ({old_ddl}, PRIMARY KEY (record_id))")
+            conn.execute(f"INSERT INTO {table} ({', '.join(old_columns)}) "
+                         f"VALUES ({', '.join('?' for _ in old_columns)})",
+                         [old_row[name] for name in old_columns])
+
+    new = _record("cat", 1)
+    assert warehouse.replace_catalog("course_candidates", "cat", [new]) == 1
+    assert warehouse.upsert("validated_courses", [new]) == 1
+
+    for table in ("course_candidates", "validated_courses"):
+        _, described = warehouse.query(f"DESCRIBE {table}")
+        assert [row[0] for row in described] == list(COLUMNS)
+        fresh, old = warehouse.rows(table)  # by catalog_id: "cat", then "old"
+        assert fresh == new.to_dict()
+        assert (old["record_id"], old["title"]) == ("old-00000", "Général Chemistry I")
+        assert (old["corequisites"], old["cross_listed"], old["attributes"]) == (None, [], {})
 
 
 def test_replace_catalog_is_idempotent(warehouse: DuckDBWarehouse) -> None:

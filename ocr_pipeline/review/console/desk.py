@@ -16,7 +16,6 @@ from ocr_pipeline.review.console.db import Loop, ReviewDatabase, SubmittedAnswer
 from ocr_pipeline.review.console.errors import ForbiddenError, InvalidRequestError, NotFoundError
 from ocr_pipeline.review.console.flows import FlowRegistry
 from ocr_pipeline.review.console.output import output_document, output_key
-from ocr_pipeline.review.contract import FIELDS
 from ocr_pipeline.storage.objects import LocalObjectStore
 
 logger = logging.getLogger(__name__)
@@ -41,9 +40,12 @@ class ReviewDesk:
 
     def answer(self, reviewer: str, name: str, *, not_a_course: bool,
                fields: dict[str, str]) -> Loop:
-        """Record ``reviewer``'s answer to ``name``: each field's value, or "not a course"."""
-        values = {} if not_a_course else _field_values(fields)
-        return self._db.submit(name=name, worker=reviewer, flow_arns=self._arns(reviewer),
+        """Record ``reviewer``'s answer to ``name``: the value of each field the task asks
+        about, or "not a course"."""
+        flow_arns = self._arns(reviewer)
+        task = self._db.open_loop(name=name, worker=reviewer, flow_arns=flow_arns).task
+        values = {} if not_a_course else _field_values(fields, asked=task.asked)
+        return self._db.submit(name=name, worker=reviewer, flow_arns=flow_arns,
                                not_a_course=not_a_course, fields=values, complete=self._complete)
 
     def image(self, reviewer: str, name: str) -> tuple[bytes, str]:
@@ -75,12 +77,13 @@ class ReviewDesk:
         return self._store.put_json(output_key(loop), output_document(loop, answers))
 
 
-def _field_values(fields: dict[str, str]) -> dict[str, str]:
-    missing = [name for name in FIELDS if not isinstance(fields.get(name), str)]
+def _field_values(fields: dict[str, str], *, asked: tuple[str, ...]) -> dict[str, str]:
+    """The answer's value of each ``asked`` field (others are ignored), trimmed."""
+    missing = [name for name in asked if not isinstance(fields.get(name), str)]
     if missing:
         raise InvalidRequestError(f"the answer lacks a text value for {', '.join(missing)}")
     values = {}
-    for name in FIELDS:
+    for name in asked:
         value = "\n".join(line.rstrip() for line in fields[name].strip().splitlines())
         if len(value) > MAX_FIELD_CHARS:
             raise InvalidRequestError(f"{name} is longer than {MAX_FIELD_CHARS} characters")

@@ -8,10 +8,10 @@ from typing import Any
 from fastapi.responses import HTMLResponse
 from jinja2 import DictLoader, Environment, StrictUndefined
 
-from ocr_pipeline.review.contract import FIELDS
-
 LABELS = {"course_code": "Course code", "title": "Title", "credits_text": "Credits",
-          "description": "Description"}
+          "description": "Description", "prerequisites": "Prerequisites",
+          "corequisites": "Corequisites"}
+"""The form label of each reviewed field (``contract.FIELDS``)."""
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
                                "form-action 'self'; frame-ancestors 'none'",
@@ -117,8 +117,9 @@ listens on 127.0.0.1 by default; do not expose it to a network.</p>
 <div class="task">
  <img src="/tasks/{{ human_loop.name }}/image" alt="The catalog page around this entry">
  <form method="post" action="/tasks/{{ human_loop.name }}">
-  <p>Confirm each value as printed on the page, or correct it.</p>
-  {% for name in fields %}
+  <p>Confirm each value as printed on the page, or correct it. Leave a field empty when the
+   entry has none (no prerequisites, for instance).</p>
+  {% for name in task.asked %}
   <label for="{{ name }}">{{ labels[name] }}</label>
   {% if name == "description" %}
   <textarea id="{{ name }}" name="{{ name }}">{{ task.fields.get(name, "") }}</textarea>
@@ -149,6 +150,5 @@ _ENV = Environment(loader=DictLoader(_TEMPLATES), autoescape=True, undefined=Str
 
 def render(template: str, *, status: int = 200, reviewer: str | None = None,
            **context: Any) -> HTMLResponse:
-    html = _ENV.get_template(template).render(reviewer=reviewer, fields=FIELDS, labels=LABELS,
-                                              **context)
+    html = _ENV.get_template(template).render(reviewer=reviewer, labels=LABELS, **context)
     return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
