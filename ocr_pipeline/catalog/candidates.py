@@ -12,12 +12,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ocr_pipeline.catalog.codes import CodeMatch, match_code
+from ocr_pipeline.catalog.codes import CodeMatch, find_codes, match_code
 from ocr_pipeline.catalog.credits import credits_line, split_credits
 from ocr_pipeline.catalog.models import Word
 from ocr_pipeline.catalog.stream import StreamLine
 
 TERMINAL = (".", ")", "!", "?", ":", "”", '"', ";")
+"""How a finished line of text ends (a label's value, a sentence)."""
+_PARAGRAPH_END = (".", ")", "!", "?", "”", '"')
+"""How a paragraph ends: a line ending in ``:`` or ``;`` goes on (``Prerequisite:`` / ``DR105``)."""
 _PROSE_LEAD = re.compile(
     r"^(?:[a-z]|[,;)]|(?:or|and|&|nor|to|through|is|are|was|may|must|will|can|should|has|have"
     r"|with|in|for|at|as|if|from|counts?|satisfies|fulfills)\b)"
@@ -76,7 +79,8 @@ class Candidate:
     starts: bool
     """The line starts a paragraph: after a finished sentence, white space or a block's top."""
     rest: str
-    """What follows the code: ``empty``, ``title``, ``prose``, ``list`` or ``credits``."""
+    """What follows the code: ``empty``, ``title``, ``prose``, ``list``, ``credits`` or
+    ``range`` (the code is a range, ``DR212–215``)."""
     prose_after: int
     """Words of running text that follow before the next candidate (capped)."""
 
@@ -140,7 +144,7 @@ def starts_paragraph(stream: Sequence[StreamLine], i: int) -> bool:
     return (
         previous is None
         or previous.block != item.block
-        or previous.text.rstrip().endswith(TERMINAL)
+        or previous.text.rstrip().endswith(_PARAGRAPH_END)
         or (item.gap_before or 0.0) > 0.4 * item.height
         # a short line ends a paragraph (or is a heading): mid-paragraph lines fill the column
         or previous.width < 0.7 * previous.column_width
@@ -149,11 +153,15 @@ def starts_paragraph(stream: Sequence[StreamLine], i: int) -> bool:
 
 def rest_kind(code: CodeMatch) -> str:
     rest = code.rest
+    if code.through:
+        return "range"
     if not rest:
         return "empty"
     if _PROSE_LEAD.match(rest):
         return "prose"
-    if _LIST_LEAD.match(rest) or match_code(rest) is not None:
+    if _LIST_LEAD.match(rest) or match_code(rest) is not None or (
+        ";" in rest and find_codes(rest)
+    ):
         return "list"
     head, credits = split_credits(rest)
     if credits is not None and not head.strip(" .,;:—–-"):

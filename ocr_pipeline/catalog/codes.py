@@ -28,6 +28,9 @@ _CODE = re.compile(
 )
 _MIT = re.compile(r"(?P<subject>\d{1,2}[A-Z]?)\.(?P<number>\d{1,4}[A-Z]{0,2})(?![\w.])")
 _MARKER = re.compile(r"^(?:[+*•†‡#◆■►▪●○◦‣∙·–—-](?=\s)|[+*•†‡◆■►▪●])\s*")
+_PREFIX = re.compile(r"^(?P<label>[A-Z][A-Za-z]{2,12}[ ]\d{1,2}):[ ]+")
+"""A short label before the code: ``Block 7: DR240 ...`` (one offering of a topics course)."""
+_THROUGH = re.compile(r"^[ \u00a0]?[-–—][ \u00a0]?(\d{1,5}[A-Z]?)(?![\w.])")
 _MORE_NUMBERS = re.compile(r"^(?:,[ \u00a0]?(?:and[ ]|&[ ])?(\d{1,5}[A-Z]{0,2}))+")
 _ONE_MORE = re.compile(r",[ \u00a0]?(?:and[ ]|&[ ])?(\d{1,5}[A-Z]{0,2})")
 _PAREN_CODE = re.compile(r"^[ \u00a0]*\((?P<code>[^()]{2,24})\)")
@@ -72,8 +75,12 @@ class CodeMatch:
     """Further numbers of the same subject in the heading (``SPAN 351, 352``)."""
     cross_listed: tuple[str, ...] = field(default_factory=tuple)
     """Normalized codes printed with this one (``COMP/PSYC 415``, ``MATH 214 (PHIL 214)``)."""
+    through: str = ""
+    """The last number of a range printed as the code (``DR212–215``: ``215``)."""
     marker: bool = False
     """A bullet or similar mark came before the code."""
+    prefix: str = ""
+    """A label printed before the code (``Block 7``)."""
 
     @property
     def code(self) -> str:
@@ -99,6 +106,9 @@ def match_code(text: str) -> CodeMatch | None:
     """The course code that starts ``text`` (after a bullet, if any), or None."""
     marker = _MARKER.match(text)
     start = marker.end() if marker else 0
+    prefix = _PREFIX.match(text, start)
+    if prefix is not None:
+        start = prefix.end()
     m = _CODE.match(text, start) or _MIT.match(text, start)
     if m is None or not _plausible(m):
         return None
@@ -114,6 +124,11 @@ def match_code(text: str) -> CodeMatch | None:
     cross.extend(extra)
     if rest[:1] in (")", ",", ";") or (rest[:1] == "/" and not extra):
         return None  # inside a list or a parenthesis: "ESL 22W) or ...", "AJ 130, or ..."
+    through = _THROUGH.match(rest)
+    if through is not None and _digits(through.group(1)) > _digits(number):
+        rest = rest[through.end():]
+    else:
+        through = None
     after = _AFTER.match(rest)
     sign = after.group("after").strip() if after else ""
     return CodeMatch(
@@ -126,6 +141,8 @@ def match_code(text: str) -> CodeMatch | None:
         more_numbers=tuple(more),
         cross_listed=tuple(dict.fromkeys(cross)),
         marker=marker is not None,
+        prefix=prefix.group("label") if prefix else "",
+        through=through.group(1) if through else "",
     )
 
 
@@ -180,6 +197,11 @@ def _cross_listed(rest: str) -> tuple[str, list[str]]:
                 rest = rest[consumed:]
                 continue
         return rest, found
+
+
+def _digits(number: str) -> int:
+    found = re.match(r"\d+", number)
+    return int(found.group(0)) if found else -1
 
 
 def normalize_code(subject: str, number: str) -> str:

@@ -279,6 +279,15 @@ def read_body(
             continue
         close()
         description.append(text)
+    if current is not None and not credits_found and ("paragraph_end" in positions
+                                                      or not positions):
+        # the entry ends with a labelled line, and its credits end that line
+        head, found, instructor = trailing_credits(join_lines(current_values))
+        if found is not None:
+            current_values = [head]
+            out.credits, out.credits_position = found, "paragraph_end"
+            if instructor:
+                out.attributes["instructor"] = instructor
     close()
     _read_paragraph(out, join_lines(description), positions=positions,
                     credits_found=credits_found)

@@ -19,6 +19,8 @@ def catalog_id(*, file_name: str, sha256: str) -> str:
     return f"{slugify(stem)}-{sha256[:8]}"
 
 
-def record_id(*, catalog: str, course_code: str, page: int) -> str:
-    digest = hashlib.sha256(f"{catalog}|{course_code}|{page}".encode()).hexdigest()
-    return digest[:20]
+def record_id(*, catalog: str, course_code: str, page: int, occurrence: int = 1) -> str:
+    """Stable id of a record: its catalog, code and first page; ``occurrence`` counts entries
+    of one code on one page (a topics course printed once per offering)."""
+    key = f"{catalog}|{course_code}|{page}" + (f"|{occurrence}" if occurrence > 1 else "")
+    return hashlib.sha256(key.encode()).hexdigest()[:20]

@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 _TOC = re.compile(r"(?:\.[ ]?){4,}|…{2,}|\s\d{1,4}$")
 _NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
 _LIST_REACH = 3
+_RANGE_REACH = 15
 _SECTION_GAP = 2
 """Pages without a heading that may sit inside one run of course pages."""
 UNEXPLAINED_CUE = 0.3
@@ -91,7 +92,8 @@ class Explained:
     page: int
     text: str
     reason: str
-    """``cross_reference``, ``requirement_row``, ``table_of_contents``, ``outside_course_pages``."""
+    """``cross_reference``, ``requirement_row``, ``course_range`` (a heading over the entries of a
+    range of numbers), ``table_of_contents``, ``outside_course_pages``."""
     bbox: BBox
 
 
@@ -157,7 +159,7 @@ def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
 def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[StreamLine]) -> bool:
     """Whether a candidate fits the catalog's heading template."""
     template = profile.heading
-    if not shape_matches(cand, profile) or cand.rest in ("prose", "list"):
+    if not shape_matches(cand, profile) or cand.rest in ("prose", "list", "range"):
         return False
     if template.distinct:
         # a bulleted list of courses in program text, where the headings carry no bullet
@@ -189,6 +191,8 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
         _in_list(stream, cand.index, heads)
     ):
         return "requirement_row"
+    if cand.rest == "range":
+        return "course_range" if _range_headed(cand, stream, heads) else None
     if not cand.starts:
         return "cross_reference"
     if distinct and cand.style != heading_style and cand.prose_after < PROSE_WORDS:
@@ -196,6 +200,24 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
     if item.page not in section_pages:
         return "outside_course_pages"
     return None
+
+
+def _range_headed(cand: Candidate, stream: Sequence[StreamLine],
+                  heads: dict[int, Candidate]) -> bool:
+    """``DR212–215 Studio work: required for the major`` over the entries DR212 ... DR215."""
+    low, high = _leading_number(cand.code.number), _leading_number(cand.code.through)
+    for index in range(cand.index + 1, cand.index + _RANGE_REACH):
+        head = heads.get(index)
+        if head is not None and head.code.subject == cand.code.subject and (
+            low <= _leading_number(head.code.number) <= high
+        ):
+            return True
+    return False
+
+
+def _leading_number(number: str) -> int:
+    digits = re.match(r"\d+", number)
+    return int(digits.group(0)) if digits else -1
 
 
 def _in_list(stream: Sequence[StreamLine], i: int, heads: dict[int, Candidate]) -> bool:
@@ -277,6 +299,8 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
                         attributes=dict(heading.attributes))
     if heading.designators:
         entry.attributes["designators"] = heading.designators
+    if cand.code.prefix:
+        entry.attributes[cand.code.prefix.split()[0].lower()] = cand.code.prefix
     entry.cues.update(_heading_cues(cand, heading, profile))
     if unexplained:
         entry.cues["unexplained"] = UNEXPLAINED_CUE

@@ -25,14 +25,21 @@ def build_records(
     threshold: float = confidence.DEFAULT_THRESHOLD,
     extracted_at: datetime | None = None,
 ) -> list[CourseRecord]:
-    """One record per course number of each entry (``SPAN 351, 352`` gives two); the same
-    code twice on one page keeps the surer one, doubted."""
+    """One record per course number of each entry (``SPAN 351, 352`` gives two). The same
+    code twice on one page with the same title keeps the surer one, doubted; with another
+    title (a topics course printed once per offering) it is another record."""
     methods = {page.page: page.method for page in pages}
     stamp = (extracted_at or datetime.now(UTC)).isoformat(timespec="seconds")
     by_id: dict[str, CourseRecord] = {}
+    titles: dict[tuple[str, int], list[str]] = {}
     for entry, number, code in _numbered(entries):
         value, factors = confidence.score(entry)
-        rid = record_id(catalog=catalog, course_code=code, page=entry.page)
+        seen = titles.setdefault((code, entry.page), [])
+        occurrence = seen.index(entry.title) + 1 if entry.title in seen else len(seen) + 1
+        if entry.title not in seen:
+            seen.append(entry.title)
+        rid = record_id(catalog=catalog, course_code=code, page=entry.page,
+                        occurrence=occurrence)
         record = CourseRecord(
             record_id=rid,
             catalog_id=catalog,
@@ -62,7 +69,8 @@ def build_records(
         )
         previous = by_id.get(rid)
         if previous is not None:
-            logger.info("%s: %s printed twice on page %d", catalog, code, entry.page)
+            logger.info("%s: %s printed twice on page %d with one title", catalog, code,
+                        entry.page)
             keep = previous if previous.confidence >= record.confidence else record
             keep.confidence = round(keep.confidence * 0.5, 4)
             keep.confidence_factors["duplicate"] = 0.5
