@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 _WORD = r"[A-Z][A-Za-z]{0,6}&?"
-_CAPS_WORD = r"[A-Z]{2,}"
+_SHORT_CAPS = r"[A-Z]{2,5}"
 _SUBJECT = (
-    rf"(?:{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{1,2}}(?=[ \u00a0]\d)"  # ENVR POL 311
+    rf"(?:{_SHORT_CAPS}(?:[ ]{_SHORT_CAPS}){{1,2}}(?=[ \u00a0]\d)"  # ENVR POL 311
     rf"|{_WORD}(?:-[A-Z]{{1,5}})*(?:/{_WORD})*)"  # GS-CC, COMP/PSYC
 )
 _NUMBER = r"\d{1,5}[A-Z]{0,2}(?:-(?:\d{1,2}|[A-Z]{1,2})(?![\w]))?"

@@ -86,17 +86,28 @@ def heading_style(word: Word, head: Word, body: BodyStyle) -> bool:
         word.size - head.size) <= 0.08 * head.size
 
 
-def read_heading(
-    stream: Sequence[StreamLine], i: int, code: CodeMatch, *, body: BodyStyle,
-    positions: frozenset[str], title_below: bool, distinct: bool, heading_fields: bool,
-) -> Heading:
-    """Read the heading that starts at ``stream[i]``: title, credits, decorations.
+@dataclass(frozen=True, slots=True)
+class HeadingRules:
+    """How a catalog prints its headings, as far as reading one needs to know."""
 
-    ``distinct``: the catalog sets headings apart by style (bold, italic, size), so the title is
-    the run of heading-style text; otherwise it is the line up to its credits.
-    ``heading_fields``: the catalog prints ``Label:value`` fields on its heading lines
-    (``Course ID:013283``); they go to attributes, not into the title.
-    """
+    body: BodyStyle
+    positions: frozenset[str]
+    """Where credits may be (empty: anywhere, as in the profile's first pass)."""
+    distinct: bool
+    """Headings are set apart by style (bold, italic, size): the title is the run of
+    heading-style text; otherwise it is the line up to its credits."""
+    title_below: bool
+    """The title may stand on the line below the code."""
+    heading_fields: bool
+    """``Label:value`` fields beside the code (``Course ID:013283``) go to attributes."""
+    heads: frozenset[int]
+    """Stream positions of the catalog's headings: where a wrapped title must stop."""
+
+
+def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
+                 rules: HeadingRules) -> Heading:
+    """Read the heading that starts at ``stream[i]``: title, credits, decorations."""
+    body, positions, heads = rules.body, rules.positions, rules.heads
     first = stream[i]
     words = list(first.line.words)
     head = words[1] if code.marker and len(words) > 1 else words[0]
@@ -106,23 +117,23 @@ def read_heading(
     if "after_code" in positions or not positions:
         rest, credits = _after_code_credits(rest)
         position = "after_code" if credits else None
-    if heading_fields:
+    if rules.heading_fields:
         rest, attributes = _heading_fields(rest)
     run_in = ""
     taken = 1
-    if distinct:
+    if rules.distinct:
         styled = [heading_style(w, head, body) for w in words]
         rest, run_in = _split_run_in(rest, words, styled)
         if not run_in and rest and all(styled):
-            more, run_in, taken = _wrapped_title(stream, i, head, body)
+            more, run_in, taken = _wrapped_title(stream, i, head, body, heads)
             rest = join_lines([rest, *more])
     elif rest:
-        more, taken = _plain_wrap(stream, i, rest)
+        more, taken = _plain_wrap(stream, i, rest, heads)
         rest = join_lines([rest, *more])
     below = False
-    if not rest.strip(" .:—–-") and title_below and i + 1 < len(stream):
+    if not rest.strip(" .:—–-") and rules.title_below and i + 1 < len(stream):
         nxt = stream[i + 1]
-        if nxt.block == first.block and not match_code(nxt.text) and not line_label(nxt.text):
+        if _continues(first, nxt, i + 1, heads):
             rest, below, taken = nxt.text, True, 2
     text, found = split_credits(rest)
     if found is not None and credits is None:
@@ -179,15 +190,21 @@ def _split_run_in(rest: str, words: list[Word], styled: list[bool]) -> tuple[str
     return rest[: len(rest) - len(body_text)].rstrip(), body_text
 
 
+def _continues(first: StreamLine, nxt: StreamLine, index: int, heads: frozenset[int]) -> bool:
+    """``nxt`` (at ``index``) may go on with the heading at ``first``: same block, not a
+    heading of its own, not a labelled line."""
+    return nxt.block == first.block and index not in heads and line_label(nxt.text) is None
+
+
 def _wrapped_title(
-    stream: Sequence[StreamLine], i: int, head: Word, body: BodyStyle
+    stream: Sequence[StreamLine], i: int, head: Word, body: BodyStyle, heads: frozenset[int]
 ) -> tuple[list[str], str, int]:
     """Heading-style text that continues on the next lines (a wrapped bold title)."""
     first = stream[i]
     more: list[str] = []
     taken = 1
-    for nxt in stream[i + 1 : i + MAX_HEADING_LINES]:
-        if nxt.block != first.block or match_code(nxt.text) or line_label(nxt.text):
+    for offset, nxt in enumerate(stream[i + 1 : i + MAX_HEADING_LINES], start=i + 1):
+        if not _continues(first, nxt, offset, heads):
             break
         styled = [heading_style(w, head, body) for w in nxt.line.words]
         if not styled or not styled[0]:
@@ -202,14 +219,15 @@ def _wrapped_title(
     return more, "", taken
 
 
-def _plain_wrap(stream: Sequence[StreamLine], i: int, rest: str) -> tuple[list[str], int]:
+def _plain_wrap(stream: Sequence[StreamLine], i: int, rest: str,
+                heads: frozenset[int]) -> tuple[list[str], int]:
     """A heading set like body text wraps only if its credits turn up on the next line(s)."""
     if split_credits(rest)[1] is not None:
         return [], 1
     first = stream[i]
     more: list[str] = []
-    for nxt in stream[i + 1 : i + MAX_HEADING_LINES]:
-        if nxt.block != first.block or match_code(nxt.text) or line_label(nxt.text):
+    for offset, nxt in enumerate(stream[i + 1 : i + MAX_HEADING_LINES], start=i + 1):
+        if not _continues(first, nxt, offset, heads) or match_code(nxt.text):
             break
         more.append(nxt.text)
         if split_credits(join_lines([rest, *more]))[1] is not None and len(nxt.text.split()) <= 8:

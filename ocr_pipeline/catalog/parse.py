@@ -26,7 +26,13 @@ from ocr_pipeline.catalog.candidates import (
 )
 from ocr_pipeline.catalog.codes import CodeMatch, match_code
 from ocr_pipeline.catalog.credits import Credits, split_credits, trailing_credits
-from ocr_pipeline.catalog.fields import Heading, read_body, read_heading, title_complete
+from ocr_pipeline.catalog.fields import (
+    Heading,
+    HeadingRules,
+    read_body,
+    read_heading,
+    title_complete,
+)
 from ocr_pipeline.catalog.labels import line_label
 from ocr_pipeline.catalog.models import BBox, PageText, Word, union_bbox
 from ocr_pipeline.catalog.profile import (
@@ -255,7 +261,9 @@ def _segment(
 ) -> list[ParsedEntry]:
     entries: list[ParsedEntry] = []
     template = profile.heading
-    positions = profile.credits.learned
+    rules = HeadingRules(body=profile.body, positions=profile.credits.learned,
+                         distinct=template.distinct, title_below=template.title_below >= 0.5,
+                         heading_fields=template.fields >= 0.5, heads=frozenset(heads))
     closing = profile.credits.positions.get("paragraph_end", 0.0) >= 0.5
     heading_pages = {stream[i].page for i in heads}
     current: ParsedEntry | None = None
@@ -264,10 +272,7 @@ def _segment(
     while i < len(stream):
         cand = heads.get(i)
         if cand is not None:
-            heading = read_heading(stream, i, cand.code, body=profile.body, positions=positions,
-                                   title_below=template.title_below >= 0.5,
-                                   distinct=template.distinct,
-                                   heading_fields=template.fields >= 0.5)
+            heading = read_heading(stream, i, cand.code, rules=rules)
             current = _entry(stream, cand, heading, profile, unexplained=i in unexplained)
             entries.append(current)
             orphan = False
@@ -358,7 +363,7 @@ def _credit_cues(entry: ParsedEntry, profile: CatalogProfile) -> dict[str, float
     cues: dict[str, float] = {}
     if entry.credits_position not in template.learned:
         cues["credits_position"] = 0.85
-    if template.forms.get(credits.form, 0.0) < 0.05:
+    if credits.form != "variable" and template.forms.get(credits.form, 0.0) < 0.05:
         cues["credits_form"] = 0.85
     if not credits.clean:
         cues["credits_damaged"] = 0.8

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ocr_pipeline.catalog.candidates import BodyStyle, Candidate, Style, shape_of
-from ocr_pipeline.catalog.fields import CREDIT_POSITIONS, read_body, read_heading
+from ocr_pipeline.catalog.fields import CREDIT_POSITIONS, HeadingRules, read_body, read_heading
 from ocr_pipeline.catalog.labels import known_field
 from ocr_pipeline.catalog.stream import StreamLine
 
@@ -176,10 +176,11 @@ def learn_profile(
              and (c.starts or distinct)]
     good = [c for c in heads if looks_like_entry(c)] or heads
     stats = _Stats()
+    at = frozenset(c.index for c in heads)
     for n, cand in enumerate(heads):
         stop = heads[n + 1].index if n + 1 < len(heads) else len(stream)
         stats.add(stream, cand, stop=min(stop, cand.index + _MAX_BODY_LINES), body=body,
-                  distinct=distinct)
+                  distinct=distinct, heads=at)
     total = max(len(heads), 1)
     template = HeadingTemplate(
         style=style,
@@ -226,15 +227,15 @@ class _Stats:
         self.cross: Counter[str] = Counter()
 
     def add(self, stream: Sequence[StreamLine], cand: Candidate, *, stop: int, body: BodyStyle,
-            distinct: bool) -> None:
-        heading = read_heading(stream, cand.index, cand.code, body=body, positions=frozenset(),
-                               title_below=True, distinct=distinct, heading_fields=True)
+            distinct: bool, heads: frozenset[int]) -> None:
+        rules = HeadingRules(body=body, positions=frozenset(), distinct=distinct,
+                             title_below=True, heading_fields=True, heads=heads)
+        heading = read_heading(stream, cand.index, cand.code, rules=rules)
         self.fields += bool(heading.attributes)
         if heading.attributes and heading.title and not heading.title_below:
             # a "Label:" inside a title ("WI: Texts in Context"), not a field beside the code
-            heading = read_heading(stream, cand.index, cand.code, body=body,
-                                   positions=frozenset(), title_below=True, distinct=distinct,
-                                   heading_fields=False)
+            heading = read_heading(stream, cand.index, cand.code,
+                                   rules=replace(rules, heading_fields=False))
         self.run_in += bool(heading.run_in)
         self.alone += heading.alone
         self.title_below += heading.title_below

@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from ocr_pipeline.catalog.parse import ParsedEntry, join_lines, parse_pages
+from ocr_pipeline.catalog.fields import join_lines
+from ocr_pipeline.catalog.parse import ParsedEntry, parse_pages
 from ocr_pipeline.ocr.text_layer import TextLayerEngine
 from ocr_pipeline_tests.pdfs import Text, make_pdf
 
