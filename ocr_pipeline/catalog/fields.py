@@ -26,6 +26,7 @@ from ocr_pipeline.catalog.stream import StreamLine
 
 MAX_HEADING_LINES = 3
 _AFTER_CODE_CREDITS = re.compile(r"^\((?P<value>[\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?)\)[ ]?")
+_LEADING_CREDITS = re.compile(r"^(\([\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?\))\.?[ ]?")
 _HEADING_FIELD = re.compile(r"(?P<label>[A-Z][\w.]*(?:[ ][A-Z][\w.]*)?):[ ]?(?P<value>\S+)")
 _DATE = re.compile(r"\b\d{1,2}-[A-Z]{3}-\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _HOURS_LINE = re.compile(
@@ -127,6 +128,11 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
         if not run_in and rest and all(styled):
             more, run_in, taken = _wrapped_title(stream, i, head, body, heads)
             rest = join_lines([rest, *more])
+        lead = _LEADING_CREDITS.match(run_in)
+        if lead is not None and credits is None:  # "Independent Study (1–2 units) Consent..."
+            found = split_credits(lead.group(1))[1]
+            if found is not None:
+                credits, position, run_in = found, "heading", run_in[lead.end():]
     elif rest:
         more, taken = _plain_wrap(stream, i, rest, heads)
         rest = join_lines([rest, *more])

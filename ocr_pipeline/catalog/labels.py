@@ -73,8 +73,8 @@ def line_label(text: str) -> tuple[str, str] | None:
             return None
         return m.group("label"), text[m.end():].strip()
     label = m.group("label").strip()
-    if label.count("(") != label.count(")"):
-        return None
+    if label.count("(") != label.count(")") or ". " in label:
+        return None  # "World War II. Prerequisite:" is a sentence, then an inline label
     return label, text[m.end():].strip()
 
 

@@ -23,6 +23,7 @@ from ocr_pipeline.catalog.candidates import (
     Candidate,
     body_style,
     find_candidates,
+    shape_of,
 )
 from ocr_pipeline.catalog.codes import CodeMatch, match_code
 from ocr_pipeline.catalog.credits import Credits, split_credits, trailing_credits
@@ -35,12 +36,7 @@ from ocr_pipeline.catalog.fields import (
 )
 from ocr_pipeline.catalog.labels import line_label
 from ocr_pipeline.catalog.models import BBox, PageText, Word, union_bbox
-from ocr_pipeline.catalog.profile import (
-    PROSE_WORDS,
-    CatalogProfile,
-    learn_profile,
-    shape_matches,
-)
+from ocr_pipeline.catalog.profile import PROSE_WORDS, CatalogProfile, learn_profile
 from ocr_pipeline.catalog.stream import StreamLine, build_stream
 
 logger = logging.getLogger(__name__)
@@ -99,7 +95,8 @@ class Explained:
     text: str
     reason: str
     """``cross_reference``, ``requirement_row``, ``course_range`` (a heading over the entries of a
-    range of numbers), ``table_of_contents``, ``outside_course_pages``."""
+    range of numbers), ``body_text_mention`` (a line in body type where headings are set apart),
+    ``table_of_contents``, ``outside_course_pages``."""
     bbox: BBox
 
 
@@ -165,11 +162,13 @@ def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
 def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[StreamLine]) -> bool:
     """Whether a candidate fits the catalog's heading template."""
     template = profile.heading
-    if not shape_matches(cand, profile) or cand.rest in ("prose", "list", "range"):
+    if shape_of(cand.code) != template.shape or cand.rest in ("prose", "list", "range"):
         return False
-    if template.distinct:
+    if template.distinct and stream[cand.index].styled:
         # a bulleted list of courses in program text, where the headings carry no bullet
-        return not (cand.code.marker and template.marker < 0.1 and cand.prose_after < PROSE_WORDS)
+        return cand.style == template.style and not (
+            cand.code.marker and template.marker < 0.1 and cand.prose_after < PROSE_WORDS)
+    # set like body text, or read by OCR (no bold): the template's other marks must show
     if not cand.starts or not _title_like(cand.code.rest):
         return False
     head, credits = split_credits(cand.code.rest)
@@ -201,8 +200,9 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
         return "course_range" if _range_headed(cand, stream, heads) else None
     if not cand.starts:
         return "cross_reference"
-    if distinct and cand.style != heading_style and cand.prose_after < PROSE_WORDS:
-        return "requirement_row"  # not set like the headings, and no paragraph follows it
+    if distinct and item.styled and cand.style != heading_style:
+        # the catalog sets its headings apart by type and this line is not: a row or a mention
+        return "requirement_row" if cand.prose_after < PROSE_WORDS else "body_text_mention"
     if item.page not in section_pages:
         return "outside_course_pages"
     return None

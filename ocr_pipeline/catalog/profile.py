@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from ocr_pipeline.catalog.candidates import BodyStyle, Candidate, Style, shape_of
+from ocr_pipeline.catalog.candidates import BodyStyle, Candidate, Style
 from ocr_pipeline.catalog.fields import CREDIT_POSITIONS, HeadingRules, read_body, read_heading
 from ocr_pipeline.catalog.labels import known_field
 from ocr_pipeline.catalog.stream import StreamLine
@@ -259,7 +259,3 @@ class _Stats:
 
 def _share(counts: Counter[str], total: int) -> dict[str, float]:
     return {k: round(v / total, 3) for k, v in counts.most_common()} if total else {}
-
-
-def shape_matches(cand: Candidate, profile: CatalogProfile) -> bool:
-    return cand.style == profile.heading.style and shape_of(cand.code) == profile.heading.shape

@@ -39,6 +39,9 @@ class StreamLine:
     """x0 minus the block's most common x0 (0 for body text, < 0 for a hanging heading)."""
     gap_before: float | None
     """Vertical white space above the line within its block; None at a block's top."""
+    styled: bool = True
+    """The line comes from a text layer, whose bold, italic and sizes are the printed ones
+    (OCR knows no bold)."""
 
     @property
     def height(self) -> float:
@@ -87,6 +90,7 @@ def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
                         column_width=column_width,
                         indent=ln.bbox[0] - left,
                         gap_before=gap,
+                        styled=page.method.startswith("text_layer"),
                     )
                 )
                 previous = ln
