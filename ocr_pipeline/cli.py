@@ -219,8 +219,11 @@ def _print_table(title: str | None, columns: list[str], rows: list[tuple]) -> No
               help="OCR processes (default: one per core).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=DEFAULT_THRESHOLD,
               show_default=True, help="Confidence at or above which records are auto-accepted.")
+@click.option("--profile", "profile_out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write each catalog's learned profile (entry template, course pages, "
+                   "explained lines) to this JSON file, keyed by file name.")
 def extract(files: tuple[Path, ...], out: Path, engine: str, dpi: int, workers: int | None,
-            threshold: float) -> None:
+            threshold: float, profile_out: Path | None) -> None:
     """Extract course records from catalog PDFs into JSONL, one record per line."""
     started = time.perf_counter()
     results: list[CatalogResult] = []
@@ -252,9 +255,22 @@ def extract(files: tuple[Path, ...], out: Path, engine: str, dpi: int, workers: 
                 sink.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
             sink.flush()
             results.append(result)
+    if profile_out is not None:
+        _write_profiles(profile_out, results)
     _err.print(_summary(results, failures=failures, seconds=time.perf_counter() - started))
     if failures:
         sys.exit(1)
+
+
+def _write_profiles(path: Path, results: list[CatalogResult]) -> None:
+    """``{file name: profile}``; each profile carries its course pages and the count of
+    code-led lines by how they were explained."""
+    profiles = {result.path.name: result.reading.learned.to_dict() for result in results}
+    path.write_text(json.dumps(profiles, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for result in results:
+        profile = result.reading.learned
+        _err.print(f"{result.path.name}: course pages {profile.pages_text()}; "
+                   f"{profile.headings} headings, {profile.unexplained} unexplained")
 
 
 def _progress() -> Progress:

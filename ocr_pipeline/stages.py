@@ -299,6 +299,11 @@ def save_candidates(*, catalog_id: str, records: list[CourseRecord], store: Obje
     return store.put_json(f"records/{catalog_id}/candidates.json", rows)
 
 
+def save_profile(*, catalog_id: str, reading: CatalogReading, store: ObjectStore) -> str:
+    """The catalog's learned profile (with its course pages) as JSON; its URI."""
+    return store.put_json(f"records/{catalog_id}/profile.json", reading.learned.to_dict())
+
+
 def load_candidates(*, catalog_id: str, store: ObjectStore) -> list[CourseRecord]:
     rows = store.get_json(f"records/{catalog_id}/candidates.json")
     return [CourseRecord.from_dict(row) for row in rows]

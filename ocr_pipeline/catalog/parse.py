@@ -100,6 +100,17 @@ class Explained:
     bbox: BBox
 
 
+@dataclass(frozen=True, slots=True)
+class CodeLedLine:
+    """A line that starts with a course code, and what the parser made of it."""
+
+    page: int
+    text: str
+    outcome: str
+    """``heading`` (an entry), ``unexplained`` (an entry for review), or the reason it was
+    explained (see ``Explained.reason``)."""
+
+
 @dataclass(slots=True)
 class CatalogReading:
     """Everything the parser found in a catalog."""
@@ -109,6 +120,20 @@ class CatalogReading:
     explained: list[Explained]
     empty_pages: list[int]
     """Pages inside the course section that hold no part of any entry."""
+    code_led: list[CodeLedLine] = field(default_factory=list)
+    """Every code-led line of the catalog with its outcome."""
+
+    @property
+    def learned(self) -> CatalogProfile:
+        """The profile of a catalog that has entries (one without any has none)."""
+        if self.profile is None:
+            raise ValueError("a catalog with no code-led line has no profile")
+        return self.profile
+
+    @property
+    def section_pages(self) -> set[int]:
+        sections = self.profile.sections if self.profile else ()
+        return {p for first, last in sections for p in range(first, last + 1)}
 
 
 def parse_pages(pages: Sequence[PageText]) -> list[ParsedEntry]:
@@ -127,23 +152,19 @@ def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
     heads = {c.index: c for c in candidates if is_heading(c, profile, stream)}
     sections = _sections(sorted({stream[i].page for i in heads}))
     section_pages = {p for first, last in sections for p in range(first, last + 1)}
-    explained: list[Explained] = []
-    unexplained: set[int] = set()
+    outcomes = dict.fromkeys(heads, "heading")
     for cand in candidates:
-        if cand.index in heads:
-            continue
-        reason = explain(cand, stream, heads=heads, section_pages=section_pages,
-                         profile=profile)
-        if reason is None:
-            unexplained.add(cand.index)
-            heads[cand.index] = cand
-        else:
-            item = stream[cand.index]
-            explained.append(Explained(page=item.page, text=item.text, reason=reason,
-                                       bbox=item.line.bbox))
+        if cand.index not in heads:
+            reason = explain(cand, stream, heads=heads, section_pages=section_pages,
+                             profile=profile)
+            outcomes[cand.index] = reason or "unexplained"
+    unexplained = {i for i, outcome in outcomes.items() if outcome == "unexplained"}
+    heads.update({c.index: c for c in candidates if c.index in unexplained})
     widths = {page.page: page.width for page in pages}
     entries = _segment(stream, heads, profile, widths=widths, unexplained=unexplained)
-    covered = {s.page for e in entries for s in e.heading + e.body}
+    explained = [Explained(page=stream[i].page, text=stream[i].text, reason=outcome,
+                           bbox=stream[i].line.bbox)
+                 for i, outcome in sorted(outcomes.items()) if i not in heads]
     profile = replace(
         profile,
         sections=tuple(sections),
@@ -155,8 +176,11 @@ def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
     logger.info("profile: %d candidates, %d headings, %d explained, %d unexplained; pages %s",
                 len(candidates), profile.headings, len(explained), len(unexplained),
                 ", ".join(f"{a}-{b}" for a, b in sections))
+    covered = {s.page for e in entries for s in e.heading + e.body}
+    code_led = [CodeLedLine(page=stream[i].page, text=stream[i].text, outcome=outcome)
+                for i, outcome in sorted(outcomes.items())]
     return CatalogReading(profile=profile, entries=entries, explained=explained,
-                          empty_pages=sorted(section_pages - covered))
+                          empty_pages=sorted(section_pages - covered), code_led=code_led)
 
 
 def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[StreamLine]) -> bool:

@@ -102,11 +102,20 @@ class CatalogProfile:
         data["sections"] = [list(s) for s in self.sections]
         return data
 
+    def pages_text(self) -> str:
+        return ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in self.sections) or "none"
+
+    def markdown(self) -> str:
+        """The profile as a two-column Markdown table."""
+        lines = ["| feature | learned |", "|---|---|"]
+        lines += [f"| {name} | {value.replace('|', '/')} |" for name, value in self.rows()]
+        return "\n".join(lines)
+
     def rows(self) -> list[tuple[str, str]]:
         """The profile as (feature, value) rows, for people to read."""
         h, c = self.heading, self.credits
         rows = [
-            ("course pages", ", ".join(f"{a}-{b}" for a, b in self.sections) or "none found"),
+            ("course pages", self.pages_text()),
             ("candidates", f"{self.candidates} code-led lines: {self.headings} headings, "
              f"{sum(self.explained.values())} explained, {self.unexplained} unexplained"),
             ("explained as", _shares({k: float(v) for k, v in self.explained.items()},
@@ -202,7 +211,7 @@ def learn_profile(
         credits=CreditsTemplate(
             positions=_share(stats.positions, total),
             forms=_share(stats.forms, max(sum(stats.forms.values()), 1)),
-            expected=sum(stats.positions.values()) / total,
+            expected=round(sum(stats.positions.values()) / total, 3),
             highest=max((v for v, n in stats.values.items() if n >= 2), default=None),
         ),
         labels=labels,

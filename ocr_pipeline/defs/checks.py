@@ -4,7 +4,9 @@ from collections import Counter
 
 import dagster as dg
 
+from ocr_pipeline.catalog.completeness import Completeness, completeness
 from ocr_pipeline.catalog.models import CourseRecord
+from ocr_pipeline.catalog.parse import CatalogReading
 from ocr_pipeline.storage.warehouse import CheckOutcome
 
 MAX_CREDITS = 30.0
@@ -13,7 +15,13 @@ SHOWN_ROWS = 20
 
 SPECS = {
     "required_fields_present": "Every record has a course code, a title, a page and a confidence.",
-    "course_codes_unique": "No course code appears twice in one catalog.",
+    "course_codes_unique": "No course is printed twice in one catalog (the same code with the "
+                           "same title; a topics course printed once per offering has others).",
+    "completeness": "Every code-led line on the course pages is a record or explained (a "
+                    "cross-reference, a requirement row, a table of contents...), and every "
+                    "course page holds an entry; the suspects are listed. A heading that "
+                    "became no record fails it as an error, unexplained lines (sent to review) "
+                    "and empty course pages as a warning.",
     "credits_in_range": f"Credits, where printed as numbers, lie in 0..{MAX_CREDITS:g}, min <= max.",
     "pages_accounted_for": "Every page of the PDF was read and went into parsing.",
     "low_confidence_share": f"At most {MAX_LOW_CONFIDENCE_SHARE:.0%} of records need review.",
@@ -25,11 +33,11 @@ def check_specs(asset: str) -> list[dg.AssetCheckSpec]:
             for name, text in SPECS.items()]
 
 
-def evaluate(records: list[CourseRecord], *, pages_in_pdf: int,
+def evaluate(records: list[CourseRecord], *, reading: CatalogReading, pages_in_pdf: int,
              pages_read: int) -> list[dg.AssetCheckResult]:
     missing = [r for r in records if not (r.course_code and r.title and r.page >= 1)]
-    counts = Counter(r.course_code for r in records)
-    duplicates = [r for r in records if counts[r.course_code] > 1]
+    counts = Counter((r.course_code, r.title) for r in records)
+    duplicates = [r for r in records if counts[(r.course_code, r.title)] > 1]
     bad_credits = [r for r in records if not _credits_ok(r)]
     pending = [r for r in records if r.status == "pending_review"]
     share = len(pending) / len(records) if records else 0.0
@@ -45,7 +53,24 @@ def evaluate(records: list[CourseRecord], *, pages_in_pdf: int,
             metadata={"share": round(share, 4), "records_for_review": len(pending),
                       "rows": dg.MetadataValue.md(_table(pending))},
         ),
+        _completeness(completeness(reading, records)),
     ]
+
+
+def _completeness(report: Completeness) -> dg.AssetCheckResult:
+    severity = dg.AssetCheckSeverity.ERROR if report.lost else dg.AssetCheckSeverity.WARN
+    lines = ["| page | line | why |", "|---|---|---|"]
+    lines += [f"| {s.page} | {s.text[:80].replace('|', '/')} | {s.why} |"
+              for s in report.suspects[:SHOWN_ROWS]]
+    return dg.AssetCheckResult(
+        check_name="completeness", passed=report.passed, severity=severity,
+        metadata={
+            "code_led_lines": report.code_led, "records": report.headings,
+            "explained": report.explained, "lost": len(report.lost),
+            "suspects": len(report.suspects),
+            "rows": dg.MetadataValue.md("\n".join(lines) if report.suspects else "none"),
+        },
+    )
 
 
 def outcomes(results: list[dg.AssetCheckResult]) -> list[CheckOutcome]:

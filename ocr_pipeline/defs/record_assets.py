@@ -36,11 +36,12 @@ def course_candidates(
         registry.get().set_status(catalog_id, "failed", error=str(exc))
         raise dg.Failure(description=str(exc)) from exc
     uri = stages.save_candidates(catalog_id=catalog_id, records=records, store=store)
+    profile_uri = stages.save_profile(catalog_id=catalog_id, reading=reading, store=store)
     tables = warehouse.get()
     tables.replace_catalog("course_candidates", catalog_id, records)
     pending = sum(r.status == "pending_review" for r in records)
     pages_read = len(store.get_json(stages.index_key(catalog_id)))
-    check_results = checks.evaluate(records, pages_in_pdf=len(manifest.pages),
+    check_results = checks.evaluate(records, reading=reading, pages_in_pdf=len(manifest.pages),
                                     pages_read=pages_read)
     tables.record_checks(catalog_id, checks.outcomes(check_results))
     return dg.MaterializeResult(
@@ -53,6 +54,9 @@ def course_candidates(
             "methods": ", ".join(sorted({r.method for r in records})),
             "seconds": round(time.perf_counter() - started, 2),
             "records_uri": uri,
+            "course_pages": reading.learned.pages_text(),
+            "profile": dg.MetadataValue.md(reading.learned.markdown()),
+            "profile_uri": profile_uri,
         },
         check_results=check_results,
     )
