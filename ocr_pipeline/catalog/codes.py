@@ -24,7 +24,7 @@ _SUBJECT = (
 _NUMBER = r"\d{1,5}[A-Z]{0,2}(?:-(?:\d{1,2}|[A-Z]{1,2})(?![\w]))?"
 _SEP = r"(?:[ \u00a0]?-[ \u00a0]?|[ \u00a0]{1,2}|\.[ \u00a0]?|)"
 _CODE = re.compile(
-    rf"(?P<subject>{_SUBJECT})(?P<sep>{_SEP})(?P<number>{_NUMBER})(?![\w&])"
+    rf"(?P<subject>{_SUBJECT})(?P<sep>{_SEP})(?P<number>{_NUMBER})(?![\w&]|-[a-z])"
 )
 _MIT = re.compile(r"(?P<subject>\d{1,2}[A-Z]?)\.(?P<number>\d{1,4}[A-Z]{0,2})(?![\w.])")
 _MARKER = re.compile(r"^(?:[+*•†‡#◆■►▪●○◦‣∙·–—-](?=\s)|[+*•†‡◆■►▪●])\s*")
@@ -53,6 +53,8 @@ SUBJECT_STOPWORDS = frozenset({
     "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
     "Saturday", "Sunday", "Building", "Highway", "Interstate", "Zip", "Catalog", "Policy",
     "Rule", "Title", "Department", "Program", "Degree", "Major", "Minor", "Students",
+    "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven",
+    "Twelve", "Fifteen", "Twenty", "Thirty", "Forty", "Fifty", "Hundred",
 })
 """Capitalized words that precede a number in prose, never a subject (``Fall 2018``)."""
 
@@ -215,7 +217,7 @@ def normalize_code(subject: str, number: str) -> str:
 def find_codes(text: str) -> list[str]:
     """Normalized codes mentioned anywhere in ``text`` (for cross-listing lines)."""
     found: list[str] = []
-    for m in re.finditer(rf"(?<![\w/-]){_CODE.pattern}", text):
+    for m in re.finditer(rf"(?<![\w-]){_CODE.pattern}", text):
         if _plausible(m):
             subject = m.group("subject")
             for part in subject.split("/"):

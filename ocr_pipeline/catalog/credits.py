@@ -146,6 +146,8 @@ def credits_line(text: str) -> Credits | None:
     tokens = head.strip(" .,;:—–-").split()
     if len(tokens) > _MAX_DESIGNATORS or not all(_LEADING_DESIGNATOR.match(t) for t in tokens):
         return None
+    if tokens and found.form == "hours_credits":
+        return None  # "ACMAT 117(3)": a code with its credits, not designators and credits
     designators = " ".join([*tokens, found.designators]).strip()
     return Credits(text=found.text, low=found.low, high=found.high, form=found.form,
                    clean=found.clean, designators=designators)

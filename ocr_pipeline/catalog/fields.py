@@ -25,6 +25,8 @@ from ocr_pipeline.catalog.models import Word
 from ocr_pipeline.catalog.stream import StreamLine
 
 MAX_HEADING_LINES = 3
+_APART = 2.5
+"""A gap wider than this many line heights sets a piece of a line apart (a right column)."""
 _AFTER_CODE_CREDITS = re.compile(r"^\((?P<value>[\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?)\)[ ]?")
 _LEADING_CREDITS = re.compile(r"^(\([\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?\))\.?[ ]?")
 _HEADING_FIELD = re.compile(r"(?P<label>[A-Z][\w.]*(?:[ ][A-Z][\w.]*)?):[ ]?(?P<value>\S+)")
@@ -185,10 +187,14 @@ def _heading_fields(rest: str) -> tuple[str, dict[str, str]]:
 
 
 def _split_run_in(rest: str, words: list[Word], styled: list[bool]) -> tuple[str, str]:
-    """Cut the heading line where its style ends: (heading part, run-in body text)."""
+    """Cut the heading line where its style ends: (heading part, run-in body text). Text set
+    apart by a wide gap (credits right-aligned on the heading's baseline) is no run-in text."""
     boundary = next((k for k in range(len(words)) if not styled[k] and k > 0 and any(styled[:k])),
                     None)
     if boundary is None:
+        return rest, ""
+    height = words[boundary].bbox[3] - words[boundary].bbox[1]
+    if words[boundary].bbox[0] - words[boundary - 1].bbox[2] > _APART * height:
         return rest, ""
     body_text = " ".join(w.text for w in words[boundary:])
     if not rest.endswith(body_text):

@@ -34,8 +34,10 @@ _LINE_LABEL = re.compile(
     r"[ ]?(?P<colon>:)[ ]?"
 )
 _KNOWN_NO_COLON = re.compile(
-    r"^(?P<label>Cross-?\s?listed(?: (?:with|as))?|Same as|Also listed as)\b[ ]?", re.I
+    r"^(?P<label>Cross-?\s?listed(?: (?:with|as))?|Same as|Also listed as"
+    r"|Credits?(?= [\d.½]+(?:[ ]?[-–][ ]?[\d.½]+)?$)|Credit Hours(?= [\d.]))\b[ ]?", re.I
 )
+"""Labels printed without a colon: cross-listings, and credits followed by a number only."""
 _INLINE = re.compile(
     r"(?:(?<=[.;)”\"])|(?<=\s))(?P<label>(?:Recommended |Suggested (?:Additional )?)?"
     r"(?:Pre-?\s?req(?:uisite)?s?(?:\(s\))?|Co-?\s?req(?:uisite)?s?(?:\(s\))?"
@@ -44,7 +46,8 @@ _INLINE = re.compile(
 _LEADING_COMMA = re.compile(
     r"^(?P<label>Pre-?req(?:uisite)?s?(?:\(s\))?|Co-?req(?:uisite)?s?(?:\(s\))?),[ ]"
 )
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)”\"])\.[ ]+(?=[A-Z(“\"])")
+_SENTENCE_END = re.compile(r"(?:(?<=[a-z0-9)”\"])|(?<=\d[A-Z]))\.[ ]+(?=[A-Z(“\"])")
+"""A sentence ends at a period after a word, a number or a code (``BIOL 101L.``)."""
 
 
 @dataclass(frozen=True, slots=True)

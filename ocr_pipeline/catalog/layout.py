@@ -17,15 +17,18 @@ MARGIN_BAND = 0.09
 """Share of the page height at top and bottom where running headers and footers live."""
 
 
-def order_lines(lines: Sequence[Line], *, width: float, height: float) -> tuple[Block, ...]:
-    """Group ``lines`` into blocks in reading order."""
+def order_lines(lines: Sequence[Line], *, width: float, height: float,
+                gutters: list[tuple[float, float]] | None = None) -> tuple[Block, ...]:
+    """Group ``lines`` into blocks in reading order; ``gutters`` (x0, x1) if they are known
+    (the catalog's own columns), else found in the page's geometry."""
     if not lines:
         return ()
     head, body, foot = _split_margins(lines, height=height)
     blocks: list[Block] = []
     if head:
         blocks.append(_block(head, column=0, role="margin"))
-    gutters = find_gutters(body, width=width)
+    if gutters is None:
+        gutters = find_gutters(body, width=width)
     band: list[Line] = []
     wide: list[Line] = []
     for line in sorted(body, key=lambda ln: (ln.bbox[1], ln.bbox[0])):

@@ -41,8 +41,12 @@ from ocr_pipeline.catalog.stream import StreamLine, build_stream
 
 logger = logging.getLogger(__name__)
 
+_LEADERS = re.compile(r"(?:\.[ ]?){4,}|…{2,}")
 _TOC = re.compile(r"(?:\.[ ]?){4,}|…{2,}|\s\d{1,4}$")
 _NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
+_DASHED_NAME = re.compile(r"^[—–][ ]?[^—–]{1,60}$")
+_RARE = 0.05
+"""A template feature this rare among a catalog's headings marks a line as no heading."""
 _LIST_REACH = 3
 _RANGE_REACH = 15
 _SECTION_GAP = 2
@@ -188,6 +192,8 @@ def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[Stream
     template = profile.heading
     if shape_of(cand.code) != template.shape or cand.rest in ("prose", "list", "range"):
         return False
+    if cand.rest == "empty" and template.alone < _RARE and template.title_below < _RARE:
+        return False  # a code alone (a chart's box) where headings carry their titles
     if template.distinct and stream[cand.index].styled:
         # a bulleted list of courses in program text, where the headings carry no bullet
         return cand.style == template.style and not (
@@ -214,14 +220,18 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
     distinct, heading_style = profile.heading.distinct, profile.heading.style
     if cand.rest == "prose":
         return "cross_reference"
-    if _TOC.search(item.text) and _toc_page(stream, item.page):
+    if _LEADERS.search(item.text):
         return "table_of_contents"
     if cand.rest == "list" or cand.code.marker or _NUMBER_COLUMN.search(item.text) or (
         _in_list(stream, cand.index, heads)
     ):
         return "requirement_row"
+    if _TOC.search(item.text) and _toc_page(stream, item.page):
+        return "table_of_contents"
     if cand.rest == "range":
         return "course_range" if _range_headed(cand, stream, heads) else None
+    if cand.rest == "empty" and cand.prose_after < PROSE_WORDS:
+        return "requirement_row"  # a code alone with no text after it: a chart, a list
     if not cand.starts:
         return "cross_reference"
     if distinct and item.styled and cand.style != heading_style:
@@ -310,8 +320,10 @@ def _segment(
             orphan = True
         if current is not None and not orphan:
             current.body.append(item)
-            # where entries end with their credits, the credits close the entry
-            orphan = closing and trailing_credits(item.text)[1] is not None
+            # where entries end with their credits, the credits close the entry (a name after a
+            # dash may follow on the next line: "1 unit" / "— Ortiz.")
+            orphan = closing and trailing_credits(item.text)[1] is not None and not (
+                i + 1 < len(stream) and _DASHED_NAME.match(stream[i + 1].text))
         i += 1
     for entry in entries:
         _fill_body(entry, profile)
@@ -441,8 +453,11 @@ def _leaves_entry(entry: ParsedEntry, item: StreamLine, widths: dict[int, float]
 
 def _new_page_of_other_text(entry: ParsedEntry, item: StreamLine,
                             heading_pages: set[int]) -> bool:
-    """A finished entry does not go on into a page that holds no course heading."""
-    last = entry.body[-1] if entry.body else entry.heading[-1]
+    """A finished entry does not go on into a page that holds no course heading (a heading
+    alone at a page's foot does: its text is on the next page)."""
+    if not entry.body:
+        return False
+    last = entry.body[-1]
     return (item.page != last.page and item.page not in heading_pages
             and last.text.rstrip().endswith(TERMINAL))
 

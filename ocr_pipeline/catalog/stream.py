@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ocr_pipeline.catalog.codes import match_code
 from ocr_pipeline.catalog.credits import credits_line
+from ocr_pipeline.catalog.layout import order_lines
 from ocr_pipeline.catalog.models import Line, PageText, union_bbox
 
+_MAX_CROSSING = 0.15
+"""Share of a page's text that may bridge the catalog's gutters (a chart's labels)."""
 _SAME_BASELINE = 0.35
 """Two pieces share a baseline when their vertical centres differ by less than this share of
 the smaller height."""
@@ -60,9 +63,10 @@ class StreamLine:
 def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
     """All body lines of the catalog in reading order, running headers and footers removed."""
     running = _running_texts(pages)
+    gutters = catalog_gutters(pages)
     stream: list[StreamLine] = []
     block_index = 0
-    for page in pages:
+    for page in (with_catalog_columns(page, gutters) for page in pages):
         outermost = {id(line) for line in _outermost(page)}
         column_width = max(
             (b.bbox[2] - b.bbox[0] for b in page.blocks if b.role == "body" and len(b.lines) > 2),
@@ -97,6 +101,49 @@ def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
     return stream
 
 
+def catalog_gutters(pages: Sequence[PageText]) -> list[tuple[float, float]]:
+    """The column gutters most of the catalog's pages of columns share (rounded to 2 pt)."""
+    seen: Counter[tuple[tuple[float, float], ...]] = Counter()
+    for page in pages:
+        found = _page_gutters(page)
+        if found:
+            seen[found] += 1
+    if not seen:
+        return []
+    common, count = seen.most_common(1)[0]
+    return list(common) if count >= max(2, len(pages) // 4) else []
+
+
+def with_catalog_columns(page: PageText, gutters: list[tuple[float, float]]) -> PageText:
+    """A page whose own columns were not found (a chart bridging the gutter) read in the
+    catalog's columns, when its lines keep clear of their gutters."""
+    if not gutters or _page_gutters(page):
+        return page
+    lines = page.lines
+    crossing = sum(len(ln.text) for ln in lines
+                   if any(ln.bbox[0] < g0 and ln.bbox[2] > g1 for g0, g1 in gutters))
+    if not lines or crossing > _MAX_CROSSING * sum(len(ln.text) for ln in lines):
+        return page
+    blocks = order_lines(lines, width=page.width, height=page.height, gutters=gutters)
+    return replace(page, blocks=blocks)
+
+
+def _page_gutters(page: PageText) -> tuple[tuple[float, float], ...]:
+    columns: dict[int, list[float]] = {}
+    for block in page.blocks:
+        if block.role == "body":
+            columns.setdefault(block.column, []).extend([block.bbox[0], block.bbox[2]])
+    if len(columns) < 2:
+        return ()
+    order = sorted(columns)
+    return tuple((_even(max(columns[a][1::2])), _even(min(columns[b][0::2])))
+                 for a, b in zip(order, order[1:], strict=False))
+
+
+def _even(x: float) -> float:
+    return 2.0 * round(x / 2.0)
+
+
 def join_baselines(lines: Sequence[Line]) -> list[Line]:
     """Join consecutive pieces that sit on one baseline side by side into one line."""
     joined: list[Line] = []
@@ -123,7 +170,7 @@ def _running_texts(pages: Sequence[PageText]) -> set[str]:
     seen: Counter[str] = Counter()
     for page in pages:
         seen.update({_mask(line.text) for line in _outermost(page)})
-    needed = max(2, int(0.3 * len(pages)))
+    needed = max(3, int(0.3 * len(pages)))
     return {text for text, count in seen.items() if count >= needed and text}
 
 
@@ -148,11 +195,13 @@ def _is_running(line: Line, role: str, running: set[str], outermost: set[int],
     and short (a page number, a department name). Code-led lines, credits and full lines of
     prose in the margin (an entry running across the page break) are kept."""
     masked = _mask(line.text)
-    if id(line) in outermost and masked in running:
-        return True
+    code_led = match_code(line.text) is not None
+    if id(line) in outermost and masked in running and (role == "margin" or not code_led):
+        return True  # a code-led line repeated at the top of pages is an entry, unless in the
+        # page margin (a dictionary-style header: "ACCT 101 - ACCT 240")
     if role == "margin":
         prose = line.bbox[2] - line.bbox[0] >= 0.6 * column_width and len(line.words) >= 6
-        content = match_code(line.text) is not None or credits_line(line.text) is not None
+        content = code_led or credits_line(line.text) is not None
         return not (content or prose) or masked in running or not masked
     return False
 

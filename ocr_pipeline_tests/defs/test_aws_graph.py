@@ -85,7 +85,7 @@ def test_catalog_from_the_landing_prefix_to_parquet_dynamodb_and_glue(
     checks = {c["check_name"]["S"]: c["passed"]["BOOL"] for c in items(cloud["OCR_VALIDATION_TABLE"])}
     assert checks == {"required_fields_present": True, "course_codes_unique": True,
                       "credits_in_range": True, "pages_accounted_for": True,
-                      "low_confidence_share": True}
+                      "low_confidence_share": True, "completeness": True}
     # Glue: both tables, the catalog's partition, pointing at the Parquet
     glue = aws.client("glue")
     partitions = glue.get_partitions(DatabaseName=cloud["OCR_GLUE_DATABASE"],
@@ -157,7 +157,7 @@ def test_rerun_and_concurrent_runs_leave_one_set_of_rows(
     assert sorted(c["record_id"]["S"] for c in items(cloud["OCR_COURSES_TABLE"])) == before
     assert query(cloud, "SELECT count(*) AS n, count(DISTINCT record_id) AS ids "
                         "FROM validated_courses") == ["n,ids", "12,12"]
-    assert len(items(cloud["OCR_VALIDATION_TABLE"])) == 5
+    assert len(items(cloud["OCR_VALIDATION_TABLE"])) == 6
 
 
 def test_throttling_and_server_errors_are_retried_and_nothing_is_lost(
@@ -187,7 +187,7 @@ def test_throttling_and_server_errors_are_retried_and_nothing_is_lost(
     assert sum(f.injected for f in faults["s3"]) >= 4
     assert sum(f.injected for f in faults["dynamodb"]) >= 4
     assert len(items(cloud["OCR_COURSES_TABLE"])) == 10
-    assert len(items(cloud["OCR_VALIDATION_TABLE"])) == 5
+    assert len(items(cloud["OCR_VALIDATION_TABLE"])) == 6
     state = {item["pk"]["S"]: item for item in items(cloud["OCR_STATE_TABLE"])}
     assert state[f"catalog#{key}"]["status"]["S"] == "done"
     assert query(cloud, "SELECT count(*) AS n FROM validated_courses") == ["n", "10"]

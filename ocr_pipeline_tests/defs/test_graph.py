@@ -52,10 +52,13 @@ def test_catalog_through_the_whole_graph(location: Location) -> None:
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
     assert checks == {"required_fields_present": True, "course_codes_unique": True,
                       "credits_in_range": True, "pages_accounted_for": True,
-                      "low_confidence_share": True}
+                      "low_confidence_share": True, "completeness": True}
     metadata = result.asset_materializations_for_node("course_candidates")[0].metadata
     assert metadata["records"].value == 24
     assert "confidence_histogram" in metadata
+    # the learned template is shown: where credits are printed, and the course pages
+    assert "| credits where | heading 100% |" in metadata["profile"].value
+    assert metadata["course_pages"].value.startswith("1")
 
 
 def test_rerun_is_idempotent_and_uses_the_page_cache(location: Location) -> None:
@@ -158,16 +161,16 @@ def test_a_failing_check_lists_the_offending_rows(location: Location) -> None:
         return texts + [Text(81, 92 + 40 * i, "Reasoning and arguments in everyday life.")
                         for i in range(len(entries))]
 
-    # the same code printed on two pages: two records, one code
+    # the same course (code and title) printed on two pages: two records of one course
     make_pdf(location.landing / "dupes.pdf",
-             [page([(101, "Logic"), (210, "Ethics")]), page([(101, "Logic Again")])])
+             [page([(101, "Logic"), (210, "Ethics")]), page([(101, "Logic"), (220, "Aesthetics")])])
     [key] = location.sensor()
     result = location.run(key)
     evaluation = next(e for e in result.get_asset_check_evaluations()
                       if e.check_name == "course_codes_unique")
     assert not evaluation.passed
     assert evaluation.metadata["offending_rows"].value == 2
-    assert "Logic Again" in evaluation.metadata["rows"].value
+    assert evaluation.metadata["rows"].value.count("| PHIL 101 | Logic |") == 2
 
 
 def test_backfills_run_one_catalog_per_run(location: Location) -> None:
