@@ -25,6 +25,7 @@ from ocr_pipeline.catalog.models import Word
 from ocr_pipeline.catalog.stream import StreamLine
 
 MAX_HEADING_LINES = 3
+_SAME_SIZE = 0.08
 _APART = 2.5
 """A gap wider than this many line heights sets a piece of a line apart (a right column)."""
 _AFTER_CODE_CREDITS = re.compile(r"^\((?P<value>[\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?)\)[ ]?")
@@ -80,13 +81,13 @@ class Body:
     unknown_labels: list[str] = field(default_factory=list)
 
 
-def heading_style(word: Word, head: Word, body: BodyStyle) -> bool:
-    """Whether ``word`` is set like the heading's code word ``head`` (and not like the body)."""
-    style, code = body.style_of(word), body.style_of(head)
-    if code == body.plain:
-        return False
-    return style.bold == code.bold and style.italic == code.italic and abs(
-        word.size - head.size) <= 0.08 * head.size
+def heading_style(words: Sequence[Word], head: Word, body: BodyStyle) -> list[bool]:
+    """For each word, whether it is set like the heading's code word ``head`` (all False when
+    the code is set like the body)."""
+    if body.style_of(head) == body.plain:
+        return [False] * len(words)
+    return [w.bold == head.bold and w.italic == head.italic
+            and abs(w.size - head.size) <= _SAME_SIZE * head.size for w in words]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,7 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     run_in = ""
     taken = 1
     if rules.distinct:
-        styled = [heading_style(w, head, body) for w in words]
+        styled = heading_style(words, head, body)
         rest, run_in = _split_run_in(rest, words, styled)
         if not run_in and rest and all(styled):
             more, run_in, taken = _wrapped_title(stream, i, head, body, heads)
@@ -218,7 +219,7 @@ def _wrapped_title(
     for offset, nxt in enumerate(stream[i + 1 : i + MAX_HEADING_LINES], start=i + 1):
         if not _continues(first, nxt, offset, heads):
             break
-        styled = [heading_style(w, head, body) for w in nxt.line.words]
+        styled = heading_style(nxt.line.words, head, body)
         if not styled or not styled[0]:
             break
         taken += 1

@@ -45,6 +45,7 @@ _LEADERS = re.compile(r"(?:\.[ ]?){4,}|…{2,}")
 _TOC = re.compile(r"(?:\.[ ]?){4,}|…{2,}|\s\d{1,4}$")
 _NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
 _DASHED_NAME = re.compile(r"^[—–][ ]?[^—–]{1,60}$")
+_DEPARTMENT_CHARS = 90
 _RARE = 0.05
 """A template feature this rare among a catalog's headings marks a line as no heading."""
 _LIST_REACH = 3
@@ -428,7 +429,9 @@ def is_department_heading(item: StreamLine, body: BodyStyle) -> bool:
     """A subject or department title between entries (larger or bold, set apart, short)."""
     line = item.line
     text = item.text.strip()
-    if line_label(text) or len(text.split()) > 8 or text.endswith((".", ",", ";")):
+    if len(text) > _DEPARTMENT_CHARS or text.endswith((".", ",", ";")) or len(text.split()) > 8:
+        return False
+    if line_label(text):
         return False
     if not text[:1].isupper():
         return False

@@ -18,13 +18,15 @@ from typing import Any
 
 from ocr_pipeline.catalog.candidates import BodyStyle, Candidate, Style
 from ocr_pipeline.catalog.fields import CREDIT_POSITIONS, HeadingRules, read_body, read_heading
-from ocr_pipeline.catalog.labels import known_field
+from ocr_pipeline.catalog.labels import known_field, line_label
 from ocr_pipeline.catalog.stream import StreamLine
 
 PROSE_WORDS = 8
 """Words of running text after a candidate that show it heads an entry."""
 _MIN_SHARE = 0.05
 _MAX_BODY_LINES = 80
+_SAMPLE = 400
+"""Entries of a catalog read in the first pass, spread evenly over it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +188,14 @@ def learn_profile(
     good = [c for c in heads if looks_like_entry(c)] or heads
     stats = _Stats()
     at = frozenset(c.index for c in heads)
-    for n, cand in enumerate(heads):
+    step = max(1, len(heads) // _SAMPLE)  # a big catalog's template shows in a sample of it
+    for n in range(0, len(heads), step):
+        cand = heads[n]
         stop = heads[n + 1].index if n + 1 < len(heads) else len(stream)
         stats.add(stream, cand, stop=min(stop, cand.index + _MAX_BODY_LINES), body=body,
                   distinct=distinct, heads=at)
-    total = max(len(heads), 1)
+    total = max(stats.entries, 1)
+    labels_seen = _labels(stream, heads)
     template = HeadingTemplate(
         style=style,
         shape=shape,
@@ -203,9 +208,9 @@ def learn_profile(
         title_below=stats.title_below / total,
         fields=stats.fields / total,
     )
-    minimum = max(2, int(0.02 * total))
+    minimum = max(2, int(0.02 * len(heads)))
     labels = {label: (known_field(label) or ("attributes", False))[0]
-              for label, n in stats.labels.most_common() if n >= minimum}
+              for label, n in labels_seen.most_common() if n >= minimum}
     return CatalogProfile(
         heading=template,
         credits=CreditsTemplate(
@@ -215,7 +220,7 @@ def learn_profile(
             highest=max((v for v, n in stats.values.items() if n >= 2), default=None),
         ),
         labels=labels,
-        label_entries={label: stats.labels[label] for label in labels},
+        label_entries={label: labels_seen[label] for label in labels},
         designators=dict(stats.designators.most_common(20)),
         cross_listed=dict(stats.cross),
         body=body,
@@ -223,15 +228,26 @@ def learn_profile(
     )
 
 
+def _labels(stream: Sequence[StreamLine], heads: Sequence[Candidate]) -> Counter[str]:
+    """How many entries print each line-start label (each entry counted once)."""
+    seen: Counter[str] = Counter()
+    for n, cand in enumerate(heads):
+        stop = heads[n + 1].index if n + 1 < len(heads) else len(stream)
+        found = {label[0] for item in stream[cand.index + 1 : min(stop, cand.index
+                                                                  + _MAX_BODY_LINES)]
+                 if (label := line_label(item.text)) is not None}
+        seen.update(found)
+    return seen
+
+
 class _Stats:
     """Counts over the first pass's entries."""
 
     def __init__(self) -> None:
-        self.run_in = self.alone = self.title_below = self.fields = 0
+        self.entries = self.run_in = self.alone = self.title_below = self.fields = 0
         self.positions: Counter[str] = Counter()
         self.forms: Counter[str] = Counter()
         self.values: Counter[float] = Counter()
-        self.labels: Counter[str] = Counter()
         self.designators: Counter[str] = Counter()
         self.cross: Counter[str] = Counter()
 
@@ -245,6 +261,7 @@ class _Stats:
             # a "Label:" inside a title ("WI: Texts in Context"), not a field beside the code
             heading = read_heading(stream, cand.index, cand.code,
                                    rules=replace(rules, heading_fields=False))
+        self.entries += 1
         self.run_in += bool(heading.run_in)
         self.alone += heading.alone
         self.title_below += heading.title_below
@@ -258,7 +275,6 @@ class _Stats:
             self.forms[credits.form] += 1
             if credits.high is not None:
                 self.values[credits.high] += 1
-        self.labels.update(set(found.labels))
         self.designators.update(heading.designators.split())
         if cand.code.cross_listed:
             self.cross["heading"] += 1

@@ -194,14 +194,18 @@ def _is_running(line: Line, role: str, running: set[str], outermost: set[int],
     """A running header or footer: repeated on many pages, or set apart in the page margin
     and short (a page number, a department name). Code-led lines, credits and full lines of
     prose in the margin (an entry running across the page break) are kept."""
-    masked = _mask(line.text)
-    code_led = match_code(line.text) is not None
-    if id(line) in outermost and masked in running and (role == "margin" or not code_led):
+    outer = id(line) in outermost
+    if not outer and role != "margin":
+        return False
+    text = line.text
+    masked = _mask(text)
+    code_led = match_code(text) is not None
+    if outer and masked in running and (role == "margin" or not code_led):
         return True  # a code-led line repeated at the top of pages is an entry, unless in the
         # page margin (a dictionary-style header: "ACCT 101 - ACCT 240")
     if role == "margin":
         prose = line.bbox[2] - line.bbox[0] >= 0.6 * column_width and len(line.words) >= 6
-        content = code_led or credits_line(line.text) is not None
+        content = code_led or credits_line(text) is not None
         return not (content or prose) or masked in running or not masked
     return False
 
