@@ -1,0 +1,55 @@
+"""Whole real catalogs from ../shared/dev-data, scored on their hand-written truth windows.
+
+Each catalog is read whole, as ``ocr-pipeline extract`` reads it; the records that start on its
+truth window (``benchmarks/truth/<name>.json``) must meet issue 11's targets on every catalog:
+code F1 >= 0.99, lost <= 0.5%, title and credits exact >= 0.98, wrong among auto-accepted
+<= 0.5%, yield >= 0.85. ``benchmarks/corpus.py`` prints the same figures as a table.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from ocr_pipeline.catalog.completeness import completeness
+from ocr_pipeline.extract import extract_catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV_DATA = ROOT.parent / "shared" / "dev-data"
+TRUTH = sorted((ROOT / "benchmarks" / "truth").glob("*.json"))
+
+pytestmark = pytest.mark.skipif(not DEV_DATA.is_dir(), reason="../shared/dev-data is not present")
+
+
+def _corpus() -> ModuleType:
+    """benchmarks/corpus.py, whose scoring the test shares (benchmarks is no package)."""
+    spec = importlib.util.spec_from_file_location("corpus", ROOT / "benchmarks" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("corpus", module)  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("truth_file", TRUTH, ids=[t.stem for t in TRUTH])
+def test_window_meets_the_targets(truth_file: Path) -> None:
+    corpus = _corpus()
+    truth = json.loads(truth_file.read_text())
+    result = extract_catalog(DEV_DATA / truth["source"])
+    score = corpus.score(truth_file.stem, truth, result.records)
+    values = score.values()
+    assert values["f1"] >= 0.99, score.differences
+    assert values["lost"] <= 0.005, score.differences
+    assert values["title"] >= 0.98, score.differences
+    assert values["credits"] >= 0.98, score.differences
+    assert values["wrong"] <= 0.005, score.differences
+    assert values["yield"] >= 0.85, score.differences
+    # the window lies inside the course pages the profile found, and no heading there was lost
+    first, last = truth["pages"]
+    assert set(range(first, last + 1)) <= result.reading.section_pages
+    assert not completeness(result.reading, result.records).lost
