@@ -30,6 +30,7 @@ from ocr_pipeline.catalog.credits import Credits, split_credits, trailing_credit
 from ocr_pipeline.catalog.fields import (
     Heading,
     HeadingRules,
+    join_lines,
     read_body,
     read_heading,
     title_complete,
@@ -46,6 +47,9 @@ _TOC = re.compile(r"(?:\.[ ]?){4,}|…{2,}|\s\d{1,4}$")
 _NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
 _DASHED_NAME = re.compile(r"^[—–][ ]?[^—–]{1,60}$")
 _DEPARTMENT_CHARS = 90
+_STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>]")
+_WRAP_WORDS = 8
+"""A heading's second line that ends in its credits is this short at most."""
 _RARE = 0.05
 """A template feature this rare among a catalog's headings marks a line as no heading."""
 _LIST_REACH = 3
@@ -203,6 +207,9 @@ def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[Stream
     if not cand.starts or not _title_like(cand.code.rest):
         return False
     head, credits = split_credits(cand.code.rest)
+    nxt = stream[cand.index + 1] if cand.index + 1 < len(stream) else None
+    if credits is None and nxt is not None and len(nxt.text.split()) <= _WRAP_WORDS:
+        credits = split_credits(join_lines([cand.code.rest, nxt.text]))[1]  # a wrapped heading
     evidence = 0.4 + 0.3 * (cand.prose_after >= PROSE_WORDS)
     evidence += 0.6 * (credits is not None and "heading" in profile.credits.learned)
     evidence += 0.3 * _is_caps(head)
@@ -368,6 +375,8 @@ def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile) ->
         cues["title_incomplete"] = 0.6
     elif len(title) > 150:
         cues["title_length"] = 0.5
+    if _STRAY_GLYPH.search(title):
+        cues["title_glyph"] = 0.5  # "Public Speaking |": OCR read a letter as a sign
     if cand.code.more_numbers:
         cues["several_numbers"] = 0.95
     return cues
