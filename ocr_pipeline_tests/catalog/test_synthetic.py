@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pymupdf
@@ -11,6 +13,8 @@ import pytest
 from ocr_pipeline.catalog.synthetic import (
     LAYOUTS,
     GeneratedCatalog,
+    LayoutSpec,
+    TruthRecord,
     generate_catalog,
     load_truth,
     make_scanned,
@@ -18,6 +22,10 @@ from ocr_pipeline.catalog.synthetic import (
 from ocr_pipeline.errors import InputError, OcrPipelineError
 
 COURSES = 30
+_CODE = re.compile(
+    r"(?P<subject>[A-Za-z]+(?:-[A-Z]+)*)(?:/[A-Z]+(?:-[A-Z]+)*)*[ -]?(?P<number>\d+[A-Z]?(?:-\d)?)"
+)
+"""A printed code, read independently of the generator (README conventions)."""
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +47,128 @@ def _body_text(pdf: Path) -> str:
     return " ".join(text.replace("-\n", "").split())
 
 
-def test_same_seed_same_catalog_other_seed_other_catalog(tmp_path: Path) -> None:
-    first = generate_catalog(out_dir=tmp_path / "a", name="c", courses=15, seed=3)
-    again = generate_catalog(out_dir=tmp_path / "b", name="c", courses=15, seed=3)
-    other = generate_catalog(out_dir=tmp_path / "c", name="c", courses=15, seed=4)
+@dataclass(frozen=True)
+class Span:
+    font: str
+    size: float
+    x1: float
+    text: str
+
+
+@dataclass(frozen=True)
+class PrintedLine:
+    """Spans that share a baseline in one column of one page, left to right."""
+
+    page: int
+    column: int
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(s.text.split()) for s in self.spans)
+
+
+def _printed_lines(pdf: Path, layout: LayoutSpec) -> list[PrintedLine]:
+    """The body lines of a catalog in reading order: page, column, top to bottom."""
+    rows: dict[tuple[int, int, float], list[tuple[float, Span]]] = {}
+    pitch = layout.column_width + layout.column_gap
+    with pymupdf.open(pdf) as doc:
+        for number, page in enumerate(doc, start=1):
+            clip = pymupdf.Rect(0, 50, page.rect.width, page.rect.height - 48)
+            for block in page.get_text("dict", clip=clip)["blocks"]:
+                for line in block.get("lines", ()):
+                    for span in line["spans"]:
+                        if not span["text"].strip():
+                            continue
+                        x0, _, x1, _ = span["bbox"]
+                        column = int((x0 - layout.margin + layout.column_gap / 2) // pitch)
+                        key = (number, column, round(span["origin"][1], 1))
+                        rows.setdefault(key, []).append(
+                            (x0, Span(span["font"], round(span["size"], 2), x1, span["text"])))
+    return [PrintedLine(page=page, column=column,
+                        spans=tuple(s for _, s in sorted(row, key=lambda r: r[0])))
+            for (page, column, _), row in sorted(rows.items())]
+
+
+def _joined(lines: list[PrintedLine]) -> str:
+    """Lines as one text, hyphenation at line ends undone."""
+    text = ""
+    for line in lines:
+        if re.search(r"[a-z]-$", text):
+            text = text[:-1] + line.text
+        else:
+            text = f"{text} {line.text}".strip()
+    return text
+
+
+@dataclass(frozen=True)
+class PrintedEntry:
+    """One entry's printed lines: its heading in heading type, everything up to the next."""
+
+    heading: list[PrintedLine]
+    lines: list[PrintedLine]
+    """From the heading's first line to the next entry's, in body size."""
+
+
+def _entries(catalog: GeneratedCatalog, layout: LayoutSpec) -> list[PrintedEntry]:
+    """Each truth record's printed entry, found by its code at the start of a heading-type line
+    on the record's page."""
+    lines = _printed_lines(catalog.pdf, layout)
+    heading_font = pymupdf.Font(layout.heading_font).name
+    starts: list[int] = []
+    for record in catalog.records:
+        first_word = record.title.split()[0]
+        start = next(
+            i for i in range(starts[-1] + 1 if starts else 0, len(lines))
+            if lines[i].page == record.page and lines[i].spans[0].font == heading_font
+            and lines[i].text.startswith(record.course_code_raw)
+            and (first_word in lines[i].text or layout.heading_kind == "code_above")
+        )
+        starts.append(start)
+    entries = []
+    for start, stop in zip(starts, [*starts[1:], len(lines)]):
+        body = [ln for ln in lines[start:stop] if ln.spans[0].size == layout.body_size]
+        entries.append(PrintedEntry(heading=_heading(body, heading_font, layout), lines=body))
+    return entries
+
+
+def _heading(lines: list[PrintedLine], font: str, layout: LayoutSpec) -> list[PrintedLine]:
+    """The lines set in heading type; a run-in heading's last line goes on in body type."""
+    heading: list[PrintedLine] = []
+    for line in lines:
+        if all(s.font == font for s in line.spans):
+            heading.append(line)
+            continue
+        if layout.heading_kind == "run_in" and line.spans[0].font == font:
+            heading.append(line)
+        break
+    return heading
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_same_seed_same_catalog_other_seed_other_catalog(tmp_path: Path, layout: str) -> None:
+    first = generate_catalog(out_dir=tmp_path / "a", name="c", layout=layout, courses=15, seed=3)
+    again = generate_catalog(out_dir=tmp_path / "b", name="c", layout=layout, courses=15, seed=3)
+    other = generate_catalog(out_dir=tmp_path / "c", name="c", layout=layout, courses=15, seed=4)
     assert first.truth.read_bytes() == again.truth.read_bytes()
     assert first.pages == again.pages
+    assert _body_text(first.pdf) == _body_text(again.pdf)
     assert first.truth.read_bytes() != other.truth.read_bytes()
     assert load_truth(first.truth) == first.records
+
+
+def test_truth_files_without_the_newer_fields_still_load(tmp_path: Path) -> None:
+    old = {"page": 3, "subject": "CS", "number": "101", "course_code": "CS 101",
+           "course_code_raw": "CS 101", "title": "Programming", "credits_text": "3",
+           "credits_min": 3.0, "credits_max": 3.0, "description": "Introduces programming.",
+           "prerequisites": "MATH 101; CS 100"}
+    path = tmp_path / "old.truth.jsonl"
+    path.write_text(json.dumps(old) + "\n\n", encoding="utf-8")
+    assert load_truth(path) == [TruthRecord(**old, corequisites=None, cross_listed=[],
+                                            attributes={})]
+    path.write_text(json.dumps({**old, "grade": "A"}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 1"):
+        load_truth(path)
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
@@ -64,13 +186,80 @@ def test_truth_matches_the_text_layer(catalogs: dict[str, GeneratedCatalog], lay
         assert record.course_code_raw in text, record
         assert record.title.split()[0] in text, record
         assert record.course_code == f"{record.subject} {record.number}"
-        assert record.course_code_raw.upper().replace("-", " ") == record.course_code
+        code = _CODE.fullmatch(record.course_code_raw)
+        assert code is not None, record.course_code_raw
+        assert f"{code['subject'].upper()} {code['number']}" == record.course_code
     body = _body_text(catalog.pdf)
     for record in records:
         assert record.title in body, record.title
         assert record.description in body, record.description
-        for requisite in (record.prerequisites or "").split("; "):
-            assert requisite in body, requisite
+        for requisites in (record.prerequisites, record.corequisites):
+            for requisite in (requisites or "").split("; "):
+                assert requisite in body, requisite
+    for record, entry in zip(records, _entries(catalog, LAYOUTS[layout])):
+        text = _joined(entry.lines)
+        assert record.description in text, record
+        for label, value in record.attributes.items():
+            printed = {"designators": value, "hours": f"({value})"}.get(label, f"{label}: {value}")
+            assert printed in text, (label, value)
+        for code in record.cross_listed:
+            subject, number = code.split()
+            assert re.search(rf"[/(]{subject}\b", entry.lines[0].text), (code, record)
+            assert number in entry.lines[0].text
+
+
+@pytest.mark.parametrize("layout", sorted(n for n, s in LAYOUTS.items()
+                                          if s.heading_font != s.body_font))
+def test_entries_print_their_layouts_template(
+    catalogs: dict[str, GeneratedCatalog], layout: str
+) -> None:
+    """Heading kind and where credits and designators are printed, entry by entry."""
+    spec = LAYOUTS[layout]
+    for record, entry in zip(catalogs[layout].records, _entries(catalogs[layout], spec)):
+        _assert_heading_kind(spec, record, entry)
+        _assert_credits_place(spec, record, entry)
+
+
+def _assert_heading_kind(spec: LayoutSpec, record: TruthRecord, entry: PrintedEntry) -> None:
+    first = entry.heading[0]
+    if spec.heading_kind == "code_above":
+        assert first.text == record.course_code_raw, record
+        assert entry.heading[1].text.startswith(record.title.split()[0]), record
+    elif spec.heading_kind == "run_in":
+        body_font = pymupdf.Font(spec.body_font).name
+        run_in = [s.text for s in entry.heading[-1].spans if s.font == body_font]
+        assert run_in, record  # the description starts on the heading's last line
+        assert record.description.startswith(run_in[0].split()[0].rstrip("-")), record
+    else:
+        assert record.title.split()[0] in first.text, record
+
+
+def _assert_credits_place(spec: LayoutSpec, record: TruthRecord, entry: PrintedEntry) -> None:
+    credits = record.credits_text
+    designators = record.attributes.get("designators", "")
+    heading = _joined(entry.heading)
+    if spec.credits_at == "heading":
+        assert credits in heading and designators in heading, record
+    elif spec.credits_at == "right":
+        right = entry.heading[0].spans[-1]
+        column_end = spec.margin + entry.heading[0].column * (
+            spec.column_width + spec.column_gap) + spec.column_width
+        assert right.x1 == pytest.approx(column_end, abs=0.5), record
+        assert right.text.endswith(designators), record
+        assert _bare(right.text.removesuffix(designators)) == credits, record
+    elif spec.credits_at == "next_line":
+        below = entry.lines[len(entry.heading)].text
+        assert below.startswith(designators), record
+        assert _bare(below.removeprefix(designators)) == credits, record
+    elif spec.credits_at == "label":
+        assert f"{spec.credits_label} {credits}" in [ln.text for ln in entry.lines], record
+    else:
+        assert _joined(entry.lines).endswith(f" {credits}."), record
+
+
+def _bare(printed: str) -> str:
+    """Credits as the truth records them: ``(3-3-0)`` -> ``3-3-0``, ``4 cr.`` -> ``4 cr``."""
+    return printed.strip().strip("().")
 
 
 def test_every_entry_form_appears_across_the_presets(catalogs: dict[str, GeneratedCatalog]) -> None:
@@ -82,24 +271,53 @@ def test_every_entry_form_appears_across_the_presets(catalogs: dict[str, Generat
         "400(4)": r"\d00\(\d+(\.\d+)?(-\d+(\.\d+)?)?\)",
         "5 cr": r"\d+(\.\d+)?(-\d+)? cr",
         "(1-4)": r"\d+-\d+",
+        "(3-3-0)": r"\d+(\.\d+)?-\d+-\d+",
+        "3 Hours / 1 Hour": r"\d+(\.\d+)?(-\d+)? Hours?",
+        "1 unit / 2 units": r"\d+(\.\d+)?(-\d+)? units?",
+        "Credits: 3.00": r"\d+\.\d\d(-\d+\.\d\d)?",
+        "Variable": r"Variable",
+        "Variable credit": r"Variable credit",
     }
     for form, pattern in forms.items():
         assert any(t and re.fullmatch(pattern, t) for t in texts), form
-    variable = [r for r in records if r.credits_text == "Variable credit"]
+    variable = [r for r in records if r.credits_text and r.credits_text.startswith("Variable")]
     assert variable and all(r.credits_min is None and r.credits_max is None for r in variable)
     ranges = [r for r in records if r.credits_text and re.fullmatch(r"\d+-\d+", r.credits_text)]
     assert all(r.credits_min < r.credits_max for r in ranges)
+    triples = [r for r in records if r.credits_text and r.credits_text.count("-") == 2]
+    assert all(r.credits_min == r.credits_max == float(r.credits_text.split("-")[0])
+               for r in triples)
     caps = catalogs["caps_two_column"].records
     assert all(r.title == r.title.upper() for r in caps)
     assert any(r.course_code_raw != r.course_code for r in catalogs["two_column"].records)
 
+    shapes = {
+        "CS 101": r"[A-Z]+ \d+", "CS-101": r"[A-Z]+-\d+", "CS101": r"[A-Z]+\d+",
+        "PSYC 323-0": r"[A-Z]+ \d+-\d", "GS-CS-5000": r"GS-[A-Z]+-\d+",
+        "BIOL 101L": r"[A-Z]+ \d+[A-Z]", "COMP/PSYC 415": r"[A-Z]+/[A-Z]+[ -]?\d+(-\d)?",
+    }
+    raw = {r.course_code_raw for r in records}
+    for shape, pattern in shapes.items():
+        assert any(re.fullmatch(pattern, code) for code in raw), shape
+    paren = [r for r in records if r.cross_listed and "/" not in r.course_code_raw]
+    slash = [r for r in records if "/" in r.course_code_raw]
+    assert paren and slash and all(r.cross_listed for r in slash)
+    designators = {r.attributes.get("designators") for r in records}
+    for pattern in (r"\(\w+\)( \(\w+\))?", r"AI[A-Z]{2}( AI[A-Z]{2})?", r"[A-Z]{2}\d?"):
+        assert any(d and re.fullmatch(pattern, d) for d in designators), pattern
+
     text = " ".join(_body_text(c.pdf) for c in catalogs.values())
-    for label in ("Prerequisite:", "Prerequisites:", "Corequisite:", "Prereq:"):
+    for label in ("Prerequisite:", "Prerequisites:", "Corequisite:", "Prereq:", "Coreq:",
+                  "Terms Offered:", "Repeat Status:", "Credits:"):
         assert label in text, label
+    labelled = {label for r in records for label in r.attributes}
+    assert labelled == {"designators", "hours", "Terms Offered", "Repeat Status"}
     assert "hrs. lect." in _body_text(catalogs["caps_two_column"].pdf)
     assert not any("hrs." in r.description for r in caps)
-    with_requisites = sum(1 for r in records if r.prerequisites)
+    with_requisites = sum(1 for r in records if r.prerequisites or r.corequisites)
     assert 0.2 * len(records) < with_requisites < 0.65 * len(records)
+    assert any(r.corequisites and not r.prerequisites for r in records)
+    assert not any(r.corequisites and r.corequisites in (r.prerequisites or "") for r in records)
 
 
 def test_headings_wrap_and_descriptions_hyphenate_sometimes(
@@ -231,3 +449,5 @@ def test_bad_arguments_are_pipeline_errors(tmp_path: Path) -> None:
         generate_catalog(out_dir=tmp_path, name="x", courses=0)
     with pytest.raises(OcrPipelineError):
         generate_catalog(out_dir=tmp_path, name="../x", courses=3)
+    with pytest.raises(ValueError, match="run-in"):
+        replace(LAYOUTS["run_in_units"], credits_at="next_line")

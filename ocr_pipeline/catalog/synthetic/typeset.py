@@ -2,7 +2,8 @@
 
 Words are measured with ``pymupdf.get_text_length`` and wrapped here, so the page of each
 heading line is known exactly. Entries break wherever a column ends, as in real catalogs; only
-a department heading and the heading lines of the entry below it are kept together.
+a department heading and the heading lines of the entry below it (with a credits line under
+them, or the first lines of a run-in paragraph) are kept together.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import random
 import re
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import pymupdf
 
-from ocr_pipeline.catalog.synthetic.entries import Entry
+from ocr_pipeline.catalog.synthetic.entries import Entry, Labelled, heading_room
 from ocr_pipeline.catalog.synthetic.layouts import PAGE_HEIGHT, PAGE_WIDTH, LayoutSpec
 
 Word = tuple[str, str]
@@ -42,6 +44,8 @@ class TextLine:
     """Extra space above the line, dropped at the top of a column (points)."""
     justify: float | None = None
     """Stretch the line to this width; ``None`` leaves it ragged."""
+    right: Word | None = None
+    """Text set flush right at the column's edge, on the same baseline."""
 
 
 @lru_cache(maxsize=65536)
@@ -50,9 +54,11 @@ def text_width(text: str, font: str, size: float) -> float:
 
 
 def wrap(
-    words: Sequence[Word], *, width: float, size: float, hyphenation: float, rng: random.Random
+    words: Sequence[Word], *, width: float, size: float, hyphenation: float, rng: random.Random,
+    fixed: frozenset[str] = frozenset(),
 ) -> list[list[Word]]:
-    """Greedy line breaking; a long word that does not fit may be hyphenated at the line end."""
+    """Greedy line breaking; a long word that does not fit may be hyphenated at the line end,
+    unless it is set in one of the ``fixed`` fonts (a run-in heading's)."""
     lines: list[list[Word]] = []
     line: list[Word] = []
     used = 0.0
@@ -68,7 +74,8 @@ def wrap(
         cut = None
         if not line:
             cut = _forced_cut(word, font=font, size=size, room=room)
-        elif hyphenation and _HYPHENATABLE.fullmatch(word) and rng.random() < hyphenation:
+        elif (hyphenation and font not in fixed and _HYPHENATABLE.fullmatch(word)
+              and rng.random() < hyphenation):
             cut = _hyphen_cut(word, font=font, size=size, room=room)
         if cut is not None:
             line.append((font, word[:cut] + "-"))
@@ -193,7 +200,12 @@ class PageFlow:
 
     def _draw(self, line: TextLine, *, baseline: float) -> None:
         layout = self._layout
-        x = layout.margin + self._column * (layout.column_width + layout.column_gap) + line.indent
+        left = layout.margin + self._column * (layout.column_width + layout.column_gap)
+        if line.right is not None:
+            font, text = line.right
+            flush = left + layout.column_width - text_width(text, font, line.size)
+            self._shape.insert_text((flush, baseline), text, fontname=font, fontsize=line.size)
+        x = left + line.indent
         widths = [text_width(word, font, line.size) for font, word in line.words]
         if line.justify is not None and len(line.words) > 1:
             gap = (line.justify - sum(widths)) / (len(line.words) - 1)
@@ -240,29 +252,74 @@ def typeset(
 def _place_entry(flow: PageFlow, entry: Entry, *, layout: LayoutSpec, rng: random.Random) -> int:
     """Place one entry; return the page of its heading line."""
     size = layout.body_size
-    line_height = size * layout.leading
     lead = _department_lines(entry, layout=layout, rng=rng)
     heading_at = len(lead)
-    heading = wrap([(layout.heading_font, w) for w in entry.heading.split()],
-                   width=layout.column_width, size=size, hyphenation=0.0, rng=rng)
-    gap = (0.4 if entry.department else layout.entry_gap) * line_height
-    for i, words in enumerate(heading):
-        lead.append(TextLine(tuple(words), size, 0.0, space_before=gap if i == 0 else 0.0))
-    requisites = _requisite_lines(entry, layout=layout, rng=rng)
-    body = requisites if layout.prereq_before_description else []
-    body_width = layout.column_width - layout.body_indent
-    description = wrap([(layout.body_font, w) for w in entry.description.split()],
-                       width=body_width, size=size, hyphenation=layout.hyphenation, rng=rng)
-    for i, words in enumerate(description):
-        stretch = body_width if layout.justify and i < len(description) - 1 else None
-        body.append(TextLine(tuple(words), size, layout.body_indent, justify=stretch))
-    if not layout.prereq_before_description:
-        body.extend(requisites)
+    if layout.heading_kind == "run_in":
+        heading, paragraph = _run_in_lines(entry, layout=layout, rng=rng)
+    else:
+        heading = _heading_lines(entry, layout=layout, rng=rng)
+        paragraph = _paragraph_lines(entry.paragraph, layout=layout, rng=rng)
+    gap = (0.4 if entry.department else layout.entry_gap) * size * layout.leading
+    lead.append(replace(heading[0], space_before=gap))
+    lead.extend(heading[1:])
+    if entry.credits_line:
+        lead.append(TextLine(((layout.body_font, entry.credits_line),), size, layout.body_indent))
+    body = _labelled_lines(entry.before, layout=layout, rng=rng) + paragraph
+    body += _labelled_lines(entry.after, layout=layout, rng=rng)
     if entry.hours:
         body.append(TextLine(((layout.body_font, entry.hours),), size, layout.body_indent))
     pages = flow.place(lead, keep_together=True)
     flow.place(body, keep_together=False)
     return pages[heading_at]
+
+
+def _heading_lines(entry: Entry, *, layout: LayoutSpec, rng: random.Random) -> list[TextLine]:
+    """The heading's lines in heading type; credits set flush right go on the first."""
+    size = layout.body_size
+    lines: list[TextLine] = []
+    for text in entry.heading:
+        width = heading_room(entry.right, layout=layout) if not lines else layout.column_width
+        words = [(layout.heading_font, w) for w in text.split()]
+        for wrapped in wrap(words, width=width, size=size, hyphenation=0.0, rng=rng):
+            lines.append(TextLine(tuple(wrapped), size, 0.0))
+    if entry.right:
+        lines[0] = replace(lines[0], right=(layout.heading_font, entry.right))
+    return lines
+
+
+def _paragraph_lines(text: str, *, layout: LayoutSpec, rng: random.Random) -> list[TextLine]:
+    width = layout.column_width - layout.body_indent
+    words = [(layout.body_font, w) for w in text.split()]
+    wrapped = wrap(words, width=width, size=layout.body_size, hyphenation=layout.hyphenation,
+                   rng=rng)
+    return _set(wrapped, width=width, indent=layout.body_indent, layout=layout)
+
+
+def _run_in_lines(
+    entry: Entry, *, layout: LayoutSpec, rng: random.Random
+) -> tuple[list[TextLine], list[TextLine]]:
+    """One paragraph that starts with the heading in heading type: (the lines that hold the
+    heading, the lines after them)."""
+    heading = [(layout.heading_font, w) for text in entry.heading for w in text.split()]
+    words = heading + [(layout.body_font, w) for w in entry.paragraph.split()]
+    wrapped = wrap(words, width=layout.column_width, size=layout.body_size,
+                   hyphenation=layout.hyphenation, rng=rng,
+                   fixed=frozenset({layout.heading_font}))
+    lines = _set(wrapped, width=layout.column_width, indent=0.0, layout=layout)
+    held = next(i for i, count in enumerate(accumulate(map(len, wrapped)))
+                if count >= len(heading))
+    return lines[: held + 1], lines[held + 1:]
+
+
+def _set(
+    wrapped: list[list[Word]], *, width: float, indent: float, layout: LayoutSpec
+) -> list[TextLine]:
+    """Paragraph lines, every one but the last justified if the layout justifies."""
+    return [
+        TextLine(tuple(words), layout.body_size, indent,
+                 justify=width if layout.justify and i < len(wrapped) - 1 else None)
+        for i, words in enumerate(wrapped)
+    ]
 
 
 def _department_lines(entry: Entry, *, layout: LayoutSpec, rng: random.Random) -> list[TextLine]:
@@ -279,11 +336,13 @@ def _department_lines(entry: Entry, *, layout: LayoutSpec, rng: random.Random) -
     ]
 
 
-def _requisite_lines(entry: Entry, *, layout: LayoutSpec, rng: random.Random) -> list[TextLine]:
-    """Requisite lines with a hanging indent of one em for their continuation lines."""
+def _labelled_lines(
+    labelled: Sequence[Labelled], *, layout: LayoutSpec, rng: random.Random
+) -> list[TextLine]:
+    """Labelled lines with a hanging indent of one em for their continuation lines."""
     size = layout.body_size
     lines: list[TextLine] = []
-    for label, text in entry.requisites:
+    for label, text in labelled:
         words = [(layout.prereq_label_font, label)]
         words += [(layout.prereq_font, w) for w in text.split()]
         wrapped = wrap(words, width=layout.column_width - layout.body_indent - size, size=size,

@@ -202,3 +202,10 @@ PROPER_WORDS = {
     "United", "States", "American", "British", "European", "French", "Spanish", "Hispanic",
     "Latin", "Asian", "Francophone", "Shakespeare", "Renaissance", "Bayesian", "I", "II", "III",
 }
+ATTRIBUTE_VALUES: dict[str, tuple[str, ...]] = {
+    "Terms Offered": ("Fall", "Spring", "Fall, Spring", "Summer", "Fall, Spring, Summer",
+                      "Spring, even years", "Fall, odd years", "Occasionally"),
+    "Repeat Status": ("Not repeatable", "Not repeatable", "Repeatable when the topic differs",
+                      "Repeatable up to two times"),
+}
+"""Values of the recurring labelled lines a layout may print (``Terms Offered: Fall``)."""
