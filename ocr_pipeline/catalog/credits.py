@@ -41,7 +41,7 @@ _DESIGNATOR = re.compile(
     r"[ ]*(?:\[[^\[\]]{1,60}\]|\((?:[A-Z][A-Za-z0-9]{0,5}|[A-Z]{1,4}[ /-][A-Z]{1,4})\)"
     r"|\b[A-Z][A-Z0-9]{1,4}\b)$"
 )
-_LEADING_DESIGNATOR = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]{0,4}|\S{1,2})$")
+_LEADING_DESIGNATOR = re.compile(r"^(?:[A-Z][A-Za-z0-9]{0,4}|\S{1,2})$")
 """A designator before credits on their line (``NS3``, ``SO``), or an icon's glyph or two."""
 _MAX_DESIGNATORS = 4
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}

@@ -130,7 +130,14 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
         rest, run_in = _split_run_in(rest, words, styled)
         if not run_in and rest and all(styled):
             more, run_in, taken = _wrapped_title(stream, i, head, body, heads)
-            rest = join_lines([rest, *more])
+            head_text, first_credits = split_credits(rest)
+            joined = join_lines([rest, *more])
+            if more and first_credits is not None and credits is None and (
+                split_credits(joined)[1] is None
+            ):  # credits on the first line of a wrapped title (flush right beside it)
+                credits, position, joined = first_credits, "heading", join_lines(
+                    [head_text, *more])
+            rest = joined
         lead = _LEADING_CREDITS.match(run_in)
         if lead is not None and credits is None:  # "Independent Study (1–2 units) Consent..."
             found = split_credits(lead.group(1))[1]
@@ -142,8 +149,12 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     below = False
     if not rest.strip(" .:—–-") and rules.title_below and i + 1 < len(stream):
         nxt = stream[i + 1]
-        if _continues(first, nxt, i + 1, heads):
-            rest, below, taken = nxt.text, True, 2
+        if nxt.block == first.block and i + 1 not in heads:  # the title, colon and all
+            lines, taken, below = [nxt.text], 2, True
+            if rules.distinct:  # and the lines it wraps onto
+                more, _, used = _wrapped_title(stream, i + 1, nxt.line.words[0], body, heads)
+                lines, taken = [*lines, *more], taken + used - 1
+            rest = join_lines(lines)
     text, found = split_credits(rest)
     if found is not None and credits is None:
         credits, position = found, "heading"

@@ -14,6 +14,8 @@ from itertools import accumulate
 from ocr_pipeline.catalog.models import Block, Line, union_bbox
 
 MARGIN_BAND = 0.09
+_MIN_COLUMN_LINE = 0.15
+"""Lines narrower than this share of the page do not show where columns are."""
 """Share of the page height at top and bottom where running headers and footers live."""
 
 
@@ -51,9 +53,12 @@ def order_lines(lines: Sequence[Line], *, width: float, height: float,
 
 def find_gutters(lines: Sequence[Line], *, width: float) -> list[tuple[float, float]]:
     """Vertical white strips that separate columns, as (x0, x1) intervals."""
-    # Prose lines define columns; short labels (charts, centred titles) may sit anywhere.
+    # Prose lines define columns; short labels (charts, centred titles, credits set flush
+    # right) may sit anywhere.
     narrow = [
-        ln for ln in lines if (ln.bbox[2] - ln.bbox[0]) < 0.6 * width and len(ln.words) >= 3
+        ln for ln in lines
+        if _MIN_COLUMN_LINE * width <= ln.bbox[2] - ln.bbox[0] < 0.6 * width
+        and len(ln.words) >= 3
     ]
     if len(narrow) < 4:
         return []

@@ -18,7 +18,7 @@ _BOLD = 16
 _ITALIC = 2
 _TOKEN = re.compile(r"\S+")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
-READER_REVISION = 2
+READER_REVISION = 3
 """Bumped when the words read from a text layer change, so cached pages are read again."""
 GARBLED_WORD_CONF = 0.3
 """Confidence of a text-layer word holding unmapped or control characters."""
