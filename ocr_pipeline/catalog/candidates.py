@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ocr_pipeline.catalog.codes import CodeMatch, find_codes, match_code
 from ocr_pipeline.catalog.credits import credits_line, split_credits
@@ -28,6 +28,7 @@ _PROSE_LEAD = re.compile(
 _LIST_LEAD = re.compile(r"^(?:(?:or|and)\b|[&/+,*;])|^\(?(?:or|and)\)?\s")
 _SIZE_TOLERANCE = 0.08
 _PROSE_LINES = 12
+_MAX_PROSE = 200
 _RUN_IN_WORDS = 10
 
 
@@ -177,7 +178,5 @@ def _with_prose_after(stream: Sequence[StreamLine], found: list[Candidate]) -> l
         words = sum(len(stream[j].text.split()) for j in range(cand.index + 1, stop))
         run_in = len(cand.code.rest.split())
         words += run_in if run_in > _RUN_IN_WORDS else 0
-        out.append(Candidate(index=cand.index, code=cand.code, style=cand.style,
-                             indent=cand.indent, starts=cand.starts, rest=cand.rest,
-                             prose_after=min(words, 200)))
+        out.append(replace(cand, prose_after=min(words, _MAX_PROSE)))
     return out

@@ -111,67 +111,93 @@ class HeadingRules:
 def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
                  rules: HeadingRules) -> Heading:
     """Read the heading that starts at ``stream[i]``: title, credits, decorations."""
-    body, positions, heads = rules.body, rules.positions, rules.heads
     first = stream[i]
-    words = list(first.line.words)
-    head = words[1] if code.marker and len(words) > 1 else words[0]
     rest = code.rest
     attributes: dict[str, str] = {}
-    credits, position = None, None
-    if "after_code" in positions or not positions:
+    credits: Credits | None = None
+    if "after_code" in rules.positions or not rules.positions:
         rest, credits = _after_code_credits(rest)
-        position = "after_code" if credits else None
+    position = "after_code" if credits else None
     if rules.heading_fields:
         rest, attributes = _heading_fields(rest)
-    run_in = ""
-    taken = 1
+    part = _HeadingPart(text=rest, credits=credits, position=position)
     if rules.distinct:
-        styled = heading_style(words, head, body)
-        rest, run_in = _split_run_in(rest, words, styled)
-        if not run_in and rest and all(styled):
-            more, run_in, taken = _wrapped_title(stream, i, head, body, heads)
-            head_text, first_credits = split_credits(rest)
-            joined = join_lines([rest, *more])
-            if more and first_credits is not None and credits is None and (
-                split_credits(joined)[1] is None
-            ):  # credits on the first line of a wrapped title (flush right beside it)
-                credits, position, joined = first_credits, "heading", join_lines(
-                    [head_text, *more])
-            rest = joined
-        lead = _LEADING_CREDITS.match(run_in)
-        if lead is not None and credits is None:  # "Independent Study (1–2 units) Consent..."
-            found = split_credits(lead.group(1))[1]
-            if found is not None:
-                credits, position, run_in = found, "heading", run_in[lead.end():]
+        _read_styled(stream, i, code, rules, part)
     elif rest:
-        more, taken = _plain_wrap(stream, i, rest, heads)
-        rest = join_lines([rest, *more])
+        more, part.taken = _plain_wrap(stream, i, rest, rules.heads)
+        part.text = join_lines([rest, *more])
     below = False
-    if not rest.strip(" .:—–-") and rules.title_below and i + 1 < len(stream):
-        nxt = stream[i + 1]
-        if nxt.block == first.block and i + 1 not in heads:  # the title, colon and all
-            lines, taken, below = [nxt.text], 2, True
-            if rules.distinct:  # and the lines it wraps onto
-                more, _, used = _wrapped_title(stream, i + 1, nxt.line.words[0], body, heads)
-                lines, taken = [*lines, *more], taken + used - 1
-            rest = join_lines(lines)
-    text, found = split_credits(rest)
-    if found is not None and credits is None:
-        credits, position = found, "heading"
+    if not part.text.strip(" .:—–-") and rules.title_below and i + 1 < len(stream):
+        below = _read_title_below(stream, i, rules, part)
+    text, found = split_credits(part.text)
+    if found is not None and part.credits is None:
+        part.credits, part.position = found, "heading"
     elif found is not None:
-        text = rest
-    if credits is None and ("next_line" in positions or not positions):
-        j = i + taken
-        line_credits = credits_line(stream[j].text) if j < len(stream) else None
-        if line_credits is not None and stream[j].block == first.block:
-            credits, position = line_credits, "next_line"
-            taken += 1
-    title, more_designators = _clean_title(text)
-    designators = " ".join(d for d in (credits.designators if credits else "", more_designators)
-                           if d)
-    return Heading(lines=taken, title=title, credits=credits, credits_position=position,
-                   designators=designators, attributes=attributes, run_in=run_in,
-                   title_below=below, alone=not code.rest)
+        text = part.text
+    j = i + part.taken
+    if part.credits is None and ("next_line" in rules.positions or not rules.positions) and (
+        j < len(stream) and stream[j].block == first.block
+    ):
+        line_credits = credits_line(stream[j].text)
+        if line_credits is not None:
+            part.credits, part.position, part.taken = line_credits, "next_line", part.taken + 1
+    title, notes = _clean_title(text)
+    credits = part.credits
+    designators = " ".join(d for d in (credits.designators if credits else "", notes) if d)
+    return Heading(lines=part.taken, title=title, credits=credits,
+                   credits_position=part.position, designators=designators,
+                   attributes=attributes, run_in=part.run_in, title_below=below,
+                   alone=not code.rest)
+
+
+@dataclass(slots=True)
+class _HeadingPart:
+    """A heading as it is being read: its text so far, credits, lines taken, run-in text."""
+
+    text: str
+    credits: Credits | None
+    position: str | None
+    taken: int = 1
+    run_in: str = ""
+
+
+def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: HeadingRules,
+                 part: _HeadingPart) -> None:
+    """A heading set apart by type: its title is the heading-type text, wrapped or run in."""
+    words = list(stream[i].line.words)
+    head = words[1] if code.marker and len(words) > 1 else words[0]
+    styled = heading_style(words, head, rules.body)
+    part.text, part.run_in = _split_run_in(part.text, words, styled)
+    if not part.run_in and part.text and all(styled):
+        more, part.run_in, part.taken = _wrapped_title(stream, i, head, rules.body, rules.heads)
+        head_text, first_credits = split_credits(part.text)
+        joined = join_lines([part.text, *more])
+        if more and first_credits is not None and part.credits is None and (
+            split_credits(joined)[1] is None
+        ):  # credits on the first line of a wrapped title (flush right beside it)
+            part.credits, part.position = first_credits, "heading"
+            joined = join_lines([head_text, *more])
+        part.text = joined
+    lead = _LEADING_CREDITS.match(part.run_in)
+    if lead is not None and part.credits is None:  # "Independent Study (1–2 units) Consent..."
+        found = split_credits(lead.group(1))[1]
+        if found is not None:
+            part.credits, part.position = found, "heading"
+            part.run_in = part.run_in[lead.end():]
+
+
+def _read_title_below(stream: Sequence[StreamLine], i: int, rules: HeadingRules,
+                      part: _HeadingPart) -> bool:
+    """The title on the line below the code (colon and all) and the lines it wraps onto."""
+    nxt = stream[i + 1]
+    if nxt.block != stream[i].block or i + 1 in rules.heads:
+        return False
+    lines, part.taken = [nxt.text], 2
+    if rules.distinct:
+        more, _, used = _wrapped_title(stream, i + 1, nxt.line.words[0], rules.body, rules.heads)
+        lines, part.taken = [*lines, *more], part.taken + used - 1
+    part.text = join_lines(lines)
+    return True
 
 
 def _after_code_credits(rest: str) -> tuple[str, Credits | None]:

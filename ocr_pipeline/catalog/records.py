@@ -33,22 +33,16 @@ def build_records(
     by_id: dict[str, CourseRecord] = {}
     titles: dict[tuple[str, int], list[str]] = {}
     for entry, number, code in _numbered(entries):
-        value, factors = confidence.score(entry)
         seen = titles.setdefault((code, entry.page), [])
-        occurrence = seen.index(entry.title) + 1 if entry.title in seen else len(seen) + 1
         if entry.title not in seen:
             seen.append(entry.title)
         rid = record_id(catalog=catalog, course_code=code, page=entry.page,
-                        occurrence=occurrence)
+                        occurrence=seen.index(entry.title) + 1)
+        value, factors = confidence.score(entry)
         record = CourseRecord(
-            record_id=rid,
-            catalog_id=catalog,
-            source_uri=source_uri,
-            source_sha256=source_sha256,
-            page=entry.page,
-            bbox=entry.bbox,
-            subject=code.rpartition(" ")[0] or code.partition(".")[0],
-            number=number.upper(),
+            record_id=rid, catalog_id=catalog, source_uri=source_uri,
+            source_sha256=source_sha256, page=entry.page, bbox=entry.bbox,
+            subject=code.rpartition(" ")[0] or code.partition(".")[0], number=number.upper(),
             course_code=code,
             course_code_raw=(entry.code.raw if number == entry.code.number
                              else f"{entry.code.subject}{entry.code.sep}{number}"),
@@ -56,28 +50,26 @@ def build_records(
             credits_text=entry.credits.text if entry.credits else None,
             credits_min=entry.credits.low if entry.credits else None,
             credits_max=entry.credits.high if entry.credits else None,
-            description=entry.description,
-            prerequisites=entry.prerequisites,
-            corequisites=entry.corequisites,
-            cross_listed=list(entry.cross_listed),
-            attributes=dict(entry.attributes),
-            method=methods.get(entry.page, "unknown"),
-            confidence=value,
-            status="auto_accepted" if value >= threshold else "pending_review",
-            extracted_at=stamp,
-            confidence_factors=factors,
+            description=entry.description, prerequisites=entry.prerequisites,
+            corequisites=entry.corequisites, cross_listed=list(entry.cross_listed),
+            attributes=dict(entry.attributes), method=methods.get(entry.page, "unknown"),
+            confidence=value, status="auto_accepted" if value >= threshold else "pending_review",
+            extracted_at=stamp, confidence_factors=factors,
         )
         previous = by_id.get(rid)
         if previous is not None:
             logger.info("%s: %s printed twice on page %d with one title", catalog, code,
                         entry.page)
-            keep = previous if previous.confidence >= record.confidence else record
-            keep.confidence = round(keep.confidence * 0.5, 4)
-            keep.confidence_factors["duplicate"] = 0.5
-            keep.status = "pending_review"
-            record = keep
+            record = _doubted(previous if previous.confidence >= record.confidence else record)
         by_id[rid] = record
     return list(by_id.values())
+
+
+def _doubted(record: CourseRecord) -> CourseRecord:
+    record.confidence = round(record.confidence * 0.5, 4)
+    record.confidence_factors["duplicate"] = 0.5
+    record.status = "pending_review"
+    return record
 
 
 def _numbered(entries: Sequence[ParsedEntry]) -> Iterator[tuple[ParsedEntry, str, str]]:
