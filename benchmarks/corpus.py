@@ -10,7 +10,8 @@ Each catalog in ../shared/dev-data (nine in catalogs/, plus hawaii_cc) is read w
   that matches no truth, or has a wrong code, title or credits);
 - yield: truth records auto-accepted and right; lost: truth records never emitted;
 - with no truth needed, over the whole course section: code-led lines nothing explains (they
-  became review records) and course pages that hold no entry.
+  became review records: ``unexpl``), code-led lines that are neither a record nor explained
+  (``neither``: lost silently, must be 0) and course pages that hold no entry (``empty``).
 
     python benchmarks/corpus.py                    # every catalog, one table
     python benchmarks/corpus.py --only cnu_2018 --show    # and what differs from the truth
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ocr_pipeline.catalog.completeness import completeness
 from ocr_pipeline.catalog.models import CourseRecord, PageText
 from ocr_pipeline.catalog.pdf import sha256_file
 from ocr_pipeline.extract import parse_catalog, read_pages
@@ -59,6 +61,7 @@ class Score:
     auto_wrong: int = 0
     right_auto: int = 0
     unexplained: int = 0
+    unaccounted: int = 0
     empty_pages: int = 0
     sections: str = ""
     seconds: float = 0.0
@@ -184,7 +187,9 @@ def run(truth_file: Path, *, cache: Path | None) -> Score:
                                      source_uri=pdf.as_uri(), source_sha256="")
     result = score(truth_file.stem, truth, records)
     result.seconds = time.perf_counter() - started
-    result.unexplained = reading.profile.unexplained if reading.profile else 0
+    report = completeness(reading, records)
+    result.unexplained = sum(s.why == "unexplained" for s in report.suspects)
+    result.unaccounted = len(report.lost)
     result.empty_pages = len(reading.empty_pages)
     if reading.profile:
         result.sections = ", ".join(f"{a}-{b}" for a, b in reading.profile.sections[:6])
@@ -193,7 +198,7 @@ def run(truth_file: Path, *, cache: Path | None) -> Score:
 
 def table(scores: list[Score]) -> str:
     head = ("catalog", "truth", "pred", "P", "R", "F1", "lost", "title", "cred", "auto",
-            "wrong", "yield", "unexpl", "empty", "s", "ok")
+            "wrong", "yield", "unexpl", "neither", "empty", "s", "ok")
     rows = [head]
     for s in scores:
         v = s.values()
@@ -201,7 +206,8 @@ def table(scores: list[Score]) -> str:
                      f"{s.recall:.3f}", f"{v['f1']:.3f}", f"{v['lost']:.1%}",
                      f"{v['title']:.3f}", f"{v['credits']:.3f}",
                      f"{s.rate(s.auto, s.predicted):.0%}", f"{v['wrong']:.1%}",
-                     f"{v['yield']:.2f}", str(s.unexplained), str(s.empty_pages),
+                     f"{v['yield']:.2f}", str(s.unexplained), str(s.unaccounted),
+                     str(s.empty_pages),
                      f"{s.seconds:.1f}", "yes" if s.meets() else "no"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
