@@ -372,17 +372,18 @@ def _read_paragraph(out: Body, text: str, *, positions: frozenset[str],
             text, out.credits, out.credits_position = head, found, "paragraph_end"
             if instructor:
                 out.attributes["instructor"] = instructor
-    hours = _TRAILING_HOURS.search(text)
+    hours = _TRAILING_HOURS.search(text) if text.rstrip(" .").endswith(")") else None
     if hours:
         out.attributes.setdefault("hours", hours.group("hours").strip())
         text = text[: hours.start()]
     text, inline = split_inline(text)
     for labelled in inline:
         _assign(out, labelled)
-    for m in list(_INLINE_CROSS.finditer(text)):
-        out.cross_listed.extend(find_codes(m.group("codes")))
-    text = _INLINE_CROSS.sub("", text)
-    out.description = re.sub(r"\s+", " ", text).strip()
+    if "listed" in text.lower():  # "(Cross-listed as POL-131)" inside the paragraph
+        for m in list(_INLINE_CROSS.finditer(text)):
+            out.cross_listed.extend(find_codes(m.group("codes")))
+        text = _INLINE_CROSS.sub("", text)
+    out.description = " ".join(text.split())
 
 
 def _assign(out: Body, labelled: Labelled) -> None:

@@ -108,6 +108,8 @@ def split_inline(text: str) -> tuple[str, list[Labelled]]:
     [Prerequisite 'BUSN-220 Open to majors'])``.
     """
     found: list[Labelled] = []
+    if "req" not in text.lower():  # no prerequisite or corequisite label to look for
+        return " ".join(text.split()), found
     lead = leading_comma_label(text)
     if lead is not None:
         value, rest = _first_sentence(lead[1])

@@ -48,6 +48,7 @@ _NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
 _DASHED_NAME = re.compile(r"^[—–][ ]?[^—–]{1,60}$")
 _DEPARTMENT_CHARS = 90
 _STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>]")
+_FEW_ENTRIES = 5
 _WRAP_WORDS = 8
 """A heading's second line that ends in its credits is this short at most."""
 _RARE = 0.05
@@ -379,6 +380,8 @@ def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile) ->
         cues["title_glyph"] = 0.5  # "Public Speaking |": OCR read a letter as a sign
     if cand.code.more_numbers:
         cues["several_numbers"] = 0.95
+    if profile.entries < _FEW_ENTRIES:
+        cues["few_entries"] = 0.8  # a template shown by a handful of entries is no template
     return cues
 
 
