@@ -146,11 +146,6 @@ class CatalogReading:
         return {p for first, last in sections for p in range(first, last + 1)}
 
 
-def parse_pages(pages: Sequence[PageText]) -> list[ParsedEntry]:
-    """Parse a whole catalog (its pages in order) into course entries."""
-    return read_catalog(pages).entries
-
-
 def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
     """Learn the catalog's template from its pages, then read its entries with it."""
     stream = build_stream(pages)

@@ -1,14 +1,14 @@
 from pathlib import Path
 
 from ocr_pipeline.catalog.fields import join_lines
-from ocr_pipeline.catalog.parse import ParsedEntry, parse_pages
+from ocr_pipeline.catalog.parse import ParsedEntry, read_catalog
 from ocr_pipeline.ocr.text_layer import TextLayerEngine
 from ocr_pipeline_tests.pdfs import Text, make_pdf
 
 
 def parse_pdf(path: Path) -> dict[str, ParsedEntry]:
     doc_pages = list(TextLayerEngine().read_pages(path, range(1, _count(path) + 1)))
-    entries = parse_pages(doc_pages)
+    entries = read_catalog(doc_pages).entries
     return {f"{e.code.subject} {e.code.number}": e for e in entries}
 
 
