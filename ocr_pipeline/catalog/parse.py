@@ -239,8 +239,13 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
     if not cand.starts:
         return "cross_reference"
     if distinct and item.styled and cand.style != heading_style:
-        # the catalog sets its headings apart by type and this line is not: a row or a mention
-        return "requirement_row" if cand.prose_after < PROSE_WORDS else "body_text_mention"
+        # the catalog sets its headings apart by type and this line is not: a row, or (in body
+        # type) a mention; set apart in another type with text after it, it may be a heading of
+        # another kind: for review
+        if cand.prose_after < PROSE_WORDS:
+            return "requirement_row"
+        if cand.style == profile.body.plain:
+            return "body_text_mention"
     if item.page not in section_pages:
         return "outside_course_pages"
     return None
