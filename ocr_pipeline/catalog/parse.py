@@ -37,7 +37,12 @@ from ocr_pipeline.catalog.fields import (
 )
 from ocr_pipeline.catalog.labels import line_label
 from ocr_pipeline.catalog.models import BBox, PageText, Word, union_bbox
-from ocr_pipeline.catalog.profile import PROSE_WORDS, CatalogProfile, learn_profile
+from ocr_pipeline.catalog.profile import (
+    PROSE_WORDS,
+    CatalogProfile,
+    learn_profile,
+    looks_like_entry,
+)
 from ocr_pipeline.catalog.stream import StreamLine, build_stream
 
 logger = logging.getLogger(__name__)
@@ -155,7 +160,9 @@ def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
     if profile is None:
         return CatalogReading(profile=None, entries=[], explained=[], empty_pages=[])
     heads = {c.index: c for c in candidates if is_heading(c, profile, stream)}
-    sections = _sections(sorted({stream[i].page for i in heads}))
+    # course pages: where the headings are, and lines shaped like them that head a paragraph
+    likely = {c.index for c in candidates if _entry_like(c, profile, stream)}
+    sections = _sections(sorted({stream[i].page for i in heads.keys() | likely}))
     section_pages = {p for first, last in sections for p in range(first, last + 1)}
     outcomes = dict.fromkeys(heads, "heading")
     for cand in candidates:
@@ -236,6 +243,8 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
         return "course_range" if _range_headed(cand, stream, heads) else None
     if cand.rest == "empty" and cand.prose_after < PROSE_WORDS:
         return "requirement_row"  # a code alone with no text after it: a chart, a list
+    if _entry_like(cand, profile, stream) and not (distinct and item.styled):
+        return None  # shaped like the headings, heading a paragraph, short of evidence: review
     if not cand.starts:
         return "cross_reference"
     if distinct and item.styled and cand.style != heading_style:
@@ -249,6 +258,15 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
     if item.page not in section_pages:
         return "outside_course_pages"
     return None
+
+
+def _entry_like(cand: Candidate, profile: CatalogProfile, stream: Sequence[StreamLine]) -> bool:
+    """Shaped like the catalog's headings (and set like them, where type tells), heading a
+    paragraph of text."""
+    template = profile.heading
+    if template.distinct and stream[cand.index].styled and cand.style != template.style:
+        return False
+    return shape_of(cand.code) == template.shape and looks_like_entry(cand)
 
 
 def _range_headed(cand: Candidate, stream: Sequence[StreamLine],
