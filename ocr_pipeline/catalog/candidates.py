@@ -160,14 +160,22 @@ def rest_kind(code: CodeMatch) -> str:
         return "empty"
     if _PROSE_LEAD.match(rest):
         return "prose"
-    if _LIST_LEAD.match(rest) or match_code(rest) is not None or (
-        ";" in rest and find_codes(rest)
-    ):
+    if _LIST_LEAD.match(rest) or _another_code(code) or (";" in rest and find_codes(rest)):
         return "list"
     head, credits = split_credits(rest)
     if credits is not None and not head.strip(" .,;:—–-"):
         return "credits"
     return "title"
+
+
+def _another_code(code: CodeMatch) -> bool:
+    """The rest starts with another code of the same shape (``CLST 103 ENGL 250*``), not
+    with a title word before a number (``Film 101``, ``TOPICS 1-4 cr.``)."""
+    inner = match_code(code.rest)
+    if inner is None or inner.kind != code.kind or not re.match(r"\d{2}", inner.number):
+        return False
+    head, credits = split_credits(code.rest)
+    return credits is None or len(head.split()) > 1
 
 
 def _with_prose_after(stream: Sequence[StreamLine], found: list[Candidate]) -> list[Candidate]:
