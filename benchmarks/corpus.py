@@ -16,6 +16,7 @@ Each catalog in ../shared/dev-data (nine in catalogs/, plus hawaii_cc) is read w
     python benchmarks/corpus.py                    # every catalog, one table
     python benchmarks/corpus.py --only cnu_2018 --show    # and what differs from the truth
     python benchmarks/corpus.py --cache /tmp/pages  # keep the pages read, for quick re-runs
+    python benchmarks/corpus.py --data DIR --truth DIR    # other catalogs annotated the same way
 
 Targets (issue 11), on every catalog: code F1 >= 0.99, lost <= 0.5%, title and credits exact
 >= 0.98, wrong among auto-accepted <= 0.5%, yield >= 0.85.
@@ -178,9 +179,9 @@ def load_pages(pdf: Path, cache: Path | None) -> list[PageText]:
     return pages
 
 
-def run(truth_file: Path, *, cache: Path | None) -> Score:
+def run(truth_file: Path, *, data: Path, cache: Path | None) -> Score:
     truth = json.loads(truth_file.read_text())
-    pdf = DEV_DATA / truth["source"]
+    pdf = data / truth["source"]
     started = time.perf_counter()
     pages = load_pages(pdf, cache)
     reading, records = parse_catalog(pages, name=pdf.name, catalog=truth_file.stem,
@@ -221,16 +222,21 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="catalog names (truth file stems)")
     parser.add_argument("--show", action="store_true", help="print every difference")
     parser.add_argument("--cache", type=Path, help="folder to keep the pages read in")
+    parser.add_argument("--data", type=Path, default=DEV_DATA,
+                        help="folder the truth files' sources are in (default ../shared/dev-data)")
+    parser.add_argument("--truth", type=Path, default=TRUTH,
+                        help="folder of truth files (default benchmarks/truth): other catalogs "
+                             "annotated the same way can be scored too")
     args = parser.parse_args()
-    if not DEV_DATA.is_dir():
-        print(f"no dev data at {DEV_DATA}", file=sys.stderr)
+    if not args.data.is_dir():
+        print(f"no catalogs at {args.data}", file=sys.stderr)
         return 2
-    files = sorted(TRUTH.glob("*.json"))
+    files = sorted(args.truth.glob("*.json"))
     if args.only:
         files = [f for f in files if f.stem in args.only]
     scores = []
     for truth_file in files:
-        result = run(truth_file, cache=args.cache)
+        result = run(truth_file, data=args.data, cache=args.cache)
         scores.append(result)
         print(f"  {result.name}: {result.seconds:.1f} s; course pages {result.sections}",
               file=sys.stderr)

@@ -40,11 +40,16 @@ class Style:
     italic: bool
     size: str
     """``smaller``, ``same`` or ``larger`` than the body text."""
+    font: str = ""
+    """The word's font where nothing else sets it apart from the body (a heading in another
+    typeface of the body's weight and size)."""
 
     def describe(self) -> str:
         parts = [p for p, on in (("bold", self.bold), ("italic", self.italic)) if on]
         if self.size != "same":
             parts.append(f"{self.size} than body")
+        if self.font:
+            parts.append(f"font {self.font}")
         return ", ".join(parts) or "same as body"
 
 
@@ -53,13 +58,16 @@ class BodyStyle:
     size: float
     bold: bool
     italic: bool
+    font: str = ""
 
     def style_of(self, word: Word) -> Style:
         ratio = word.size / self.size if self.size else 1.0
         size = ("larger" if ratio > 1 + _SIZE_TOLERANCE
                 else "smaller" if ratio < 1 - _SIZE_TOLERANCE else "same")
-        return Style(bold=word.bold and not self.bold, italic=word.italic and not self.italic,
-                     size=size)
+        bold, italic = word.bold and not self.bold, word.italic and not self.italic
+        font = word.font if not (bold or italic) and size == "same" and word.font and (
+            word.font != self.font) else ""
+        return Style(bold=bold, italic=italic, size=size, font=font)
 
     @property
     def plain(self) -> Style:
@@ -100,16 +108,19 @@ def shape_of(code: CodeMatch) -> str:
 def body_style(stream: Sequence[StreamLine]) -> BodyStyle:
     """The catalog's running-text style: the most common size; bold/italic if most text is."""
     sizes: Counter[float] = Counter()
+    fonts: Counter[str] = Counter()
     bold = italic = total = 0
     for item in stream:
         for word in item.line.words:
             n = len(word.text)
             sizes[round(word.size * 2) / 2] += n
+            fonts[word.font] += n
             bold += n * word.bold
             italic += n * word.italic
             total += n
     return BodyStyle(size=sizes.most_common(1)[0][0] if sizes else 10.0,
-                     bold=bold * 2 > total, italic=italic * 2 > total)
+                     bold=bold * 2 > total, italic=italic * 2 > total,
+                     font=fonts.most_common(1)[0][0] if fonts else "")
 
 
 def find_candidates(stream: Sequence[StreamLine], body: BodyStyle) -> list[Candidate]:

@@ -84,10 +84,12 @@ class Body:
 def heading_style(words: Sequence[Word], head: Word, body: BodyStyle) -> list[bool]:
     """For each word, whether it is set like the heading's code word ``head`` (all False when
     the code is set like the body)."""
-    if body.style_of(head) == body.plain:
+    style = body.style_of(head)
+    if style == body.plain:
         return [False] * len(words)
     return [w.bold == head.bold and w.italic == head.italic
-            and abs(w.size - head.size) <= _SAME_SIZE * head.size for w in words]
+            and abs(w.size - head.size) <= _SAME_SIZE * head.size
+            and (not style.font or w.font == head.font) for w in words]
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,8 @@ class Word:
     """Font size (text layer) or x-height-derived size (OCR), in points."""
     bold: bool = False
     italic: bool = False
+    font: str = ""
+    """The font's name in a text layer (``Garamond-LightCondensed``); empty from OCR."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,8 @@ class PageText:
         return "\n\n".join(block.text for block in self.blocks)
 
     def to_dict(self) -> dict[str, Any]:
-        """Compact JSON form: a word is ``[text, x0, y0, x1, y1, conf, size, style]``."""
+        """Compact JSON form: a word is ``[text, x0, y0, x1, y1, conf, size, style]`` and its
+        font name where it has one."""
         return {
             "page": self.page,
             "width": self.width,
@@ -146,14 +149,15 @@ def _rounded(box: BBox) -> list[float]:
 
 
 def _word_row(word: Word) -> list[Any]:
-    return [word.text, *_rounded(word.bbox), round(word.conf, 4), round(word.size, 2),
-            word.bold | (word.italic << 1)]
+    row = [word.text, *_rounded(word.bbox), round(word.conf, 4), round(word.size, 2),
+           word.bold | (word.italic << 1)]
+    return [*row, word.font] if word.font else row
 
 
 def _word_from_row(row: list[Any]) -> Word:
-    text, x0, y0, x1, y1, conf, size, style = row
+    text, x0, y0, x1, y1, conf, size, style, *font = row
     return Word(text=text, bbox=(x0, y0, x1, y1), conf=conf, size=size, bold=bool(style & 1),
-                italic=bool(style & 2))
+                italic=bool(style & 2), font=font[0] if font else "")
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ _BOLD = 16
 _ITALIC = 2
 _TOKEN = re.compile(r"\S+")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
-READER_REVISION = 3
+READER_REVISION = 4
 """Bumped when the words read from a text layer change, so cached pages are read again."""
 GARBLED_WORD_CONF = 0.3
 """Confidence of a text-layer word holding unmapped or control characters."""
@@ -105,6 +105,7 @@ def _words(spans: list[dict[str, Any]]) -> list[Word]:
                 size=span["size"],
                 bold=bool(flags & _BOLD) or "bold" in font,
                 italic=bool(flags & _ITALIC) or "italic" in font,
+                font=span["font"].rpartition("+")[2],  # without a subset's "ABCDEF+" prefix
             )
         )
     return words
