@@ -33,6 +33,13 @@ _BROKEN_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (  # one parenthesis lo
     ("parenthesised", re.compile(rf"\((?P<text>{_RANGE})$")),
     ("parenthesised", re.compile(rf"(?<=[ ])(?P<text>{_RANGE})\)$")),
 )
+_LABELLED_END = re.compile(
+    rf"(?:^|(?<=[ .;]))(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:?[ ]?(?P<text>{_RANGE})$"
+)
+_LABELLED_INLINE = re.compile(
+    rf"(?:^|(?<=[.;)”\"])[ ]+)(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:[ ]?"
+    rf"(?P<text>{_RANGE})\.?(?=[ ]|$)"
+)
 _BARE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("triple", re.compile(rf"(?P<text>{_TRIPLE})")),
     ("bare", re.compile(rf"(?P<text>{_RANGE})")),
@@ -54,7 +61,8 @@ class Credits:
     low: float | None
     high: float | None
     form: str = "units"
-    """``parenthesised``, ``units``, ``triple``, ``hours_credits``, ``variable``, ``bare``."""
+    """``parenthesised``, ``units``, ``triple``, ``hours_credits``, ``variable``, ``bare``,
+    ``labelled`` (``Credits: 4`` ending a paragraph)."""
     clean: bool = True
     """False when the printed form was damaged (a parenthesis missing)."""
     designators: str = ""
@@ -153,11 +161,29 @@ def credits_line(text: str) -> Credits | None:
                    clean=found.clean, designators=designators)
 
 
+def labelled_credits(text: str) -> tuple[str, Credits | None]:
+    """``Credits: 4`` inside a paragraph (after a sentence, before other lines of the entry):
+    the paragraph without it, and the credits."""
+    m = _LABELLED_INLINE.search(text)
+    if m is None:
+        return text, None
+    found = _credits(m, name="labelled", clean=True)
+    if found is None:
+        return text, None
+    return f"{text[: m.start()].rstrip()} {text[m.end():].lstrip()}".strip(), found
+
+
 def trailing_credits(text: str) -> tuple[str, Credits | None, str]:
     """Credits at the end of a paragraph, perhaps followed by a dash and a name:
-    ``'... performance. 1 unit — Manley.'`` -> (paragraph, 1 unit, ``'Manley'``)."""
+    ``'... performance. 1 unit — Manley.'`` -> (paragraph, 1 unit, ``'Manley'``); or
+    labelled: ``'... Handbook. Credits: 4'``."""
     stripped = text.rstrip().rstrip(".")
     tail = ""
+    labelled = _LABELLED_END.search(stripped)
+    if labelled is not None:
+        found = _credits(labelled, name="labelled", clean=True)
+        if found is not None:
+            return stripped[: labelled.start()].rstrip(), found, ""
     dash = re.search(r"[ ](?:—|–|--)[ ]?([^—–]{1,60})$", stripped)
     if dash:
         head, found = _split_at_end(stripped[: dash.start()].rstrip())

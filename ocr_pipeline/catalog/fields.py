@@ -16,6 +16,7 @@ from ocr_pipeline.catalog.codes import CodeMatch, find_codes, match_code
 from ocr_pipeline.catalog.credits import (
     Credits,
     credits_line,
+    labelled_credits,
     parse_credits,
     split_credits,
     trailing_credits,
@@ -366,6 +367,10 @@ def read_body(
 
 def _read_paragraph(out: Body, text: str, *, positions: frozenset[str],
                     credits_found: bool) -> None:
+    if not credits_found and out.credits is None and ("label" in positions or not positions):
+        text, found = labelled_credits(text)  # "... Handbook. Credits: 4 Members of ..."
+        if found is not None:
+            out.credits, out.credits_position = found, "label"
     if not credits_found and out.credits is None and (
         "paragraph_end" in positions or not positions
     ):
