@@ -31,8 +31,10 @@ _MARKER = re.compile(r"^(?:[+*•†‡#◆■►▪●○◦‣∙·–—-](?=
 _PREFIX = re.compile(r"^(?P<label>[A-Z][A-Za-z]{2,12}[ ]\d{1,2}):[ ]+")
 """A short label before the code: ``Block 7: DR240 ...`` (one offering of a topics course)."""
 _THROUGH = re.compile(r"^[ \u00a0]?[-–—][ \u00a0]?(\d{1,5}[A-Z]?)(?![\w.])")
-_MORE_NUMBERS = re.compile(r"^(?:,[ \u00a0]?(?:and[ ]|&[ ])?(\d{1,5}[A-Z]{0,2}))+")
-_ONE_MORE = re.compile(r",[ \u00a0]?(?:and[ ]|&[ ])?(\d{1,5}[A-Z]{0,2})")
+_MORE_NUMBERS = re.compile(
+    r"^(?:(?:,[ \u00a0]?(?:and[ ]|&[ ])?|/)(\d{1,5}[A-Z]{0,2}))+(?![\w/])"
+)
+_ONE_MORE = re.compile(r"(?:,[ \u00a0]?(?:and[ ]|&[ ])?|/)(\d{1,5}[A-Z]{0,2})")
 _PAREN_CODE = re.compile(r"^[ \u00a0]*\((?P<code>[^()]{2,24})\)")
 _SLASH_CODE = re.compile(r"^[ \u00a0]*/[ \u00a0]?")
 _AFTER = re.compile(r"^(?P<after>\.(?!\d)|[ \u00a0]*[-—–:][ \u00a0]*|[ \u00a0]*)")

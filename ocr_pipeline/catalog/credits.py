@@ -40,6 +40,7 @@ _LABELLED_INLINE = re.compile(
     rf"(?:^|(?<=[.;)”\"])[ ]+)(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:[ ]?"
     rf"(?P<text>{_RANGE})\.?(?=[ ]|$)"
 )
+_LEADING = re.compile(rf"^(?P<text>{_RANGE}[ ]?{_UNIT})[ ]?(?:--|—|–|\.|;|,|$)[ ]?")
 _BARE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("triple", re.compile(rf"(?P<text>{_TRIPLE})")),
     ("bare", re.compile(rf"(?P<text>{_RANGE})")),
@@ -171,6 +172,16 @@ def labelled_credits(text: str) -> tuple[str, Credits | None]:
     if found is None:
         return text, None
     return f"{text[: m.start()].rstrip()} {text[m.end():].lstrip()}".strip(), found
+
+
+def leading_credits(text: str) -> tuple[str, Credits] | None:
+    """Credits that open a line, set off from what follows: ``'3 hours--Prereq.: ...'`` ->
+    (``'Prereq.: ...'``, 3 hours)."""
+    m = _LEADING.match(text)
+    if m is None:
+        return None
+    found = _credits(m, name="units", clean=True)
+    return (text[m.end():].strip(), found) if found is not None else None
 
 
 def trailing_credits(text: str) -> tuple[str, Credits | None, str]:

@@ -17,6 +17,7 @@ from ocr_pipeline.catalog.credits import (
     Credits,
     credits_line,
     labelled_credits,
+    leading_credits,
     parse_credits,
     split_credits,
     trailing_credits,
@@ -121,6 +122,9 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     if "after_code" in rules.positions or not rules.positions:
         rest, credits = _after_code_credits(rest)
     position = "after_code" if credits else None
+    if credits is None:  # "LG-160 Criminal Law    Credits: 3.00" on the heading's baseline
+        rest, credits = labelled_credits(rest)
+        position = "heading" if credits else None
     if rules.heading_fields:
         rest, attributes = _heading_fields(rest)
     part = _HeadingPart(text=rest, credits=credits, position=position)
@@ -324,8 +328,14 @@ def read_body(
                                   field=current.field))
         current, current_values = None, []
 
-    for item in lines:
+    for n, item in enumerate(lines):
         text = item.text.strip()
+        if n == 0 and not credits_found and not run_in:
+            lead = leading_credits(text)  # "3 hours--Prereq.: Junior standing. An advanced..."
+            if lead is not None:
+                text, out.credits, out.credits_position = lead[0], lead[1], "next_line"
+                if not text:
+                    continue
         if _HOURS_LINE.match(text):
             close()
             out.attributes["hours"] = text.strip("(). ")

@@ -41,7 +41,7 @@ _KNOWN_NO_COLON = re.compile(
 _INLINE = re.compile(
     r"(?:(?<=[.;)”\"])|(?<=\s))(?P<label>(?:Recommended |Suggested (?:Additional )?)?"
     r"(?:Pre-?\s?req(?:uisite)?s?(?:\(s\))?|Co-?\s?req(?:uisite)?s?(?:\(s\))?"
-    r"|Pre(?:requisite)?s? or Co-?req(?:uisite)?s?)(?: for this course)?)[ ]?:[ ]?",
+    r"|Pre(?:requisite)?s? or Co-?req(?:uisite)?s?)(?: for this course)?)\.?[ ]?:[ ]?",
 )
 _LEADING_COMMA = re.compile(
     r"^(?P<label>Pre-?req(?:uisite)?s?(?:\(s\))?|Co-?req(?:uisite)?s?(?:\(s\))?),[ ]"
@@ -60,7 +60,7 @@ class Labelled:
 
 def known_field(label: str) -> tuple[Field, bool] | None:
     """The field a label always means, and whether the label stays as a prefix."""
-    text = label.strip().rstrip(":").strip()
+    text = label.strip().rstrip(":").strip().rstrip(".")
     for pattern, field, keep in _KNOWN:
         if pattern.fullmatch(text):
             return field, keep
