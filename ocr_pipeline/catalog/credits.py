@@ -40,6 +40,10 @@ _LABELLED_INLINE = re.compile(
     rf"(?:^|(?<=[.;)”\"])[ ]+)(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:[ ]?"
     rf"(?P<text>{_RANGE})\.?(?=[ ]|$)"
 )
+_LABELLED_IN_HEADING = re.compile(
+    rf"(?:^|(?<=\s))(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:[ ]?"
+    rf"(?P<text>{_RANGE})\.?(?=\s|$)"
+)
 _LEADING = re.compile(rf"^(?P<text>{_RANGE}[ ]?{_UNIT})[ ]?(?:--|—|–|\.|;|,|$)[ ]?")
 _BARE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("triple", re.compile(rf"(?P<text>{_TRIPLE})")),
@@ -162,10 +166,10 @@ def credits_line(text: str) -> Credits | None:
                    clean=found.clean, designators=designators)
 
 
-def labelled_credits(text: str) -> tuple[str, Credits | None]:
-    """``Credits: 4`` inside a paragraph (after a sentence, before other lines of the entry):
-    the paragraph without it, and the credits."""
-    m = _LABELLED_INLINE.search(text)
+def labelled_credits(text: str, *, heading: bool = False) -> tuple[str, Credits | None]:
+    """``Credits: 4`` inside a paragraph (after a sentence, before other lines of the entry),
+    or anywhere on a heading's line (``heading``): the text without it, and the credits."""
+    m = (_LABELLED_IN_HEADING if heading else _LABELLED_INLINE).search(text)
     if m is None:
         return text, None
     found = _credits(m, name="labelled", clean=True)

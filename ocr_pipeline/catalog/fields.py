@@ -123,7 +123,7 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
         rest, credits = _after_code_credits(rest)
     position = "after_code" if credits else None
     if credits is None:  # "LG-160 Criminal Law    Credits: 3.00" on the heading's baseline
-        rest, credits = labelled_credits(rest)
+        rest, credits = labelled_credits(rest, heading=True)
         position = "heading" if credits else None
     if rules.heading_fields:
         rest, attributes = _heading_fields(rest)
@@ -150,7 +150,8 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
             part.credits, part.position, part.taken = line_credits, "next_line", part.taken + 1
     title, notes = _clean_title(text)
     credits = part.credits
-    designators = " ".join(d for d in (credits.designators if credits else "", notes) if d)
+    designators = " ".join(d for d in (credits.designators if credits else "", part.marks,
+                                       notes) if d)
     return Heading(lines=part.taken, title=title, credits=credits,
                    credits_position=part.position, designators=designators,
                    attributes=attributes, run_in=part.run_in, title_below=below,
@@ -166,6 +167,8 @@ class _HeadingPart:
     position: str | None
     taken: int = 1
     run_in: str = ""
+    marks: str = ""
+    """Signs printed after the title (designators such as ■)."""
 
 
 def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: HeadingRules,
@@ -175,7 +178,7 @@ def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: H
     head = words[1] if code.marker and len(words) > 1 else words[0]
     styled = heading_style(words, head, rules.body)
     part.text, part.run_in = _split_run_in(part.text, words, styled)
-    if not part.run_in and part.text and all(styled):
+    if not part.run_in and part.text and all(styled[: _apart_at(words)]):
         more, part.run_in, part.taken = _wrapped_title(stream, i, head, rules.body, rules.heads)
         head_text, first_credits = split_credits(part.text)
         joined = join_lines([part.text, *more])
@@ -185,6 +188,8 @@ def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: H
             part.credits, part.position = first_credits, "heading"
             joined = join_lines([head_text, *more])
         part.text = joined
+    if part.run_in and not any(c.isalnum() for c in part.run_in) and len(part.run_in) <= 3:
+        part.marks, part.run_in = part.run_in, ""  # a sign after the title (■): a designator
     lead = _LEADING_CREDITS.match(part.run_in)
     if lead is not None and part.credits is None:  # "Independent Study (1–2 units) Consent..."
         found = split_credits(lead.group(1))[1]
@@ -231,6 +236,16 @@ def _heading_fields(rest: str) -> tuple[str, dict[str, str]]:
     return rest[: fields[0].start()].strip(), attributes
 
 
+def _apart_at(words: Sequence[Word]) -> int:
+    """Where a piece set apart by a wide gap begins (credits on the heading's right), or the
+    line's end."""
+    for k in range(1, len(words)):
+        height = words[k].bbox[3] - words[k].bbox[1]
+        if words[k].bbox[0] - words[k - 1].bbox[2] > _APART * height:
+            return k
+    return len(words)
+
+
 def _split_run_in(rest: str, words: list[Word], styled: list[bool]) -> tuple[str, str]:
     """Cut the heading line where its style ends: (heading part, run-in body text). Text set
     apart by a wide gap (credits right-aligned on the heading's baseline) is no run-in text."""
@@ -238,8 +253,7 @@ def _split_run_in(rest: str, words: list[Word], styled: list[bool]) -> tuple[str
                     None)
     if boundary is None:
         return rest, ""
-    height = words[boundary].bbox[3] - words[boundary].bbox[1]
-    if words[boundary].bbox[0] - words[boundary - 1].bbox[2] > _APART * height:
+    if boundary >= _apart_at(words):
         return rest, ""
     body_text = " ".join(w.text for w in words[boundary:])
     if not rest.endswith(body_text):
