@@ -136,6 +136,10 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     below = False
     if not part.text.strip(" .:—–-") and rules.title_below and i + 1 < len(stream):
         below = _read_title_below(stream, i, rules, part)
+    if part.credits is None:  # labelled credits on a wrapped heading's last line
+        part.text, labelled = labelled_credits(part.text, heading=True)
+        if labelled is not None:
+            part.credits, part.position = labelled, "heading"
     text, found = split_credits(part.text)
     if found is not None and part.credits is None:
         part.credits, part.position = found, "heading"
@@ -277,16 +281,18 @@ def _wrapped_title(
     for offset, nxt in enumerate(stream[i + 1 : i + MAX_HEADING_LINES], start=i + 1):
         if not _continues(first, nxt, offset, heads):
             break
-        styled = heading_style(nxt.line.words, head, body)
+        words = nxt.line.words
+        styled = heading_style(words, head, body)
         if not styled or not styled[0]:
             break
         taken += 1
-        if all(styled):
+        apart = _apart_at(words)  # a piece set apart on its right (credits) stays in the heading
+        if all(styled[:apart]):
             more.append(nxt.text)
             continue
         cut = styled.index(False)
-        more.append(" ".join(w.text for w in nxt.line.words[:cut]))
-        return more, " ".join(w.text for w in nxt.line.words[cut:]), taken
+        more.append(" ".join(w.text for w in words[:cut]))
+        return more, " ".join(w.text for w in words[cut:]), taken
     return more, "", taken
 
 
