@@ -267,8 +267,11 @@ def _split_run_in(rest: str, words: list[Word], styled: list[bool]) -> tuple[str
 
 def _continues(first: StreamLine, nxt: StreamLine, index: int, heads: frozenset[int]) -> bool:
     """``nxt`` (at ``index``) may go on with the heading at ``first``: same block, not a
-    heading of its own, not a labelled line."""
-    return nxt.block == first.block and index not in heads and line_label(nxt.text) is None
+    heading of its own, not a labelled line (a piece set apart on its right aside)."""
+    if nxt.block != first.block or index in heads:
+        return False
+    words = nxt.line.words
+    return line_label(" ".join(w.text for w in words[: _apart_at(words)])) is None
 
 
 def _wrapped_title(
