@@ -426,7 +426,11 @@ def _credit_cues(entry: ParsedEntry, profile: CatalogProfile) -> dict[str, float
     template = profile.credits
     credits = entry.credits
     if credits is None:
-        return {"credits_missing": 0.7} if template.expected >= 0.5 else {}
+        if template.expected >= 0.5:
+            return {"credits_missing": 0.7}
+        # most entries speak of credits, yet none were read: printed where the template
+        # does not look (a table's column), so no entry's credits can be trusted as absent
+        return {"credits_unread": 0.7} if template.unread >= 0.5 else {}
     cues: dict[str, float] = {}
     if entry.credits_position not in template.learned:
         cues["credits_position"] = 0.85

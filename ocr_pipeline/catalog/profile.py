@@ -11,6 +11,7 @@ codes) recur. The second pass (``parse.py``) reads the catalog with it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -25,6 +26,7 @@ PROSE_WORDS = 8
 """Words of running text after a candidate that show it heads an entry."""
 _MIN_SHARE = 0.05
 _MAX_BODY_LINES = 80
+_CREDIT_WORD = re.compile(r"\b(?:credits?|credit hours|units?|semester hours)\b", re.I)
 _SAMPLE = 400
 """Entries of a catalog read in the first pass, spread evenly over it."""
 
@@ -66,6 +68,9 @@ class CreditsTemplate:
     """Share of entries that print credits at all."""
     highest: float | None
     """The largest credit value printed by at least two entries."""
+    unread: float = 0.0
+    """Share of entries that name credits (a ``Credits`` column, ``3 credits``) where none
+    were read: credits printed in a way the template does not know."""
 
     @property
     def learned(self) -> frozenset[str]:
@@ -127,7 +132,8 @@ class CatalogProfile:
             ("code shape", h.shape),
             ("after the code", _shares(h.after)),
             ("heading form", _form(h)),
-            ("credits printed", f"{c.expected:.0%} of entries"),
+            ("credits printed", f"{c.expected:.0%} of entries"
+             + (f"; {c.unread:.0%} name credits where none were read" if c.unread else "")),
             ("credits where", _shares(c.positions)),
             ("credits as", _shares(c.forms)),
             ("labels", "; ".join(f"{label} -> {fld} ({self.label_entries.get(label, 0)})"
@@ -218,6 +224,7 @@ def learn_profile(
             forms=_share(stats.forms, max(sum(stats.forms.values()), 1)),
             expected=round(sum(stats.positions.values()) / total, 3),
             highest=max((v for v, n in stats.values.items() if n >= 2), default=None),
+            unread=round(stats.unread / total, 3),
         ),
         labels=labels,
         label_entries={label: labels_seen[label] for label in labels},
@@ -245,6 +252,7 @@ class _Stats:
 
     def __init__(self) -> None:
         self.entries = self.run_in = self.alone = self.title_below = self.fields = 0
+        self.unread = 0
         self.positions: Counter[str] = Counter()
         self.forms: Counter[str] = Counter()
         self.values: Counter[float] = Counter()
@@ -270,6 +278,9 @@ class _Stats:
                           run_in=heading.run_in, credits_found=heading.credits is not None)
         credits = heading.credits or found.credits
         position = heading.credits_position or found.credits_position
+        if credits is None and any(_CREDIT_WORD.search(item.text)
+                                   for item in stream[cand.index : stop]):
+            self.unread += 1  # the entry speaks of credits where none were read
         if credits is not None and position in CREDIT_POSITIONS:
             self.positions[position] += 1
             self.forms[credits.form] += 1
