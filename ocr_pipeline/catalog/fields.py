@@ -371,6 +371,10 @@ def read_body(
                 close()  # "Course Description: ..." is the description itself
                 description.append(labelled.value)
                 continue
+            if labelled is not None and labelled.field == "credits":
+                close()  # a value of its own: what follows is no part of it
+                _assign(out, labelled)
+                continue
             if labelled is not None:
                 close()
                 current, current_line, current_values = labelled, item, [labelled.value]
