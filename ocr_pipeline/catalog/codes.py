@@ -24,7 +24,7 @@ _SUBJECT = (
 _NUMBER = r"\d{1,5}[A-Z]{0,2}(?:-(?:\d{1,2}|[A-Z]{1,2})(?![\w]))?"
 _SEP = r"(?:[ \u00a0]?-[ \u00a0]?|[ \u00a0]{1,2}|\.[ \u00a0]?|)"
 _CODE = re.compile(
-    rf"(?P<subject>{_SUBJECT})(?P<sep>{_SEP})(?P<number>{_NUMBER})(?![\w&]|-[a-z])"
+    rf"(?P<subject>{_SUBJECT})(?P<sep>{_SEP})(?P<number>{_NUMBER})(?![\w&]|-[a-z]|:\d)"
 )
 _MIT = re.compile(r"(?P<subject>\d{1,2}[A-Z]?)\.(?P<number>\d{1,4}[A-Z]{0,2})(?![\w.])")
 _MARKER = re.compile(r"^(?:[+*•†‡#◆■►▪●○◦‣∙·–—-](?=\s)|[+*•†‡◆■►▪●])\s*")

@@ -202,9 +202,16 @@ def trailing_credits(text: str) -> tuple[str, Credits | None, str]:
     dash = re.search(r"[ ](?:—|–|--)[ ]?([^—–]{1,60})$", stripped)
     if dash:
         head, found = _split_at_end(stripped[: dash.start()].rstrip())
-        if found is not None and found.form in ("units", "variable"):
+        if found is not None and _spelled_out(found):
             return head, found, dash.group(1).strip()
     head, found = _split_at_end(stripped)
-    if found is not None and found.form in ("units", "variable"):
+    if found is not None and _spelled_out(found):
         return head, found, tail
     return text, None, ""
+
+
+def _spelled_out(credits: Credits) -> bool:
+    """Credits that say they are credits (``3 credits``, ``(2 credits)``, ``Variable``), not a
+    bare ``(3)`` that could be any number ending a sentence."""
+    return credits.form in ("units", "variable") or (
+        credits.form == "parenthesised" and any(c.isalpha() for c in credits.text))

@@ -408,9 +408,7 @@ def _read_paragraph(out: Body, text: str, *, positions: frozenset[str],
         text, found = labelled_credits(text)  # "... Handbook. Credits: 4 Members of ..."
         if found is not None:
             out.credits, out.credits_position = found, "label"
-    if not credits_found and out.credits is None and (
-        "paragraph_end" in positions or not positions
-    ):
+    if not credits_found and out.credits is None:  # spelled out: read even where unusual
         head, found, instructor = trailing_credits(text)
         if found is not None:
             text, out.credits, out.credits_position = head, found, "paragraph_end"
