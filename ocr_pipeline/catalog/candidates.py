@@ -196,6 +196,7 @@ def _with_prose_after(stream: Sequence[StreamLine], found: list[Candidate]) -> l
         stop = min(stop, cand.index + 1 + _PROSE_LINES)
         words = sum(len(stream[j].text.split()) for j in range(cand.index + 1, stop))
         run_in = len(cand.code.rest.split())
-        words += run_in if run_in > _RUN_IN_WORDS else 0
+        if run_in > _RUN_IN_WORDS and words:  # a run-in paragraph goes on below; a row does not
+            words += run_in
         out.append(replace(cand, prose_after=min(words, _MAX_PROSE)))
     return out
