@@ -37,7 +37,7 @@ _LABELLED_END = re.compile(
     rf"(?:^|(?<=[ .;]))(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:?[ ]?(?P<text>{_RANGE})$"
 )
 _LABELLED_INLINE = re.compile(
-    rf"(?:^|(?<=[.;)”\"\]}}])[ ]+)(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:[ ]?"
+    rf"(?:^|(?<=\s))(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:[ ]?"
     rf"(?P<text>{_RANGE})\.?(?=[ ]|$)"
 )
 _LABELLED_IN_HEADING = re.compile(

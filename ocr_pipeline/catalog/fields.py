@@ -31,6 +31,7 @@ _SAME_SIZE = 0.08
 _APART = 2.5
 """A gap wider than this many line heights sets a piece of a line apart (a right column)."""
 _AFTER_CODE_CREDITS = re.compile(r"^\((?P<value>[\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?)\)[ ]?")
+_LEADING_MARK = re.compile(r"^\s*(\([A-Z]{1,3}\))\s+(?=\w)")
 _LEADING_CREDITS = re.compile(r"^(\([\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?\))\.?[ ]?")
 _HEADING_FIELD = re.compile(r"(?P<label>[A-Z][\w.]*(?:[ ][A-Z][\w.]*)?):[ ]?(?P<value>\S+)")
 _DATE = re.compile(r"\b\d{1,2}-[A-Z]{3}-\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
@@ -316,8 +317,13 @@ def _plain_wrap(stream: Sequence[StreamLine], i: int, rest: str,
 
 
 def _clean_title(text: str) -> tuple[str, str]:
-    """The title without trailing separators; bracketed notes after it are designators."""
+    """The title without trailing separators; bracketed notes after it, and a short
+    parenthesised mark before it (``(C) Global Africa``), are designators."""
     notes: list[str] = []
+    lead = _LEADING_MARK.match(text)
+    if lead is not None:
+        notes.append(lead.group(1))
+        text = text[lead.end():]
     while True:
         m = re.search(r"\s*(\[[^\[\]]{1,60}\])\s*$", text)
         if m is None or m.start() == 0:
