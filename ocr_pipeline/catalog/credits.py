@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NUM = r"(?:\d{1,2}(?:\.\d{1,2})?|\.\d{1,2}|½|¼|¾|\d½)"
+_NUM = r"(?:[1-9]/[2-8]|\d{1,2}(?:\.\d{1,2})?|\.\d{1,2}|½|¼|¾|\d½)"
 _DASH = r"[ ]?(?:-|–|—|to|or)[ ]?"
 _RANGE = rf"(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?"
 _TRIPLE = rf"(?P<lo>{_NUM})-(?P<lec>{_NUM})-(?P<lab>{_NUM})"
 _UNIT = (
     r"(?:[Cc]redit[ ][Hh]ours?|[Cc]redits?|CREDITS?|[Ss]emester[ ][Hh]ours?|[Qq]uarter[ ][Hh]ours?"
     r"|[Cc]r|CR|[Uu]nits?|UNITS?|[Hh]ours?|HOURS?|[Hh]rs?|sh|SH|s\.h|[Ss]em\.?[ ][Hh]rs?"
-    r"|[Qq]tr\.?[ ][Hh]rs?|pts?|[Pp]oints?|CU|[Cc]ompetency[ ][Uu]nits?)\.?"
+    r"|[Qq]tr\.?[ ][Hh]rs?|pts?|[Pp]oints?|CU|[Cc]ompetency[ ][Uu]nits?|[Cc]ourses?)\.?"
 )
 _VARIABLE = r"(?:Variable(?:[ ][Cc]redits?|[ ][Uu]nits?)?|Var\.?[ ]cr|[Cc]redit[ ]varies|VAR)"
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -133,6 +133,9 @@ def number(text: str) -> float:
     """``3`` -> 3.0, ``.25`` -> 0.25, ``½`` -> 0.5, ``1½`` -> 1.5."""
     if text[-1] in _FRACTIONS:
         return float(text[:-1] or 0) + _FRACTIONS[text[-1]]
+    if "/" in text:  # "1/2 course"
+        numerator, denominator = text.split("/")
+        return float(numerator) / float(denominator)
     return float(text)
 
 

@@ -31,6 +31,10 @@ _SAME_SIZE = 0.08
 _APART = 2.5
 """A gap wider than this many line heights sets a piece of a line apart (a right column)."""
 _AFTER_CODE_CREDITS = re.compile(r"^\((?P<value>[\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?)\)[ ]?")
+_CREDITS_HEADER = re.compile(r"^(?:Credits?|Units?|Hours)$")
+_TABLE_ROWS = 3
+_CELL_SLACK = 12.0
+"""Points a value may stand out of its column header's width."""
 _LEADING_MARK = re.compile(r"^\s*(\([A-Z]{1,3}\))\s+(?=\w)")
 _LEADING_CREDITS = re.compile(r"^(\([\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?\))\.?[ ]?")
 _HEADING_FIELD = re.compile(r"(?P<label>[A-Z][\w.]*(?:[ ][A-Z][\w.]*)?):[ ]?(?P<value>\S+)")
@@ -49,7 +53,7 @@ _INLINE_CROSS = re.compile(
 )
 _CONNECTORS = frozenset({"and", "of", "to", "the", "in", "for", "a", "an", "with", "&", "on", "or"})
 _SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"or", "and", "to", "nor"})
-CREDIT_POSITIONS = ("heading", "after_code", "next_line", "label", "paragraph_end")
+CREDIT_POSITIONS = ("heading", "after_code", "next_line", "label", "paragraph_end", "table")
 
 
 @dataclass(slots=True)
@@ -345,6 +349,12 @@ def read_body(
 ) -> Body:
     """Sort an entry's body lines into description, labelled fields and credits."""
     out = Body()
+    table = _table_credits(lines)
+    if table is not None:  # a table under the entry: its rows are no paragraph
+        first, last, found = table
+        lines = [*lines[:first], *lines[last + 1 :]]
+        if not credits_found:
+            out.credits, out.credits_position = found, "table"
     description: list[str] = [run_in] if run_in else []
     current: Labelled | None = None
     current_line: StreamLine | None = None
@@ -406,6 +416,30 @@ def read_body(
     _read_paragraph(out, join_lines(description), positions=positions,
                     credits_found=credits_found)
     return out
+
+
+def _table_credits(lines: Sequence[StreamLine]) -> tuple[int, int, Credits] | None:
+    """Credits in a table's column: a header row with a ``Credits`` cell among others, and the
+    value below it (``1`` / ``course``). Returns the rows it spans and the credits."""
+    for n, item in enumerate(lines):
+        words = item.line.words
+        header = next((w for w in words[1:] if _CREDITS_HEADER.match(w.text)), None)
+        if header is None:
+            continue
+        value: list[Word] = []
+        last = n
+        for m in range(n + 1, min(n + 1 + _TABLE_ROWS, len(lines))):
+            below = [w for w in lines[m].line.words
+                     if w.bbox[2] > header.bbox[0] - _CELL_SLACK
+                     and w.bbox[0] < header.bbox[2] + _CELL_SLACK]
+            if not below:
+                break
+            value += below
+            last = m
+        found = parse_credits(" ".join(w.text for w in value))
+        if found is not None:
+            return n, last, found
+    return None
 
 
 def _read_paragraph(out: Body, text: str, *, positions: frozenset[str],

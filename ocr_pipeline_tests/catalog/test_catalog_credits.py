@@ -206,3 +206,20 @@ def test_hours_lines_are_no_credits_and_no_description(tmp_path: Path) -> None:
         *(Expect(f"AEC {c.number}", c.title, f"{c.description} {prose}", credits=("3", 3, 3))
           for c, prose in zip(COURSES[6:], PROSE, strict=True)),
     ])
+
+
+def test_credits_in_a_table_column_under_the_entry(tmp_path: Path) -> None:
+    """A small table under each description: ``Prerequisites | Credits``, then ``None | 1 /
+    course`` with the value wrapped in its cell."""
+    rows: list[Row] = []
+    for c in COURSES:
+        rows += [(f"HIST {c.number} {c.title}", BOLD), *paragraph(c.description),
+                 [("Prerequisites", BOLD, 200.0), ("Credits", BOLD, 480.0)],
+                 [("None", REGULAR, 200.0), ("1/2", REGULAR, 482.0)],
+                 [("course", REGULAR, 482.0)], GAP]
+    result = extract(tmp_path, rows)
+    assert [(r.course_code, r.credits_min, r.credits_max) for r in result.records] == [
+        (f"HIST {c.number}", 0.5, 0.5) for c in COURSES]
+    assert all(r.description == c.description for r, c in zip(result.records, COURSES,
+                                                              strict=True))
+    assert positions(result) == {"table": 1.0}
