@@ -211,8 +211,8 @@ def _read_title_below(stream: Sequence[StreamLine], i: int, rules: HeadingRules,
                       part: _HeadingPart) -> bool:
     """The title on the line below the code (colon and all) and the lines it wraps onto."""
     nxt = stream[i + 1]
-    if nxt.block != stream[i].block or i + 1 in rules.heads:
-        return False
+    if i + 1 in rules.heads or (nxt.block != stream[i].block and nxt.gap_before is not None):
+        return False  # (the code at a column's foot, its title atop the next: still the title)
     lines, part.taken = [nxt.text], 2
     if rules.distinct:
         more, _, used = _wrapped_title(stream, i + 1, nxt.line.words[0], rules.body, rules.heads)
@@ -418,12 +418,17 @@ def read_body(
     return out
 
 
+def is_credits_header(text: str) -> bool:
+    """A table's column header over credits (``Credits``, ``Units``, ``Hours``)."""
+    return _CREDITS_HEADER.match(text) is not None
+
+
 def _table_credits(lines: Sequence[StreamLine]) -> tuple[int, int, Credits] | None:
     """Credits in a table's column: a header row with a ``Credits`` cell among others, and the
     value below it (``1`` / ``course``). Returns the rows it spans and the credits."""
     for n, item in enumerate(lines):
         words = item.line.words
-        header = next((w for w in words[1:] if _CREDITS_HEADER.match(w.text)), None)
+        header = next((w for w in words[1:] if is_credits_header(w.text)), None)
         if header is None:
             continue
         value: list[Word] = []

@@ -30,6 +30,7 @@ from ocr_pipeline.catalog.credits import Credits, split_credits, trailing_credit
 from ocr_pipeline.catalog.fields import (
     Heading,
     HeadingRules,
+    is_credits_header,
     join_lines,
     read_body,
     read_heading,
@@ -465,10 +466,10 @@ def is_department_heading(item: StreamLine, body: BodyStyle) -> bool:
     text = item.text.strip()
     if len(text) > _DEPARTMENT_CHARS or text.endswith((".", ",", ";")) or len(text.split()) > 8:
         return False
-    if line_label(text):
+    if line_label(text) or not text[:1].isupper():
         return False
-    if not text[:1].isupper():
-        return False
+    if any(is_credits_header(w.text) for w in line.words[1:]):
+        return False  # a table's header row under an entry ("Prerequisites   Credits")
     set_apart = item.gap_before is None or item.gap_before > 0.5 * item.height
     short = item.width < 0.75 * item.column_width or len(text.split()) <= 5
     larger = line.size > body.size * 1.15
