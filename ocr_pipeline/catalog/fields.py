@@ -432,18 +432,19 @@ def _table_credits(lines: Sequence[StreamLine]) -> tuple[int, int, Credits] | No
         if header is None:
             continue
         value: list[Word] = []
-        last = n
+        best: tuple[int, int, Credits] | None = None
         for m in range(n + 1, min(n + 1 + _TABLE_ROWS, len(lines))):
             below = [w for w in lines[m].line.words
                      if w.bbox[2] > header.bbox[0] - _CELL_SLACK
                      and w.bbox[0] < header.bbox[2] + _CELL_SLACK]
-            if not below:
+            if not below or lines[m].page != item.page:
                 break
             value += below
-            last = m
-        found = parse_credits(" ".join(w.text for w in value))
-        if found is not None:
-            return n, last, found
+            found = parse_credits(" ".join(w.text for w in value))
+            if found is not None:  # the cell may wrap ("1" / "course"): the longest that reads
+                best = (n, m, found)
+        if best is not None:
+            return best
     return None
 
 
