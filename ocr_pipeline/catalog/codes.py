@@ -13,7 +13,7 @@ profile (``profile.py``) decides that from how its headings look.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 _WORD = r"[A-Z][A-Za-z]{0,6}&?"
 _SHORT_CAPS = r"[A-Z]{2,5}"
@@ -72,12 +72,14 @@ class CodeMatch:
     rest: str
     """Text after the code, its decorations and its separator (title, credits, ...)."""
     sep: str
-    """What joins subject and number as printed: ``" "``, ``"-"``, ``""`` (run together), ``"."``."""
+    """What joins subject and number as printed: ``" "``, ``"-"``, ``"."`` or ``""`` (run
+    together)."""
     after: str
-    """The separator printed after the code: ``"."``, ``"-"``, ``"—"``, ``":"``, ``" "`` or ``""``."""
+    """The separator printed after the code: ``"."``, ``"-"``, ``"—"``, ``":"``, ``" "`` or
+    ``""``."""
     more_numbers: tuple[str, ...] = ()
     """Further numbers of the same subject in the heading (``SPAN 351, 352``)."""
-    cross_listed: tuple[str, ...] = field(default_factory=tuple)
+    cross_listed: tuple[str, ...] = ()
     """Normalized codes printed with this one (``COMP/PSYC 415``, ``MATH 214 (PHIL 214)``)."""
     through: str = ""
     """The last number of a range printed as the code (``DR212–215``: ``215``)."""
