@@ -35,6 +35,8 @@ _CREDITS_HEADER = re.compile(r"^(?:Credits?|Units?|Hours)$")
 _TABLE_ROWS = 3
 _CELL_SLACK = 12.0
 """Points a value may stand out of its column header's width."""
+_TITLE_END = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
+_RUN_IN_MIN_WORDS = 3
 _LEADING_MARK = re.compile(r"^\s*(\([A-Z]{1,3}\))\s+(?=\w)")
 _LEADING_CREDITS = re.compile(r"^(\([\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?\))\.?[ ]?")
 _HEADING_FIELD = re.compile(r"(?P<label>[A-Z][\w.]*(?:[ ][A-Z][\w.]*)?):[ ]?(?P<value>\S+)")
@@ -133,11 +135,11 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     if rules.heading_fields:
         rest, attributes = _heading_fields(rest)
     part = _HeadingPart(text=rest, credits=credits, position=position)
-    if rules.distinct:
+    if rules.distinct and first.styled:
         _read_styled(stream, i, code, rules, part)
     elif rest:
         more, part.taken = _plain_wrap(stream, i, rest, rules.heads)
-        part.text = join_lines([rest, *more])
+        part.text, part.run_in = _first_sentence(join_lines([rest, *more]))
     below = False
     if not part.text.strip(" .:—–-") and rules.title_below and i + 1 < len(stream):
         below = _read_title_below(stream, i, rules, part)
@@ -219,6 +221,15 @@ def _read_title_below(stream: Sequence[StreamLine], i: int, rules: HeadingRules,
         lines, part.taken = [*lines, *more], part.taken + used - 1
     part.text = join_lines(lines)
     return True
+
+
+def _first_sentence(text: str) -> tuple[str, str]:
+    """A heading with no type to tell where its title ends (OCR, or set like the body): a
+    sentence end followed by more text ends it (``Elective. Offers elective credit...``)."""
+    m = _TITLE_END.search(text)
+    if m is None or len(text[m.end():].split()) < _RUN_IN_MIN_WORDS:
+        return text, ""
+    return text[: m.start()], text[m.end():]
 
 
 def _after_code_credits(rest: str) -> tuple[str, Credits | None]:

@@ -55,6 +55,8 @@ _DASHED_NAME = re.compile(r"^[—–][ ]?[^—–]{1,60}$")
 _DEPARTMENT_CHARS = 90
 _STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>]")
 _FEW_ENTRIES = 5
+_FULL_LINE = 0.85
+"""A heading line this wide (of its block) may be a title running on into the description."""
 _WRAP_WORDS = 8
 """A heading's second line that ends in its credits is this short at most."""
 _RARE = 0.05
@@ -371,6 +373,12 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
     if cand.code.prefix:
         entry.attributes[cand.code.prefix.split()[0].lower()] = cand.code.prefix
     entry.cues.update(_heading_cues(cand, heading, profile))
+    first = stream[cand.index]
+    if not (profile.heading.distinct and first.styled) and heading.lines == 1 and (
+        heading.credits is None and not heading.run_in
+        and first.width >= _FULL_LINE * first.block_width
+    ):  # no type, no credits, no sentence end: the title may run on into the description
+        entry.cues["title_runs_on"] = 0.8
     if unexplained:
         entry.cues["unexplained"] = UNEXPLAINED_CUE
     return entry
