@@ -54,6 +54,7 @@ _NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
 _DASHED_NAME = re.compile(r"^[—–][ ]?[^—–]{1,60}$")
 _DEPARTMENT_CHARS = 90
 _STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>]")
+_TITLE_SENTENCE = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _FEW_ENTRIES = 5
 _FULL_LINE = 0.85
 """A heading line this wide (of its block) may be a title running on into the description."""
@@ -405,6 +406,9 @@ def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile) ->
         cues["title_length"] = 0.5
     if _STRAY_GLYPH.search(title):
         cues["title_glyph"] = 0.5  # "Public Speaking |": OCR read a letter as a sign
+    sentence = _TITLE_SENTENCE.search(title)
+    if sentence and len(title[sentence.end():].split()) >= 3:
+        cues["title_sentence"] = 0.8  # "Public Speaking. Basic public speaking is...": run on?
     if cand.code.more_numbers:
         cues["several_numbers"] = 0.95
     if profile.entries < _FEW_ENTRIES:
