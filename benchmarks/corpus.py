@@ -17,6 +17,7 @@ Each catalog in ../shared/dev-data (nine in catalogs/, plus hawaii_cc) is read w
     python benchmarks/corpus.py --only cnu_2018 --show    # and what differs from the truth
     python benchmarks/corpus.py --cache /tmp/pages  # keep the pages read, for quick re-runs
     python benchmarks/corpus.py --data DIR --truth DIR    # other catalogs annotated the same way
+    python benchmarks/corpus.py --scan [clean|default|rough]   # each window scanned, read by OCR
 
 Targets (issue 11), on every catalog: code F1 >= 0.99, lost <= 0.5%, title and credits exact
 >= 0.98, wrong among auto-accepted <= 0.5%, yield >= 0.85.
@@ -25,10 +26,12 @@ Targets (issue 11), on every catalog: code F1 >= 0.99, lost <= 0.5%, title and c
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import re
 import sys
+import tempfile
 import time
 import unicodedata
 from collections import defaultdict
@@ -38,6 +41,7 @@ from typing import Any
 
 from ocr_pipeline.catalog.completeness import completeness
 from ocr_pipeline.catalog.models import CourseRecord, PageText
+from ocr_pipeline.catalog.synthetic import PRESETS, Degradation, make_scanned
 from ocr_pipeline.catalog.pdf import sha256_file
 from ocr_pipeline.extract import parse_catalog, read_pages
 from ocr_pipeline.ocr.tesseract import TesseractEngine
@@ -179,16 +183,28 @@ def load_pages(pdf: Path, cache: Path | None) -> list[PageText]:
     return pages
 
 
-def run(truth_file: Path, *, data: Path, cache: Path | None) -> Score:
+def run(truth_file: Path, *, data: Path, cache: Path | None,
+        scan: Degradation | None = None) -> Score:
+    """Score one catalog: read whole, or (``scan``) its window alone, scanned with the
+    simulator and read by OCR, its pages numbered as in the catalog."""
     truth = json.loads(truth_file.read_text())
     pdf = data / truth["source"]
     started = time.perf_counter()
+    first, last = truth["pages"]
+    offset = 0
+    if scan is not None:
+        scanned = (cache or Path(tempfile.gettempdir())) / f"{pdf.stem}-scan-{scan.dpi}.pdf"
+        scanned.parent.mkdir(parents=True, exist_ok=True)
+        make_scanned(src=pdf, dst=scanned, degradation=scan, pages=range(first, last + 1))
+        pdf, offset = scanned, first - 1
     pages = load_pages(pdf, cache)
     reading, records = parse_catalog(pages, name=pdf.name, catalog=truth_file.stem,
                                      source_uri=pdf.as_uri(), source_sha256="")
+    report = completeness(reading, records)
+    if offset:
+        records = [dataclasses.replace(r, page=r.page + offset) for r in records]
     result = score(truth_file.stem, truth, records)
     result.seconds = time.perf_counter() - started
-    report = completeness(reading, records)
     result.unexplained = sum(s.why == "unexplained" for s in report.suspects)
     result.unaccounted = len(report.lost)
     result.empty_pages = len(reading.empty_pages)
@@ -224,6 +240,10 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, help="folder to keep the pages read in")
     parser.add_argument("--data", type=Path, default=DEV_DATA,
                         help="folder the truth files' sources are in (default ../shared/dev-data)")
+    parser.add_argument("--scan", choices=sorted(PRESETS), nargs="?", const="default",
+                        help="score each window scanned with the simulator (default preset: "
+                             "200 dpi, skew up to 1.5 degrees, noise, show-through) and read "
+                             "by OCR, not the whole catalog's text layer")
     parser.add_argument("--truth", type=Path, default=TRUTH,
                         help="folder of truth files (default benchmarks/truth): other catalogs "
                              "annotated the same way can be scored too")
@@ -236,7 +256,8 @@ def main() -> int:
         files = [f for f in files if f.stem in args.only]
     scores = []
     for truth_file in files:
-        result = run(truth_file, data=args.data, cache=args.cache)
+        result = run(truth_file, data=args.data, cache=args.cache,
+                     scan=PRESETS[args.scan] if args.scan else None)
         scores.append(result)
         print(f"  {result.name}: {result.seconds:.1f} s; course pages {result.sections}",
               file=sys.stderr)
