@@ -27,6 +27,7 @@ _PROSE_LEAD = re.compile(
 )
 _LIST_LEAD = re.compile(r"^(?:(?:or|and)\b|[&/+,*;])|^\(?(?:or|and)\)?\s")
 _SIZE_TOLERANCE = 0.08
+_OCR_SIZE_TOLERANCE = 0.2
 _PROSE_LINES = 12
 _MAX_PROSE = 200
 _RUN_IN_WORDS = 10
@@ -62,8 +63,10 @@ class BodyStyle:
 
     def style_of(self, word: Word) -> Style:
         ratio = word.size / self.size if self.size else 1.0
-        size = ("larger" if ratio > 1 + _SIZE_TOLERANCE
-                else "smaller" if ratio < 1 - _SIZE_TOLERANCE else "same")
+        # OCR (no font name) measures size from ink height, line by line: a coarser class
+        tolerance = _SIZE_TOLERANCE if word.font else _OCR_SIZE_TOLERANCE
+        size = ("larger" if ratio > 1 + tolerance
+                else "smaller" if ratio < 1 - tolerance else "same")
         bold, italic = word.bold and not self.bold, word.italic and not self.italic
         font = word.font if not (bold or italic) and size == "same" and word.font and (
             word.font != self.font) else ""

@@ -94,6 +94,9 @@ class PageText:
     method: str
     engine_version: str
     seconds: float = 0.0
+    styled: bool = False
+    """The words carry their weight (bold from a text layer's font, or measured in a scan's
+    ink); an engine that does not know says False, and the parser then ignores their style."""
 
     @property
     def lines(self) -> list[Line]:
@@ -113,6 +116,7 @@ class PageText:
             "method": self.method,
             "engine_version": self.engine_version,
             "seconds": round(self.seconds, 4),
+            "styled": self.styled,
             "blocks": [
                 {
                     "bbox": _rounded(block.bbox),
@@ -140,7 +144,7 @@ class PageText:
         return cls(
             page=data["page"], width=data["width"], height=data["height"], blocks=tuple(blocks),
             method=data["method"], engine_version=data["engine_version"],
-            seconds=data.get("seconds", 0.0),
+            seconds=data.get("seconds", 0.0), styled=data.get("styled", False),
         )
 
 

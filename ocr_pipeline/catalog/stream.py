@@ -43,8 +43,8 @@ class StreamLine:
     gap_before: float | None
     """Vertical white space above the line within its block; None at a block's top."""
     styled: bool = True
-    """The line comes from a text layer, whose bold, italic and sizes are the printed ones
-    (OCR knows no bold)."""
+    """The line's weight is known (a text layer's fonts, or bold measured in a scan's ink); an
+    engine that knows no bold gives False."""
 
     @property
     def height(self) -> float:
@@ -94,7 +94,7 @@ def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
                         column_width=column_width,
                         indent=ln.bbox[0] - left,
                         gap_before=gap,
-                        styled=page.method.startswith("text_layer"),
+                        styled=page.styled,
                     )
                 )
                 previous = ln

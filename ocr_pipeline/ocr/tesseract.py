@@ -26,6 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from ocr_pipeline.catalog.layout import order_lines
@@ -33,6 +34,7 @@ from ocr_pipeline.catalog.models import Line, PageText, Word, union_bbox
 from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.errors import EngineUnavailableError, OcrError
 from ocr_pipeline.ocr.base import ImageReading
+from ocr_pipeline.ocr.ink import mark_bold
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,9 @@ DEFAULT_TIMEOUT = 120.0
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
+READER_REVISION = 1
+"""Bumped when what is made of tesseract's words changes (bold from the ink), so cached pages
+are read again."""
 INSTALL_HINT = "install it with `apt-get install tesseract-ocr` (Debian/Ubuntu)"
 _VERSION = re.compile(r"tesseract\s+v?(\d\S*)")
 _TSV_FIELDS = 12
@@ -119,7 +124,7 @@ class TesseractEngine:
             stdin=image_bytes,
             what=f"page {page}",
         )
-        lines = parse_tsv(tsv, dpi=dpi)
+        lines = mark_bold(parse_tsv(tsv, dpi=dpi), _gray(image_bytes), dpi=dpi)
         blocks = order_lines(lines, width=width, height=height)
         seconds = time.perf_counter() - started
         logger.debug(
@@ -134,6 +139,7 @@ class TesseractEngine:
             method=self.name,
             engine_version=self.version,
             seconds=seconds,
+            styled=True,
         )
 
     def read(self, image: bytes, *, page: int, dpi: int, prompt: str | None) -> ImageReading:
@@ -171,7 +177,7 @@ class TesseractEngine:
                 f"tesseract has no language data for {'+'.join(missing)}; "
                 f"install it with `apt-get install {packages}`"
             )
-        return f"tesseract-{release.group(1)}-{self.lang}-psm{self.psm}"
+        return f"tesseract-{release.group(1)}-{self.lang}-psm{self.psm}-ink{READER_REVISION}"
 
     def _run(self, args: list[str], *, what: str, stdin: bytes | None = None) -> str:
         """Run tesseract single-threaded, return its stdout; ``what`` names the call in errors."""
@@ -194,6 +200,11 @@ class TesseractEngine:
             stderr = done.stderr.decode("utf-8", "replace").strip() or "no message"
             raise OcrError(f"{what}: tesseract exited with status {done.returncode}: {stderr}")
         return done.stdout.decode("utf-8", "replace")
+
+
+def _gray(image_bytes: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(image_bytes)) as img:
+        return np.asarray(img.convert("L"))
 
 
 def parse_tsv(tsv: str, *, dpi: int) -> list[Line]:

@@ -51,6 +51,7 @@ class TextLayerEngine:
             method=self.name,
             engine_version=self.version,
             seconds=time.perf_counter() - started,
+            styled=True,
         )
 
 

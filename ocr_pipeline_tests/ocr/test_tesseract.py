@@ -214,8 +214,8 @@ esac
 
 def test_version_names_release_lang_and_psm_and_is_cached(tmp_path: Path) -> None:
     engine = TesseractEngine(psm=6, binary=_fake_tesseract(tmp_path, "exit 9"))
-    assert engine.version == "tesseract-5.3.0-eng-psm6"
-    assert engine.version == "tesseract-5.3.0-eng-psm6"
+    assert engine.version == "tesseract-5.3.0-eng-psm6-ink1"
+    assert engine.version == "tesseract-5.3.0-eng-psm6-ink1"
     assert (tmp_path / "calls").read_text().splitlines() == ["--version", "--list-langs"]
 
 
@@ -254,3 +254,20 @@ def test_parse_tsv_converts_pixels_to_points_and_groups_lines() -> None:
     assert chem.size == pytest.approx(40 * 72 / 200 / 0.76)
     assert first.bbox == pytest.approx((72.0, 36.0, 216.0, 50.4))
     assert second.text == "Next"
+
+
+def test_bold_words_are_found_in_the_ink(tmp_path: Path) -> None:
+    """OCR reads letters, not weight: a bold heading (Helvetica-Bold) over body text in the same
+    size is marked bold from its wider strokes, and no body word is."""
+    texts: list[Text] = []
+    for i, (code, title) in enumerate([("CHEM 101", "General Chemistry"),
+                                       ("CHEM 102", "Organic Chemistry"),
+                                       ("BIOL 210", "Cell Biology")]):
+        texts.append(Text(72, 100 + 60 * i, f"{code} {title}", font="hebo", size=10))
+        texts += [Text(72, 114 + 60 * i + 12 * k, line, size=10) for k, line in enumerate(BODY[:3])]
+    _, scan = _scan(tmp_path, "bold", [texts])
+    (page,) = TesseractEngine().read_pages(scan, [1], dpi=DPI)
+    assert page.styled
+    bold = {w.text for line in page.lines for w in line.words if w.bold}
+    assert {"CHEM", "101", "General", "Chemistry", "Cell", "Biology"} <= bold
+    assert not bold & {w for line in BODY[:3] for w in line.split()}
