@@ -35,11 +35,24 @@ def mark_bold(lines: Sequence[Line], image: np.ndarray, *, dpi: int) -> list[Lin
     if not usual:
         return list(lines)
     body = statistics.median(usual)
-    return [
-        replace(line, words=tuple(replace(w, bold=widths[id(w)] >= HEAVY * body)
-                                  for w in line.words))
-        for line in lines
-    ]
+    marked = []
+    for line in lines:
+        flags = _bridged([widths[id(w)] >= HEAVY * body for w in line.words], line.words)
+        marked.append(replace(line, words=tuple(replace(w, bold=flag)
+                                                for w, flag in zip(line.words, flags, strict=True))))
+    return marked
+
+
+def _bridged(flags: list[bool], words: Sequence[Word]) -> list[bool]:
+    """A short word, or one word, between bold words is bold too: a measure of a few strokes
+    (``in``, ``of``, ``I``) is noisy, and type changes at phrase ends, not inside them."""
+    out = list(flags)
+    for k in range(1, len(flags) - 1):
+        if not flags[k] and flags[k - 1] and any(flags[k + 1:k + 3]) and (
+            len(words[k].text) <= 3 or flags[k + 1]
+        ):
+            out[k] = True
+    return out
 
 
 def stroke_width(image: np.ndarray, word: Word, *, scale: float) -> float:
