@@ -37,6 +37,7 @@ _CELL_SLACK = 12.0
 """Points a value may stand out of its column header's width."""
 _TITLE_END = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _RUN_IN_MIN_WORDS = 3
+_TITLE_ENDS = (".", "-", "—", "–", ":")
 _LEADING_MARK = re.compile(r"^\s*(\([A-Z]{1,3}\))\s+(?=\w)")
 _LEADING_CREDITS = re.compile(r"^(\([\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?\))\.?[ ]?")
 _HEADING_FIELD = re.compile(r"(?P<label>[A-Z][\w.]*(?:[ ][A-Z][\w.]*)?):[ ]?(?P<value>\S+)")
@@ -73,6 +74,8 @@ class Heading:
     """Body text that starts on a heading line (run-in headings)."""
     title_below: bool = False
     alone: bool = False
+    title_end: str = ""
+    """The sign a run-in title ended with (``.``, ``-``, ``:``), for the profile to learn."""
     """The code stood alone on its line."""
 
 
@@ -117,6 +120,10 @@ class HeadingRules:
     """``Label:value`` fields beside the code (``Course ID:013283``) go to attributes."""
     heads: frozenset[int]
     """Stream positions of the catalog's headings: where a wrapped title must stop."""
+    title_end: str = ""
+    """What ends a run-in title in this catalog (``.`` in ``DR205 Acting Workshop. An
+    extended...``, ``-`` in ``C977 - Title - Text``): where type cannot be trusted to (OCR),
+    the title ends there."""
 
 
 def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
@@ -137,6 +144,8 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     part = _HeadingPart(text=rest, credits=credits, position=position)
     if rules.distinct and first.styled:
         _read_styled(stream, i, code, rules, part)
+        if rules.title_end and not first.line.words[0].font:
+            _cut_at_title_end(part, rules.title_end)  # OCR's weight is measured, not known
     elif rest:
         more, part.taken = _plain_wrap(stream, i, rest, rules.heads)
         part.text, part.run_in = _first_sentence(join_lines([rest, *more]))
@@ -163,10 +172,21 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     credits = part.credits
     designators = " ".join(d for d in (credits.designators if credits else "", part.marks,
                                        notes) if d)
+    end = text.rstrip()[-1:] if part.run_in else ""
     return Heading(lines=part.taken, title=title, credits=credits,
                    credits_position=part.position, designators=designators,
                    attributes=attributes, run_in=part.run_in, title_below=below,
-                   alone=not code.rest)
+                   alone=not code.rest, title_end=end if end in _TITLE_ENDS else "")
+
+
+def _cut_at_title_end(part: _HeadingPart, sign: str) -> None:
+    """Put the title's end where the catalog's sign is (the first ``. `` or `` - ``), whatever
+    the measured weight said."""
+    whole = join_lines([part.text, part.run_in])
+    pattern = _TITLE_END if sign == "." else re.compile(rf"[ ]?{re.escape(sign)}[ ]+(?=\S)")
+    m = pattern.search(whole)
+    if m is not None:
+        part.text, part.run_in = whole[: m.start()] + sign, whole[m.end():]
 
 
 @dataclass(slots=True)

@@ -328,7 +328,8 @@ def _segment(
     template = profile.heading
     rules = HeadingRules(body=profile.body, positions=profile.credits.learned,
                          distinct=template.distinct, title_below=template.title_below >= 0.5,
-                         heading_fields=template.fields >= 0.5, heads=frozenset(heads))
+                         heading_fields=template.fields >= 0.5, heads=frozenset(heads),
+                         title_end=template.title_end if template.run_in >= 0.5 else "")
     closing = profile.credits.positions.get("paragraph_end", 0.0) >= 0.5
     heading_pages = {stream[i].page for i in heads}
     current: ParsedEntry | None = None
@@ -375,6 +376,11 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
         entry.attributes[cand.code.prefix.split()[0].lower()] = cand.code.prefix
     entry.cues.update(_heading_cues(cand, heading, profile))
     first = stream[cand.index]
+    template = profile.heading
+    if template.run_in >= 0.5 and not first.line.words[0].font and not (
+        template.title_end and heading.title_end == template.title_end
+    ):  # a scan's run-in title ends where its measured weight does, and no sign confirms it
+        entry.cues["title_boundary"] = 0.85
     if not (profile.heading.distinct and first.styled) and heading.lines == 1 and (
         heading.credits is None and not heading.run_in
         and first.width >= _FULL_LINE * first.block_width

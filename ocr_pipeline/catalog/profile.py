@@ -28,6 +28,7 @@ _MIN_SHARE = 0.05
 _MAX_BODY_LINES = 80
 _CREDIT_WORD = re.compile(r"\b(?:credits?|credit hours|units?|semester hours)\b", re.I)
 _SAMPLE = 400
+_USUAL = 0.6
 """Entries of a catalog read in the first pass, spread evenly over it."""
 
 
@@ -50,6 +51,8 @@ class HeadingTemplate:
     """Share of headings whose title is on the line below the code."""
     fields: float
     """Share of headings that print ``Label:value`` fields beside the code."""
+    title_end: str = ""
+    """The sign that ends run-in titles (``.``, ``-``), where most of them end with one."""
 
     def typical_after(self, after: str) -> bool:
         return self.after.get(after, 0.0) >= _MIN_SHARE
@@ -147,7 +150,8 @@ class CatalogProfile:
 
 
 def _form(h: HeadingTemplate) -> str:
-    parts = [f"run-in {h.run_in:.0%}", f"code alone {h.alone:.0%}",
+    parts = [f"run-in {h.run_in:.0%}" + (f" (title ends with {h.title_end!r})"
+                                        if h.title_end else ""), f"code alone {h.alone:.0%}",
              f"title below {h.title_below:.0%}", f"fields beside the code {h.fields:.0%}",
              f"bullet {h.marker:.0%}",
              "indent " + _shares(h.indent)]
@@ -213,6 +217,7 @@ def learn_profile(
         alone=stats.alone / total,
         title_below=stats.title_below / total,
         fields=stats.fields / total,
+        title_end=_usual(stats.title_ends, stats.run_in),
     )
     minimum = max(2, int(0.02 * len(heads)))
     labels = {label: (known_field(label) or ("attributes", False))[0]
@@ -253,6 +258,7 @@ class _Stats:
     def __init__(self) -> None:
         self.entries = self.run_in = self.alone = self.title_below = self.fields = 0
         self.unread = 0
+        self.title_ends: Counter[str] = Counter()
         self.positions: Counter[str] = Counter()
         self.forms: Counter[str] = Counter()
         self.values: Counter[float] = Counter()
@@ -271,6 +277,8 @@ class _Stats:
                                    rules=replace(rules, heading_fields=False))
         self.entries += 1
         self.run_in += bool(heading.run_in)
+        if heading.title_end:
+            self.title_ends[heading.title_end] += 1
         self.alone += heading.alone
         self.title_below += heading.title_below
         lines = stream[cand.index + heading.lines : stop]
@@ -291,6 +299,14 @@ class _Stats:
             self.cross["heading"] += 1
         if found.cross_listed:
             self.cross["label"] += 1
+
+
+def _usual(counts: Counter[str], total: int) -> str:
+    """The value most of ``total`` show (at least 60% of them), else empty."""
+    if not counts or not total:
+        return ""
+    value, n = counts.most_common(1)[0]
+    return value if n >= _USUAL * total else ""
 
 
 def _share(counts: Counter[str], total: int) -> dict[str, float]:

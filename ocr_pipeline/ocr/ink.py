@@ -21,6 +21,7 @@ HEAVY = 1.35
 """A word whose strokes are this much wider than the page's usual stroke is bold."""
 _DARK = 128
 _MIN_LETTERS = 2
+_SHORT = 3
 
 
 def mark_bold(lines: Sequence[Line], image: np.ndarray, *, dpi: int) -> list[Line]:
@@ -47,11 +48,14 @@ def _bridged(flags: list[bool], words: Sequence[Word]) -> list[bool]:
     """A short word, or one word, between bold words is bold too: a measure of a few strokes
     (``in``, ``of``, ``I``) is noisy, and type changes at phrase ends, not inside them."""
     out = list(flags)
-    for k in range(1, len(flags) - 1):
-        if not flags[k] and flags[k - 1] and any(flags[k + 1:k + 3]) and (
-            len(words[k].text) <= 3 or flags[k + 1]
-        ):
-            out[k] = True
+    for k in range(1, len(flags)):
+        if flags[k] or not flags[k - 1]:
+            continue
+        last = k == len(flags) - 1
+        if (last and len(words[k].text) <= _SHORT) or (not last and any(flags[k + 1:k + 3]) and (
+            len(words[k].text) <= _SHORT or flags[k + 1]
+        )):
+            out[k] = True  # "Game Design I": a one-stroke numeral ends the bold title
     return out
 
 
