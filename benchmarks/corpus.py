@@ -193,9 +193,11 @@ def run(truth_file: Path, *, data: Path, cache: Path | None,
     first, last = truth["pages"]
     offset = 0
     if scan is not None:
-        scanned = (cache or Path(tempfile.gettempdir())) / f"{pdf.stem}-scan-{scan.dpi}.pdf"
+        key = hashlib.sha256(f"{sha256_file(pdf)}|{first}-{last}|{scan}".encode()).hexdigest()
+        scanned = (cache or Path(tempfile.gettempdir())) / f"{pdf.stem}-scan-{key[:12]}.pdf"
         scanned.parent.mkdir(parents=True, exist_ok=True)
-        make_scanned(src=pdf, dst=scanned, degradation=scan, pages=range(first, last + 1))
+        if not scanned.exists():  # the same window and degradation make the same scan
+            make_scanned(src=pdf, dst=scanned, degradation=scan, pages=range(first, last + 1))
         pdf, offset = scanned, first - 1
     pages = load_pages(pdf, cache)
     reading, records = parse_catalog(pages, name=pdf.name, catalog=truth_file.stem,
