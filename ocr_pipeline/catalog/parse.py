@@ -55,6 +55,7 @@ _DASHED_NAME = re.compile(r"^[—–][ ]?[^—–]{1,60}$")
 _DEPARTMENT_CHARS = 90
 _STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>]")
 _TITLE_SENTENCE = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
+_TITLE_FIELD = re.compile(r"\b[A-Z][\w.]*:\s?\S*\d")
 _FEW_ENTRIES = 5
 _FULL_LINE = 0.85
 """A heading line this wide (of its block) may be a title running on into the description."""
@@ -412,6 +413,8 @@ def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile) ->
         cues["title_length"] = 0.5
     if _STRAY_GLYPH.search(title):
         cues["title_glyph"] = 0.5  # "Public Speaking |": OCR read a letter as a sign
+    if _TITLE_FIELD.search(title):
+        cues["title_field"] = 0.5  # "Course ID:005194 06-JUN-2018": a field, not a title
     sentence = _TITLE_SENTENCE.search(title)
     if sentence and len(title[sentence.end():].split()) >= 3:
         cues["title_sentence"] = 0.8  # "Public Speaking. Basic public speaking is...": run on?

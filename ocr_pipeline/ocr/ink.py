@@ -45,9 +45,12 @@ def mark_bold(lines: Sequence[Line], image: np.ndarray, *, dpi: int) -> list[Lin
 
 
 def _bridged(flags: list[bool], words: Sequence[Word]) -> list[bool]:
-    """A short word, or one word, between bold words is bold too: a measure of a few strokes
-    (``in``, ``of``, ``I``) is noisy, and type changes at phrase ends, not inside them."""
+    """A short word, or one word, between bold words is bold too, and so is a first word before
+    two bold ones: a measure of a few strokes (``in``, ``of``, ``I``, capitals) is noisy, and
+    type changes at phrase ends, not inside them."""
     out = list(flags)
+    if len(flags) >= 3 and not flags[0] and flags[1] and flags[2]:
+        out[0] = True  # a line's first word (a code's capitals) measures thinner than it is
     for k in range(1, len(flags)):
         if flags[k] or not flags[k - 1]:
             continue
