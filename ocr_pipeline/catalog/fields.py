@@ -144,8 +144,14 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     part = _HeadingPart(text=rest, credits=credits, position=position)
     if rules.distinct and first.styled:
         _read_styled(stream, i, code, rules, part)
-        if rules.title_end and not first.line.words[0].font:
-            _cut_at_title_end(part, rules.title_end)  # OCR's weight is measured, not known
+        if not first.line.words[0].font:  # a scan's weight is measured, not known:
+            if rules.title_end:
+                _cut_at_title_end(part, rules.title_end)
+            elif part.taken == 1 and not part.run_in and part.text and not (
+                i + 1 < len(stream) and credits_line(stream[i + 1].text)
+            ):  # credits end a wrapped title too (not a line of credits alone below it)
+                more, part.taken = _plain_wrap(stream, i, part.text, rules.heads)
+                part.text = join_lines([part.text, *more])
     elif rest:
         more, part.taken = _plain_wrap(stream, i, rest, rules.heads)
         part.text, part.run_in = _first_sentence(join_lines([rest, *more]))

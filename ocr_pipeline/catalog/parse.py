@@ -207,11 +207,15 @@ def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[Stream
         return False
     if cand.rest == "empty" and template.alone < _RARE and template.title_below < _RARE:
         return False  # a code alone (a chart's box) where headings carry their titles
-    if template.distinct and stream[cand.index].styled:
+    item = stream[cand.index]
+    if template.distinct and item.styled:
         # a bulleted list of courses in program text, where the headings carry no bullet
-        return cand.style == template.style and not (
+        typed = cand.style == template.style and not (
             cand.code.marker and template.marker < 0.1 and cand.prose_after < PROSE_WORDS)
-    # set like body text, or read by OCR (no bold): the template's other marks must show
+        if typed or _has_font(item):
+            return typed
+        # a scan's weight is measured, not known: the template's other marks may still show
+    # set like body text, or read by OCR: the template's other marks must show
     if not cand.starts or not _title_like(cand.code.rest):
         return False
     head, credits = split_credits(cand.code.rest)
@@ -224,9 +228,13 @@ def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[Stream
     evidence += 0.3 * (template.typical_after(cand.code.after) and bool(cand.code.after.strip()))
     evidence += 0.2 * (cand.indent == "out" and template.typical_indent("out"))
     evidence += 0.3 * (cand.code.marker and template.marker >= 0.5)
-    item = stream[cand.index]
     evidence += 0.2 * ((item.gap_before or 0.0) > 0.4 * item.height)
     return evidence >= 1.0
+
+
+def _has_font(item: StreamLine) -> bool:
+    """The line comes from a text layer: its type is known, not measured in ink."""
+    return bool(item.line.words[0].font)
 
 
 def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, Candidate],
@@ -248,11 +256,11 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
         return "course_range" if _range_headed(cand, stream, heads) else None
     if cand.rest == "empty" and cand.prose_after < PROSE_WORDS:
         return "requirement_row"  # a code alone with no text after it: a chart, a list
-    if _entry_like(cand, profile, stream) and not (distinct and item.styled):
+    if _entry_like(cand, profile, stream) and not (distinct and _has_font(item)):
         return None  # shaped like the headings, heading a paragraph, short of evidence: review
     if not cand.starts:
         return "cross_reference"
-    if distinct and item.styled and cand.style != heading_style:
+    if distinct and _has_font(item) and cand.style != heading_style:
         # the catalog sets its headings apart by type and this line is not: a row, or (in body
         # type) a mention; set apart in another type with text after it, it may be a heading of
         # another kind: for review
@@ -269,7 +277,7 @@ def _entry_like(cand: Candidate, profile: CatalogProfile, stream: Sequence[Strea
     """Shaped like the catalog's headings (and set like them, where type tells), heading a
     paragraph of text."""
     template = profile.heading
-    if template.distinct and stream[cand.index].styled and cand.style != template.style:
+    if template.distinct and _has_font(stream[cand.index]) and cand.style != template.style:
         return False
     return shape_of(cand.code) == template.shape and looks_like_entry(cand)
 

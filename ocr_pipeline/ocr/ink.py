@@ -1,7 +1,7 @@
 """Bold type in a scanned page, from the ink: OCR reads letters, not weight.
 
 A bold word's strokes are measurably wider than the body text's. The width of a word's strokes
-is taken as the mean length of the dark runs across its rows (vertical stems dominate them),
+is taken as the mean length of the middle half of the dark runs across its rows (stems),
 over the word's type size (larger type has wider strokes without being bold), relative to the
 page's usual stroke; words clearly above it are marked bold, so a scan's headings are set apart
 as a text layer's are.
@@ -63,11 +63,18 @@ def _bridged(flags: list[bool], words: Sequence[Word]) -> list[bool]:
 
 
 def stroke_width(image: np.ndarray, word: Word, *, scale: float) -> float:
-    """Mean length in pixels of the dark runs across the rows of ``word``'s box (0: no ink)."""
+    """Mean length in pixels of the middle half of the dark runs across the rows of ``word``'s
+    box (0: no ink)."""
     x0, y0, x1, y1 = (int(round(v * scale)) for v in word.bbox)
     dark = image[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)] < _DARK
     if dark.size == 0:
         return 0.0
     edges = np.diff(np.pad(dark.astype(np.int8), ((0, 0), (1, 1))), axis=1)
-    runs = (edges == 1).sum()
-    return float(dark.sum() / runs) if runs else 0.0
+    starts, ends = np.nonzero(edges == 1), np.nonzero(edges == -1)
+    if not len(starts[0]):
+        return 0.0
+    # the middle half of the runs are stems; crossbars (E, T, H) make the long ones, specks the
+    # short ones
+    runs = np.sort(ends[1] - starts[1])
+    quarter = len(runs) // 4
+    return float(runs[quarter: len(runs) - quarter].mean())
