@@ -38,6 +38,7 @@ _CELL_SLACK = 12.0
 _TITLE_END = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _RUN_IN_MIN_WORDS = 3
 _TITLE_ENDS = (".", "-", "—", "–", ":")
+_LEADING_JUNK = re.compile(r"^[_°~|<>•·‘’'`^]+\s*(?=\w)")
 _LEADING_MARK = re.compile(r"^\s*(\([A-Z]{1,3}\))\s+(?=\w)")
 _LEADING_CREDITS = re.compile(r"^(\([\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?\))\.?[ ]?")
 _HEADING_FIELD = re.compile(r"(?P<label>[A-Z][\w.]*(?:[ ][A-Z][\w.]*)?):[ ]?(?P<value>\S+)")
@@ -372,6 +373,7 @@ def _clean_title(text: str) -> tuple[str, str]:
         notes.insert(0, m.group(1))
         text = text[: m.start()]
     title = re.sub(r"\s+", " ", text).strip(" .:—–-,;")
+    title = _LEADING_JUNK.sub("", title)  # "__ Pediatric Nursing": specks OCR read as signs
     return title, " ".join(notes)
 
 
