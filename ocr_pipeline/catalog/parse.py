@@ -99,9 +99,16 @@ class ParsedEntry:
         return union_bbox([ln.bbox for ln in lines])
 
     def heading_words(self) -> list[Word]:
-        """The words of the heading's fields (designators and icons beside them left out)."""
+        """The words of the heading's fields (designators and icons beside them left out), and
+        of the body line that printed the credits, where it did."""
         decorations = set(self.attributes.get("designators", "").split())
-        return [w for s in self.heading for w in s.line.words if w.text not in decorations]
+        words = [w for s in self.heading for w in s.line.words if w.text not in decorations]
+        if self.credits is not None and self.credits_position not in (None, "heading",
+                                                                      "after_code"):
+            tokens = set(self.credits.text.split())
+            words += next((list(s.line.words) for s in reversed(self.body)
+                           if tokens & {w.text for w in s.line.words}), [])
+        return words
 
     def body_words(self) -> list[Word]:
         return [w for s in self.body for w in s.line.words]
