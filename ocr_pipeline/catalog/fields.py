@@ -38,7 +38,7 @@ _CELL_SLACK = 12.0
 _TITLE_END = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _RUN_IN_MIN_WORDS = 3
 _TITLE_ENDS = (".", "-", "—", "–", ":")
-_LEADING_JUNK = re.compile(r"^[_°~|<>•·‘’'`^]+\s*(?=\w)")
+_LEADING_JUNK = re.compile(r"^[_°~|<>•·^]+\s*(?=\w)")
 _LEADING_MARK = re.compile(r"^\s*(\([A-Z]{1,3}\))\s+(?=\w)")
 _LEADING_CREDITS = re.compile(r"^(\([\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?\))\.?[ ]?")
 _HEADING_FIELD = re.compile(r"(?P<label>[A-Z][\w.]*(?:[ ][A-Z][\w.]*)?):[ ]?(?P<value>\S+)")
