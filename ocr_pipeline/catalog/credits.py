@@ -45,6 +45,9 @@ _LABELLED_IN_HEADING = re.compile(
     rf"(?P<text>{_RANGE})\.?(?=\s|$)"
 )
 _LEADING = re.compile(rf"^(?P<text>{_RANGE}[ ]?{_UNIT})[ ]?(?:--|—|–|\.|;|,|$)[ ]?")
+_IN_TEXT = re.compile(
+    rf"\((?P<text>{_RANGE}[ ](?:[Cc]redits?|[Uu]nits?|[Cc]redit [Hh]ours|[Ss]emester [Hh]ours))\)"
+)
 _BARE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("triple", re.compile(rf"(?P<text>{_TRIPLE})")),
     ("bare", re.compile(rf"(?P<text>{_RANGE})")),
@@ -189,6 +192,13 @@ def leading_credits(text: str) -> tuple[str, Credits] | None:
         return None
     found = _credits(m, name="units", clean=True)
     return (text[m.end():].strip(), found) if found is not None else None
+
+
+def credits_in_text(text: str) -> Credits | None:
+    """Credits spelled out in parentheses anywhere in a paragraph (``... (2 credits) For more
+    information ...``): the course's, though not where the catalog usually prints them."""
+    m = _IN_TEXT.search(text)
+    return _credits(m, name="parenthesised", clean=True) if m else None
 
 
 def trailing_credits(text: str) -> tuple[str, Credits | None, str]:

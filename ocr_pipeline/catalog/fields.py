@@ -15,6 +15,7 @@ from ocr_pipeline.catalog.candidates import TERMINAL, BodyStyle
 from ocr_pipeline.catalog.codes import CodeMatch, find_codes, match_code
 from ocr_pipeline.catalog.credits import (
     Credits,
+    credits_in_text,
     credits_line,
     labelled_credits,
     leading_credits,
@@ -499,6 +500,10 @@ def _read_paragraph(out: Body, text: str, *, positions: frozenset[str],
             text, out.credits, out.credits_position = head, found, "paragraph_end"
             if instructor:
                 out.attributes["instructor"] = instructor
+    if not credits_found and out.credits is None:
+        found = credits_in_text(text)  # "(2 credits)" inside the paragraph: doubted by position
+        if found is not None:
+            out.credits, out.credits_position = found, "in_text"
     hours = _TRAILING_HOURS.search(text) if text.rstrip(" .").endswith(")") else None
     if hours:
         out.attributes.setdefault("hours", hours.group("hours").strip())
