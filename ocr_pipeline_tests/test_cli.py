@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pymupdf
+
 from ocr_pipeline_tests.pdfs import Text, make_pdf
 
 
@@ -118,3 +120,17 @@ def run_query(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
     return subprocess.run([sys.executable, "-m", "ocr_pipeline", "query", *args], cwd=cwd,
                           env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+
+
+def test_scan_command_makes_an_image_only_copy_of_chosen_pages(tmp_path: Path) -> None:
+    source = make_pdf(tmp_path / "catalog.pdf", [catalog_page(), catalog_page()])
+    result = run_cli("scan", str(source), "--out", "scan.pdf", "--pages", "2", "--preset",
+                     "clean", "--rotate", "180", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "300 dpi, clean, turned 180" in result.stdout
+    with pymupdf.open(tmp_path / "scan.pdf") as doc:
+        assert doc.page_count == 1
+        assert doc[0].get_text().strip() == ""
+    bad = run_cli("scan", str(source), "--out", "x.pdf", "--pages", "3-1", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "is not a page range like 5-9" in bad.stderr

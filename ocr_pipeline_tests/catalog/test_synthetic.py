@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import re
 from dataclasses import dataclass, replace
@@ -12,6 +14,8 @@ import pytest
 
 from ocr_pipeline.catalog.synthetic import (
     LAYOUTS,
+    PRESETS,
+    Degradation,
     GeneratedCatalog,
     LayoutSpec,
     TruthRecord,
@@ -451,3 +455,37 @@ def test_bad_arguments_are_pipeline_errors(tmp_path: Path) -> None:
         generate_catalog(out_dir=tmp_path, name="../x", courses=3)
     with pytest.raises(ValueError, match="run-in"):
         replace(LAYOUTS["run_in_units"], credits_at="next_line")
+
+
+def test_scan_simulator_degrades_chosen_pages(
+    catalogs: dict[str, GeneratedCatalog], tmp_path: Path
+) -> None:
+    """Any PDF's pages, turned a quarter, at a preset's resolution: only those pages, sized as
+    turned, with show-through darkening the paper."""
+    source = catalogs["two_column"].pdf
+    turned = dataclasses.replace(PRESETS["default"], rotate=90)
+    dst = make_scanned(src=source, dst=tmp_path / "turned.pdf", degradation=turned, pages=[2])
+    with pymupdf.open(source) as original, pymupdf.open(dst) as copy:
+        assert copy.page_count == 1
+        assert (copy[0].rect.width, copy[0].rect.height) == (original[1].rect.height,
+                                                              original[1].rect.width)
+        assert copy[0].get_text().strip() == ""
+    plain = make_scanned(src=source, dst=tmp_path / "plain.pdf", pages=[1],
+                         degradation=dataclasses.replace(PRESETS["light"], noise=(0.0, 0.0)))
+    seen = make_scanned(src=source, dst=tmp_path / "seen.pdf", pages=[1],
+                        degradation=dataclasses.replace(PRESETS["light"], noise=(0.0, 0.0),
+                                                        show_through=0.3))
+
+    def ink(path: Path) -> float:
+        with pymupdf.open(path) as doc:
+            pix = doc[0].get_pixmap(dpi=50, colorspace=pymupdf.csGRAY)
+            return sum(255 - v for v in pix.samples) / len(pix.samples)
+
+    assert ink(seen) > ink(plain) * 1.05  # the reverse page shows through the paper
+
+
+@pytest.mark.parametrize(("field", "value"), [("dpi", 10), ("rotate", 45), ("toner", 2)])
+def test_scan_simulator_rejects_impossible_degradations(field: str, value: int) -> None:
+    with pytest.raises(OcrPipelineError, match={"dpi": "resolution", "rotate": "rotation",
+                                                 "toner": "toner"}[field]):
+        Degradation(**{field: value})
