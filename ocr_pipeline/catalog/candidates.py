@@ -29,6 +29,7 @@ _LIST_LEAD = re.compile(r"^(?:(?:or|and)\b|[&/+,*;])|^\(?(?:or|and)\)?\s")
 _SIZE_TOLERANCE = 0.08
 _OCR_SIZE_TOLERANCE = 0.2
 _PROSE_LINES = 12
+_STYLE_SAMPLE = 20_000
 _MAX_PROSE = 200
 _RUN_IN_WORDS = 10
 
@@ -113,7 +114,8 @@ def body_style(stream: Sequence[StreamLine]) -> BodyStyle:
     sizes: Counter[float] = Counter()
     fonts: Counter[str] = Counter()
     bold = italic = total = 0
-    for item in stream:
+    step = max(1, len(stream) // _STYLE_SAMPLE)  # the body's style shows in a sample of lines
+    for item in stream[::step]:
         for word in item.line.words:
             n = len(word.text)
             sizes[round(word.size * 2) / 2] += n

@@ -33,6 +33,7 @@ _APART = 2.5
 """A gap wider than this many line heights sets a piece of a line apart (a right column)."""
 _AFTER_CODE_CREDITS = re.compile(r"^\((?P<value>[\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?)\)[ ]?")
 _CREDITS_HEADER = re.compile(r"^(?:Credits?|Units?|Hours)$")
+_HEADER_WORD = re.compile(r"\s(?:Credits?|Units?|Hours)\b")
 _TABLE_ROWS = 3
 _CELL_SLACK = 12.0
 """Points a value may stand out of its column header's width."""
@@ -467,6 +468,8 @@ def _table_credits(lines: Sequence[StreamLine]) -> tuple[int, int, Credits] | No
     """Credits in a table's column: a header row with a ``Credits`` cell among others, and the
     value below it (``1`` / ``course``). Returns the rows it spans and the credits."""
     for n, item in enumerate(lines):
+        if not _HEADER_WORD.search(item.text):
+            continue
         words = item.line.words
         header = next((w for w in words[1:] if is_credits_header(w.text)), None)
         if header is None:
