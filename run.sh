@@ -7,10 +7,7 @@ cd "$(dirname "$0")"
 
 VENV="${OCR_PIPELINE_VENV:-.venv}"
 
-apt_install() {  # apt_install COMMAND PACKAGE...: install the packages if COMMAND is missing
-  local command=$1
-  shift
-  command -v "$command" >/dev/null 2>&1 && return 0
+apt_get() {  # apt_get PACKAGE...: install Debian packages
   echo "== installing $* (Debian packages)" >&2
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -18,8 +15,16 @@ apt_install() {  # apt_install COMMAND PACKAGE...: install the packages if COMMA
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
+apt_install() {  # apt_install COMMAND PACKAGE...: install the packages if COMMAND is missing
+  local command=$1
+  shift
+  command -v "$command" >/dev/null 2>&1 || apt_get "$@"
+}
+
 setup() {  # setup EXTRAS: the package's extras to install, e.g. "dev" or "dev,infra"
-  apt_install tesseract tesseract-ocr tesseract-ocr-eng
+  apt_install tesseract tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
+  # orientation detection for turned scans; older set-ups may have tesseract without it
+  tesseract --list-langs 2>/dev/null | grep -qx osd || apt_get tesseract-ocr-osd
   if [ ! -x "$VENV/bin/python" ]; then
     echo "== creating virtualenv $VENV" >&2
     python3 -m venv "$VENV"

@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ocr_pipeline.catalog.credits import parse_credits
 from ocr_pipeline.catalog.ids import catalog_id as make_catalog_id
 from ocr_pipeline.catalog.models import CourseRecord, PageKind, PageText
@@ -27,6 +29,7 @@ from ocr_pipeline.errors import OcrError
 from ocr_pipeline.extract import parse_catalog, read_text_page
 from ocr_pipeline.ocr.base import OcrEngine
 from ocr_pipeline.ocr.engines import make_engine
+from ocr_pipeline.ocr.orient import upright_clip
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 from ocr_pipeline.ocr.text_layer import TextLayerEngine
 from ocr_pipeline.review.consensus import normalize
@@ -149,6 +152,10 @@ class OcrSummary:
     methods: dict[str, int]
     seconds: float
     index_uri: str
+    turned: dict[int, int] = field(default_factory=dict)
+    """Page -> clockwise degrees a scan was turned to be read upright (pages fed turned)."""
+    deskewed: int = 0
+    """Scanned pages levelled before reading."""
 
     @property
     def pages_per_second(self) -> float:
@@ -163,7 +170,14 @@ class OcrSummary:
             "seconds": round(self.seconds, 2),
             "pages_per_second": round(self.pages_per_second, 2),
             "index_uri": self.index_uri,
+            "turned_pages": turned_pages(self.turned),
+            "deskewed_pages": self.deskewed,
         }
+
+
+def turned_pages(turned: dict[int, int]) -> str:
+    """``12: 90, 40: 180`` (page: clockwise degrees), or ``none``."""
+    return ", ".join(f"{page}: {degrees}" for page, degrees in sorted(turned.items())) or "none"
 
 
 def index_key(catalog_id: str) -> str:
@@ -231,6 +245,8 @@ def read_all_pages(
     line_ocr = TesseractEngine(psm=6, workers=1)
     index: dict[int, str] = {}
     methods: Counter[str] = Counter()
+    turned: dict[int, int] = {}
+    deskewed = 0
     cached = 0
     todo_ocr: list[PageEntry] = []
     pdf_path = store.path(manifest.raw_key)
@@ -239,11 +255,15 @@ def read_all_pages(
     total = len(entries)
 
     def done(entry: PageEntry, key: str, page: PageText | None) -> None:
-        nonlocal cached
+        nonlocal cached, deskewed
         if page is None:
             cached += 1
+            page = PageText.from_dict(store.get_json(key))
         index[entry.page] = store.uri(key)
-        methods[_method_of(store, key) if page is None else page.method] += 1
+        methods[page.method] += 1
+        if page.rotation:
+            turned[entry.page] = page.rotation
+        deskewed += page.skew != 0.0
         if progress:
             progress(len(index), total)
 
@@ -275,12 +295,18 @@ def read_all_pages(
            else range_index_key(manifest.catalog_id, pages))
     index_uri = store.put_json(key, ordered)
     return OcrSummary(pages=total, cached=cached, methods=dict(methods),
-                      seconds=time.perf_counter() - started, index_uri=index_uri)
+                      seconds=time.perf_counter() - started, index_uri=index_uri,
+                      turned=turned, deskewed=deskewed)
 
 
 def load_pages(*, catalog_id: str, store: ObjectStore) -> list[PageText]:
     index: dict[str, str] = store.get_json(index_key(catalog_id))
     return [PageText.from_dict(store.get_json(index[n])) for n in sorted(index, key=int)]
+
+
+def load_page(*, catalog_id: str, number: int, store: ObjectStore) -> PageText:
+    index: dict[str, str] = store.get_json(index_key(catalog_id))
+    return PageText.from_dict(store.get_json(index[str(number)]))
 
 
 def build_candidates(
@@ -314,8 +340,15 @@ def render_crop(*, catalog_id: str, record: CourseRecord, store: ObjectStore, dp
     key = f"review/{catalog_id}/crops/{record.record_id}.png"
     if not store.exists(key):
         raw = load_raw(catalog_id=catalog_id, store=store)
+        page = load_page(catalog_id=catalog_id, number=record.page, store=store)
         with CatalogPdf(store.path(raw.key)) as pdf:
-            store.put_bytes(key, pdf.render_clip(record.page, record.bbox, dpi=dpi))
+            if page.rotation or page.skew:  # the record's box is on the page as it was read
+                gray = np.asarray(pdf.render_gray(record.page, dpi=dpi).pil_image())
+                png = upright_clip(gray, record.bbox, dpi=dpi, rotation=page.rotation,
+                                   skew=page.skew)
+            else:
+                png = pdf.render_clip(record.page, record.bbox, dpi=dpi)
+            store.put_bytes(key, png)
     return store.uri(key)
 
 
@@ -395,7 +428,3 @@ def confidence_histogram(records: list[CourseRecord], *, bins: int = 10) -> list
 
 def _cache_key(entry: PageEntry, *, engine: str, version: str) -> str:
     return f"ocr/cache/{engine}/{version}/{entry.sha256}.json"
-
-
-def _method_of(store: ObjectStore, key: str) -> str:
-    return str(store.get_json(key)["method"])

@@ -97,6 +97,11 @@ class PageText:
     styled: bool = False
     """The words carry their weight (bold from a text layer's font, or measured in a scan's
     ink); an engine that does not know says False, and the parser then ignores their style."""
+    rotation: int = 0
+    """Clockwise degrees (0, 90, 180, 270) the engine turned a scan fed turned to read it; the
+    boxes, width and height are the upright page's."""
+    skew: float = 0.0
+    """Clockwise degrees the engine then rotated the scan about its centre to level its lines."""
 
     @property
     def lines(self) -> list[Line]:
@@ -117,6 +122,8 @@ class PageText:
             "engine_version": self.engine_version,
             "seconds": round(self.seconds, 4),
             "styled": self.styled,
+            "rotation": self.rotation,
+            "skew": round(self.skew, 3),
             "blocks": [
                 {
                     "bbox": _rounded(block.bbox),
@@ -145,6 +152,7 @@ class PageText:
             page=data["page"], width=data["width"], height=data["height"], blocks=tuple(blocks),
             method=data["method"], engine_version=data["engine_version"],
             seconds=data.get("seconds", 0.0), styled=data.get("styled", False),
+            rotation=data.get("rotation", 0), skew=data.get("skew", 0.0),
         )
 
 

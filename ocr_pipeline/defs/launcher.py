@@ -156,6 +156,10 @@ class OcrLauncher(dg.ConfigurableResource):
             "ecs_tasks": len(on_gpu),
             "task_seconds": round(sum(float(r.get("seconds", 0.0)) for r in tasks), 2),
             "index_uri": index_uri,
+            "turned_pages": ", ".join(t for r in [*here, *tasks]
+                                      if (t := str(r.get("turned_pages", "none"))) != "none")
+                            or "none",
+            "deskewed_pages": sum(int(r.get("deskewed_pages", 0)) for r in [*here, *tasks]),
         })
 
     def _run_one(self, context: dg.AssetExecutionContext, *, extras: dict[str, Any],

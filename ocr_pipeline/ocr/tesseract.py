@@ -23,7 +23,7 @@ import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,14 @@ from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.errors import EngineUnavailableError, OcrError
 from ocr_pipeline.ocr.base import ImageReading
 from ocr_pipeline.ocr.ink import mark_bold
+from ocr_pipeline.ocr.orient import (
+    MIN_SKEW,
+    MIN_TURN_CONFIDENCE,
+    looks_turned,
+    parse_osd,
+    skew_angle,
+    upright,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +51,9 @@ DEFAULT_TIMEOUT = 120.0
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 6
-"""Bumped when what is made of tesseract's words changes (bold from the ink), so cached pages
-are read again."""
+READER_REVISION = 7
+"""Bumped when what is made of tesseract's words changes (bold from the ink, deskew), so cached
+pages are read again."""
 INSTALL_HINT = "install it with `apt-get install tesseract-ocr` (Debian/Ubuntu)"
 _VERSION = re.compile(r"tesseract\s+v?(\d\S*)")
 _TSV_FIELDS = 12
@@ -117,19 +125,28 @@ class TesseractEngine:
     def read_image(
         self, image_bytes: bytes, *, page: int, width: float, height: float, dpi: int
     ) -> PageText:
-        """Recognize one rendered page: PNG or PGM bytes at ``dpi``, page size in points."""
+        """Recognize one rendered page: PNG or PGM bytes at ``dpi``, page size in points.
+
+        The page is deskewed first; if the reading looks turned, Tesseract's orientation
+        detection is asked and a turned page is read again upright. Word boxes are in the
+        upright page's points; the page keeps the turn and skew applied.
+        """
         started = time.perf_counter()
-        tsv = self._run(
-            ["stdin", "stdout", "-l", self.lang, "--psm", str(self.psm), "--dpi", str(dpi), "tsv"],
-            stdin=image_bytes,
-            what=f"page {page}",
-        )
-        lines = mark_bold(parse_tsv(tsv, dpi=dpi), _gray(image_bytes), dpi=dpi)
-        blocks = order_lines(lines, width=width, height=height)
+        gray = _gray(image_bytes)
+        reading = self._read_upright(gray, rotation=0, page=page, dpi=dpi)
+        if looks_turned(reading.lines) and (turn := self._orientation(gray, page=page, dpi=dpi)):
+            second = self._read_upright(gray, rotation=turn, page=page, dpi=dpi)
+            if (second.lines and not looks_turned(second.lines)
+                    or _median_conf(second.lines) > _median_conf(reading.lines)):
+                reading = second
+        if reading.rotation in (90, 270):
+            width, height = height, width
+        blocks = order_lines(reading.lines, width=width, height=height)
         seconds = time.perf_counter() - started
         logger.debug(
-            "page %d: %d words in %d lines, %d blocks, %.2f s",
-            page, sum(len(ln.words) for ln in lines), len(lines), len(blocks), seconds,
+            "page %d: %d words in %d lines, %d blocks, turned %d, skew %.2f, %.2f s",
+            page, sum(len(ln.words) for ln in reading.lines), len(reading.lines), len(blocks),
+            reading.rotation, reading.skew, seconds,
         )
         return PageText(
             page=page,
@@ -140,7 +157,38 @@ class TesseractEngine:
             engine_version=self.version,
             seconds=seconds,
             styled=True,
+            rotation=reading.rotation,
+            skew=reading.skew,
         )
+
+    def _read_upright(self, gray: np.ndarray, *, rotation: int, page: int,
+                      dpi: int) -> _Reading:
+        turned = upright(gray, rotation=rotation)
+        skew = skew_angle(turned)
+        if abs(skew) < MIN_SKEW:
+            skew = 0.0
+        image = upright(turned, skew=skew)
+        tsv = self._run(
+            ["stdin", "stdout", "-l", self.lang, "--psm", str(self.psm), "--dpi", str(dpi), "tsv"],
+            stdin=_pgm(image),
+            what=f"page {page}",
+        )
+        lines = mark_bold(parse_tsv(tsv, dpi=dpi), image, dpi=dpi)
+        return _Reading(lines=lines, rotation=rotation, skew=skew)
+
+    def _orientation(self, gray: np.ndarray, *, page: int, dpi: int) -> int:
+        """Clockwise degrees that set the page upright by Tesseract's OSD; 0 when it cannot
+        tell (too few letters) or is unsure."""
+        try:
+            report = self._run(["stdin", "stdout", "--psm", "0", "--dpi", str(dpi)],
+                               stdin=_pgm(gray), what=f"page {page} orientation")
+        except OcrError as exc:
+            logger.debug("page %d: no orientation (%s)", page, exc)
+            return 0
+        found = parse_osd(report)
+        if found is None or found[1] < MIN_TURN_CONFIDENCE:
+            return 0
+        return found[0]
 
     def read(self, image: bytes, *, page: int, dpi: int, prompt: str | None) -> ImageReading:
         """``ImageOcrEngine``: read one image (any format Tesseract's Leptonica decodes) at
@@ -202,9 +250,27 @@ class TesseractEngine:
         return done.stdout.decode("utf-8", "replace")
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    lines: list[Line]
+    rotation: int
+    skew: float
+
+
 def _gray(image_bytes: bytes) -> np.ndarray:
     with Image.open(io.BytesIO(image_bytes)) as img:
         return np.asarray(img.convert("L"))
+
+
+def _pgm(gray: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(gray).save(out, format="PPM")
+    return out.getvalue()
+
+
+def _median_conf(lines: Sequence[Line]) -> float:
+    confs = [w.conf for line in lines for w in line.words]
+    return statistics.median(confs) if confs else 0.0
 
 
 def parse_tsv(tsv: str, *, dpi: int) -> list[Line]:

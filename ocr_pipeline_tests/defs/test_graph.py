@@ -1,6 +1,7 @@
 """The whole graph with real Dagster, real DuckDB, real Tesseract, on a local home folder."""
 
 import shutil
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import duckdb
 import pytest
 
 from ocr_pipeline.catalog.synthetic import generate_catalog
-from ocr_pipeline.stages import identify
+from ocr_pipeline.catalog.synthetic.scan import Degradation, make_scanned
+from ocr_pipeline.stages import identify, load_candidates, render_crop
+from ocr_pipeline.storage.objects import LocalObjectStore
 from ocr_pipeline.storage.registry import CatalogRegistry
 from ocr_pipeline_tests.pdfs import Text, make_pdf
 from ocr_pipeline_tests.defs.conftest import Location, make_location
@@ -140,6 +143,28 @@ def test_subprocess_pipes_mode_reads_a_scan(subprocess_location: Location) -> No
             if e.user_message and "read " in e.user_message]
     assert any("pages" in m for m in logs)
     assert count(location, "course_candidates", key) >= 5
+
+
+def test_a_scan_fed_upside_down_is_read_and_its_turn_kept(location: Location,
+                                                          tmp_path: Path) -> None:
+    made = generate_catalog(out_dir=tmp_path, name="turned", layout="one_column", courses=6,
+                            seed=5)
+    make_scanned(src=made.pdf, dst=location.landing / "turned.pdf",
+                 degradation=Degradation(rotate=180, skew=(0.5, 0.8)))
+    [key] = location.sensor()
+    result = location.run(key)
+    ocr = result.asset_materializations_for_node("ocr_outputs")[0].metadata
+    pages = ocr["pages"].value
+    assert ocr["turned_pages"].value == ", ".join(f"{n}: 180" for n in range(1, pages + 1))
+    assert ocr["deskewed_pages"].value == pages
+    assert count(location, "course_candidates", key) == 6
+    # a reviewer's crop of a record is cut from the page as it was read: upright
+    store = LocalObjectStore(root=location.settings.objects_root)
+    record = load_candidates(catalog_id=key, store=store)[0]
+    crop = store.get_bytes(render_crop(catalog_id=key, record=record, store=store))
+    seen = subprocess.run(["tesseract", "stdin", "stdout", "--psm", "6"], input=crop,
+                          capture_output=True, check=True).stdout.decode()
+    assert record.course_code.split()[-1] in seen
 
 
 def test_sensor_recovers_a_catalog_registered_by_a_failed_tick(location: Location) -> None:

@@ -1,0 +1,158 @@
+"""Scans fed turned or skewed are read upright: real pages, the scan simulator, real tesseract."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+import pytest
+from PIL import Image
+
+from ocr_pipeline.catalog.models import Line, PageText, Word
+from ocr_pipeline.catalog.pdf import CatalogPdf
+from ocr_pipeline.catalog.synthetic.scan import Degradation, make_scanned
+from ocr_pipeline.ocr.orient import looks_turned, parse_osd, skew_angle, upright, upright_clip
+from ocr_pipeline.ocr.tesseract import TesseractEngine
+from ocr_pipeline_tests.pdfs import Text, entry, make_pdf
+
+DPI = 200
+STILL = {"skew": (0.0, 0.0), "noise": (3.0, 4.0), "jpeg": (85, 90)}
+ENTRIES = [
+    ("CHEM 101 General Chemistry I", ["Atoms, bonding and stoichiometry for science majors.",
+                                       "Three lecture hours and one laboratory each week."]),
+    ("CHEM 102 General Chemistry II", ["Equilibrium, kinetics and thermodynamics of solutions.",
+                                        "Prerequisite: CHEM 101 with a grade of C or better."]),
+    ("BIOL 210 Cell Biology", ["Structure and function of cells, membranes and organelles.",
+                               "Laboratory work uses light and fluorescence microscopy."]),
+    ("PHYS 150 Mechanics", ["Kinematics, forces, energy and momentum with calculus.",
+                            "Weekly problem sessions and two laboratory reports."]),
+]
+
+
+@pytest.fixture(scope="module")
+def born(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    texts: list[Text] = []
+    y = 90.0
+    for heading, body in ENTRIES:
+        made, y = entry(72, y, heading, body, size=11, leading=14)
+        texts += made
+    return make_pdf(tmp_path_factory.mktemp("orient") / "born.pdf", [texts])
+
+
+def _words(page: PageText) -> list[str]:
+    return [word.text for line in page.lines for word in line.words]
+
+
+def _born_words(pdf: Path) -> list[str]:
+    with pymupdf.open(pdf) as doc:
+        return [w[4] for w in doc[0].get_text("words", sort=True)]
+
+
+def _read(born: Path, tmp: Path, *, binary: str = "tesseract", **degradation: object) -> PageText:
+    scan = make_scanned(src=born, dst=tmp / "scan.pdf", seed=3,
+                        degradation=Degradation(dpi=DPI, **{**STILL, **degradation}))
+    (page,) = TesseractEngine(binary=binary).read_pages(scan, [1], dpi=DPI)
+    return page
+
+
+def _logging_tesseract(tmp: Path) -> tuple[str, Path]:
+    """The real tesseract behind a script that writes down each call's arguments."""
+    log = tmp / "calls.log"
+    script = tmp / "tesseract"
+    script.write_text(f'#!/bin/sh\necho "$*" >> {log}\nexec {shutil.which("tesseract")} "$@"\n')
+    script.chmod(0o755)
+    return str(script), log
+
+
+def _gray_page(pdf: Path) -> np.ndarray:
+    with CatalogPdf(pdf) as doc:
+        return np.asarray(doc.render_gray(1, dpi=DPI).pil_image())
+
+
+@pytest.mark.parametrize("degrees", [-3.0, -1.2, 0.0, 0.7, 2.5])
+def test_skew_is_measured_in_the_ink(born: Path, degrees: float) -> None:
+    level = Image.fromarray(_gray_page(born))
+    turned = np.asarray(level.rotate(degrees, resample=Image.Resampling.BICUBIC, fillcolor=255))
+    assert skew_angle(turned) == pytest.approx(degrees, abs=0.1)
+    # levelled by the measured angle, the page measures level
+    assert skew_angle(upright(turned, skew=skew_angle(turned))) == pytest.approx(0.0, abs=0.1)
+
+
+def test_a_blank_page_has_no_skew() -> None:
+    assert skew_angle(np.full((400, 300), 240, dtype=np.uint8)) == 0.0
+
+
+def test_tesseract_osd_report_is_parsed() -> None:
+    report = ("Page number: 0\nOrientation in degrees: 180\nRotate: 180\n"
+              "Orientation confidence: 7.31\nScript: Latin\nScript confidence: 3.20\n")
+    assert parse_osd(report) == (180, 7.31)
+    assert parse_osd("Too few characters. Skipping this page\n") is None
+
+
+def _line(*boxes: tuple[str, float, tuple[float, float, float, float]]) -> Line:
+    words = tuple(Word(text=t, bbox=b, conf=c, size=10.0) for t, c, b in boxes)
+    return Line(words=words, bbox=words[0].bbox)
+
+
+def test_a_reading_looks_turned_when_unreadable_or_sideways() -> None:
+    wide = (10.0, 10.0, 60.0, 20.0)
+    tall = (10.0, 10.0, 20.0, 60.0)
+    assert not looks_turned([_line(("Chemistry", 0.95, wide), ("laboratory", 0.9, wide))])
+    assert looks_turned([_line(("ʎɹʇsıɯǝɥɔ", 0.2, wide), ("ʎɹoʇɐɹoqɐl", 0.3, wide))])
+    assert looks_turned([_line(("Chemistry", 0.9, tall), ("laboratory", 0.9, tall))])
+    assert not looks_turned([])
+
+
+@pytest.mark.parametrize("fed", [90, 180])
+def test_a_page_fed_turned_is_read_upright(born: Path, tmp_path: Path, fed: int) -> None:
+    page = _read(born, tmp_path, rotate=fed)
+    assert (page.rotation + fed) % 360 == 0  # turned back the other way
+    assert (page.width, page.height) == (612, 792)  # the upright page's size
+    ratio = SequenceMatcher(None, _words(page), _born_words(born)).ratio()
+    assert ratio > 0.9
+    heading = next(ln for ln in page.lines if ln.text.startswith("CHEM 102"))
+    assert heading.bbox[1] == pytest.approx(110, abs=25)  # near the top, as printed
+
+
+def test_a_page_skewed_three_degrees_is_levelled(born: Path, tmp_path: Path) -> None:
+    page = _read(born, tmp_path, skew=(3.0, 3.0))
+    assert abs(page.skew) == pytest.approx(3.0, abs=0.15)
+    assert page.rotation == 0
+    ratio = SequenceMatcher(None, _words(page), _born_words(born)).ratio()
+    assert ratio > 0.9
+    # levelled lines: each heading's words share one baseline
+    for line in page.lines:
+        if line.text.startswith(("CHEM", "BIOL", "PHYS")):
+            bottoms = [w.bbox[3] for w in line.words]
+            assert max(bottoms) - min(bottoms) < 3
+
+
+def test_only_a_page_that_reads_turned_is_asked_for_its_orientation(
+        born: Path, tmp_path: Path) -> None:
+    binary, log = _logging_tesseract(tmp_path)
+    page = _read(born, tmp_path, binary=binary)
+    assert (page.rotation, page.skew) == (0, 0.0)
+    assert "--psm 0" not in log.read_text()
+    log.unlink()
+    page = _read(born, tmp_path, binary=binary, rotate=180)
+    assert "--psm 0" in log.read_text()
+    again = PageText.from_dict(page.to_dict())  # the turn is kept with the cached page
+    assert (again.rotation, again.skew) == (page.rotation, page.skew) == (180, 0.0)
+
+
+def test_the_clip_of_a_turned_page_shows_the_region_upright(born: Path, tmp_path: Path) -> None:
+    page = _read(born, tmp_path, rotate=180, skew=(1.5, 1.5))
+    heading = next(ln for ln in page.lines if ln.text.startswith("BIOL 210"))
+    with CatalogPdf(tmp_path / "scan.pdf") as scan:
+        gray = np.asarray(scan.render_gray(1, dpi=DPI).pil_image())
+    png = upright_clip(gray, heading.bbox, dpi=DPI, rotation=page.rotation, skew=page.skew)
+    with Image.open(io.BytesIO(png)) as clip:
+        assert clip.width > 2 * clip.height  # the heading (and a margin), lying flat
+    seen = subprocess.run(["tesseract", "stdin", "stdout", "--psm", "6"], input=png,
+                          capture_output=True, check=True).stdout.decode()
+    assert "BIOL 210" in seen
