@@ -327,7 +327,10 @@ def _wrapped_title(
     more: list[str] = []
     taken = 1
     for offset, nxt in enumerate(stream[i + 1 : i + MAX_HEADING_LINES], start=i + 1):
-        if not _continues(first, nxt, offset, heads):
+        if not _continues(first, nxt, offset, heads) or (
+            _credits_and_marks(nxt.text)
+            and title_complete(stream[offset - 1].text if more else first.text)
+        ):
             break
         words = nxt.line.words
         styled = heading_style(words, head, body)
@@ -342,6 +345,15 @@ def _wrapped_title(
         more.append(" ".join(w.text for w in words[:cut]))
         return more, " ".join(w.text for w in words[cut:]), taken
     return more, "", taken
+
+
+def _credits_and_marks(text: str) -> bool:
+    """A line of credits and designators or icons alone (``NS3 4 cr``, a scan's ``<_ 4cr``),
+    not the end of a wrapped title (``Lab 1``: a word of the title beside its credits)."""
+    found = credits_line(text)
+    return found is not None and not any(
+        len(token) >= 3 and any(c.islower() for c in token)
+        for token in found.designators.split())
 
 
 def _plain_wrap(stream: Sequence[StreamLine], i: int, rest: str,

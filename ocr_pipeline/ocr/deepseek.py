@@ -267,7 +267,7 @@ class DeepSeekEngine:
         assert self.referee is not None
         width, height = (side * 72.0 / dpi for side in _pixel_size(image))
         reading = self.referee.read_image(_as_png(image), page=page, width=width, height=height,
-                                          dpi=dpi)
+                                          dpi=dpi, scanned=False)  # boxes as the model saw it
         words = [w for line in reading.lines for w in line.words]
         confs = []
         for region in regions:

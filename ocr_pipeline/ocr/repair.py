@@ -95,7 +95,8 @@ def _read_strip(
         pix.set_origin(int(STRIP_GAP * scale), int(crop.top * scale))
         strip.copy(pix, pix.irect)
     read = engine.read_image(
-        strip.tobytes("pgm"), page=number, width=width, height=height, dpi=REPAIR_DPI
+        strip.tobytes("pgm"), page=number, width=width, height=height, dpi=REPAIR_DPI,
+        scanned=False,
     )
     found: dict[int, list[Word]] = {}
     for word in (w for line in read.lines for w in line.words):

@@ -51,9 +51,9 @@ DEFAULT_TIMEOUT = 120.0
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 7
-"""Bumped when what is made of tesseract's words changes (bold from the ink, deskew), so cached
-pages are read again."""
+READER_REVISION = 8
+"""Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
+made here are not deskewed), so cached pages are read again."""
 INSTALL_HINT = "install it with `apt-get install tesseract-ocr` (Debian/Ubuntu)"
 _VERSION = re.compile(r"tesseract\s+v?(\d\S*)")
 _TSV_FIELDS = 12
@@ -123,18 +123,21 @@ class TesseractEngine:
                     future.cancel()
 
     def read_image(
-        self, image_bytes: bytes, *, page: int, width: float, height: float, dpi: int
+        self, image_bytes: bytes, *, page: int, width: float, height: float, dpi: int,
+        scanned: bool = True,
     ) -> PageText:
         """Recognize one rendered page: PNG or PGM bytes at ``dpi``, page size in points.
 
-        The page is deskewed first; if the reading looks turned, Tesseract's orientation
-        detection is asked and a turned page is read again upright. Word boxes are in the
-        upright page's points; the page keeps the turn and skew applied.
+        A ``scanned`` page is deskewed first; if the reading looks turned, Tesseract's
+        orientation detection is asked and a turned page is read again upright. Word boxes are
+        in the upright page's points; the page keeps the turn and skew applied. An image made
+        here (a strip of a text layer's lines) is read as it is.
         """
         started = time.perf_counter()
         gray = _gray(image_bytes)
-        reading = self._read_upright(gray, rotation=0, page=page, dpi=dpi)
-        if looks_turned(reading.lines) and (turn := self._orientation(gray, page=page, dpi=dpi)):
+        reading = self._read_upright(gray, rotation=0, page=page, dpi=dpi, level=scanned)
+        if (scanned and looks_turned(reading.lines)
+                and (turn := self._orientation(gray, page=page, dpi=dpi))):
             second = self._read_upright(gray, rotation=turn, page=page, dpi=dpi)
             if (second.lines and not looks_turned(second.lines)
                     or _median_conf(second.lines) > _median_conf(reading.lines)):
@@ -161,10 +164,10 @@ class TesseractEngine:
             skew=reading.skew,
         )
 
-    def _read_upright(self, gray: np.ndarray, *, rotation: int, page: int,
-                      dpi: int) -> _Reading:
+    def _read_upright(self, gray: np.ndarray, *, rotation: int, page: int, dpi: int,
+                      level: bool = True) -> _Reading:
         turned = upright(gray, rotation=rotation)
-        skew = skew_angle(turned)
+        skew = skew_angle(turned) if level else 0.0
         if abs(skew) < MIN_SKEW:
             skew = 0.0
         image = upright(turned, skew=skew)
@@ -274,7 +277,8 @@ def _median_conf(lines: Sequence[Line]) -> float:
 
 
 def parse_tsv(tsv: str, *, dpi: int) -> list[Line]:
-    """Lines of words from tesseract's TSV, in its order, boxes converted to PDF points."""
+    """Lines of words from tesseract's TSV, in its order, boxes converted to PDF points. How
+    they are cut and joined again into printed lines is ``catalog.assemble``'s work."""
     scale = 72.0 / dpi
     grouped: dict[tuple[str, ...], list[_RawWord]] = {}
     for row in tsv.splitlines()[1:]:
@@ -287,8 +291,7 @@ def parse_tsv(tsv: str, *, dpi: int) -> list[Line]:
             (fields[11].strip(), (left, top, left + width, top + height), conf)
         )
     lines: list[Line] = []
-    pieces = [piece for raw in grouped.values() for piece in _split_at_gutters(raw)]
-    for raw in _join_split_lines(pieces):
+    for raw in grouped.values():
         size = _font_size(raw) * scale
         words = tuple(
             Word(
@@ -301,45 +304,6 @@ def parse_tsv(tsv: str, *, dpi: int) -> list[Line]:
         )
         lines.append(Line(words=words, bbox=union_bbox([w.bbox for w in words])))
     return lines
-
-
-def _split_at_gutters(raw: list[_RawWord]) -> list[list[_RawWord]]:
-    """Cut a line where words stand further apart than a column gutter (2x the line height)."""
-    words = sorted(raw, key=lambda word: word[1][0])
-    height = statistics.median(box[3] - box[1] for _, box, _ in words)
-    pieces = [[words[0]]]
-    for word in words[1:]:
-        if word[1][0] - pieces[-1][-1][1][2] > 2.0 * height:
-            pieces.append([])
-        pieces[-1].append(word)
-    return pieces
-
-
-def _join_split_lines(lines: list[list[_RawWord]]) -> list[list[_RawWord]]:
-    """Rejoin one printed line that Tesseract's layout analysis cut into two blocks.
-
-    An outdented course code (``AAI`` in a margin of its own) is often read as a separate
-    column; pieces on the same baseline, a word space or two apart, are one line.
-    """
-    ordered = sorted(lines, key=lambda raw: min(box[0] for _, box, _ in raw))
-    merged: list[list[_RawWord]] = []
-    for raw in ordered:
-        x0, y0, _, y1 = _extent(raw)
-        for target in merged:
-            _, ty0, tx1, ty1 = _extent(target)
-            overlap = min(y1, ty1) - max(y0, ty0)
-            height = min(y1 - y0, ty1 - ty0)
-            if overlap > 0.6 * height and 0 <= x0 - tx1 < 2.0 * height:
-                target.extend(raw)
-                break
-        else:
-            merged.append(list(raw))
-    return merged
-
-
-def _extent(raw: list[_RawWord]) -> tuple[int, int, int, int]:
-    return (min(b[0] for _, b, _ in raw), min(b[1] for _, b, _ in raw),
-            max(b[2] for _, b, _ in raw), max(b[3] for _, b, _ in raw))
 
 
 def _font_size(words: list[_RawWord]) -> float:

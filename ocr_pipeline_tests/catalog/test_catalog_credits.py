@@ -75,6 +75,17 @@ def test_credits_on_the_next_line_between_designators(tmp_path: Path) -> None:
     assert positions(result) == {"next_line": 1.0}
 
 
+def test_a_dark_designator_before_the_next_lines_credits_is_not_title(tmp_path: Path) -> None:
+    rows: list[Row] = []
+    for c in COURSES:  # an icon as dark as the heading (a scan reads it as a bold NS3 or <_)
+        rows += [(f"BIOL {c.number} {c.title}", BOLD), [("NS3", BOLD), ("4 cr", REGULAR, 100)],
+                 *paragraph(c.description), GAP]
+    result = extract(tmp_path, rows)
+    assert_records(result, [Expect(f"BIOL {c.number}", c.title, c.description,
+                                   credits=("4 cr", 4, 4), attributes={"designators": "NS3"})
+                            for c in COURSES])
+
+
 @pytest.mark.parametrize(
     ("line", "credits"),
     [("Credits: 3.00", ("3.00", 3, 3)), ("Credits 3", ("3", 3, 3))],

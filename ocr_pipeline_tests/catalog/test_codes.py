@@ -105,6 +105,13 @@ def test_decorations_around_the_code() -> None:
     assert code_of("DR212–215 Studio Work").through == "215"
     assert code_of("DR212-215 Studio Work").through == "215"
     assert code_of("DR212 Studio Work").through == ""
+    # specks a scan shows before the code, as OCR reads them
+    for text, code in (("‘SPAN 201. Intermediate Spanish I", "SPAN 201"),
+                       ("~ SPAN 302. Advanced Conversation", "SPAN 302"),
+                       ("_ SPAN 302. Advanced Conversation", "SPAN 302"),
+                       ("e CPSC 453 Compilers", "CPSC 453")):
+        found = code_of(text)
+        assert (found.code, found.marker) == (code, True)
 
 
 @pytest.mark.parametrize(

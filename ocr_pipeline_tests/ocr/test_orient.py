@@ -156,3 +156,17 @@ def test_the_clip_of_a_turned_page_shows_the_region_upright(born: Path, tmp_path
     seen = subprocess.run(["tesseract", "stdin", "stdout", "--psm", "6"], input=png,
                           capture_output=True, check=True).stdout.decode()
     assert "BIOL 210" in seen
+
+
+def test_an_image_made_here_is_read_as_it_is(born: Path) -> None:
+    """A strip of a text layer's lines (repair) or the image a model saw (the referee) keeps
+    its geometry: no deskew, no turn, whatever the lines' slant."""
+    slanted = Image.fromarray(_gray_page(born)).rotate(2.0, fillcolor=255)
+    out = io.BytesIO()
+    slanted.save(out, format="PNG")
+    engine = TesseractEngine()
+    kept = engine.read_image(out.getvalue(), page=1, width=612, height=792, dpi=DPI,
+                             scanned=False)
+    levelled = engine.read_image(out.getvalue(), page=1, width=612, height=792, dpi=DPI)
+    assert (kept.rotation, kept.skew) == (0, 0.0)
+    assert levelled.skew == pytest.approx(2.0, abs=0.1)  # turned back clockwise

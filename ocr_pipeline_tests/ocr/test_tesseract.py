@@ -214,8 +214,8 @@ esac
 
 def test_version_names_release_lang_and_psm_and_is_cached(tmp_path: Path) -> None:
     engine = TesseractEngine(psm=6, binary=_fake_tesseract(tmp_path, "exit 9"))
-    assert engine.version == "tesseract-5.3.0-eng-psm6-ink7"
-    assert engine.version == "tesseract-5.3.0-eng-psm6-ink7"
+    assert engine.version == "tesseract-5.3.0-eng-psm6-ink8"
+    assert engine.version == "tesseract-5.3.0-eng-psm6-ink8"
     assert (tmp_path / "calls").read_text().splitlines() == ["--version", "--list-langs"]
 
 

@@ -1,0 +1,129 @@
+"""Lines of a scanned page rebuilt from its OCR words, after the page cache.
+
+An OCR engine's grouping of words into lines and blocks follows its own layout analysis: a
+heading's right-aligned credits often land in a block of their own, an outdented code in a
+column of its own, and two columns' lines that share a baseline can come out as one line. Here
+the words the engine found are grouped again from their geometry alone:
+
+- a line is cut where its words stand further apart than a column gutter could be narrow;
+- specks read as punctuation at a line's end (show-through, dust) are dropped;
+- a roman numeral read with an l or a bar for an I (``Methodology Il``) is a numeral again;
+- the page's gutters are found in the geometry of those pieces;
+- pieces on one baseline that no gutter separates are one printed line again (a heading and
+  its credits set flush right, a code set in the margin);
+- the lines are put in reading order (``layout.order_lines``).
+
+It runs on what the page cache holds, so a better assembly reaches pages read before it.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ocr_pipeline.catalog.layout import find_gutters, order_lines
+from ocr_pipeline.catalog.models import Line, PageText, Word, union_bbox
+
+TEXT_LAYER = "text_layer"
+"""The method of pages read from the PDF's own text; their lines are the typesetter's."""
+_GUTTER_GAP = 2.0
+"""Words further apart than this many line heights belong to different pieces of a line."""
+_SAME_ROW = 0.6
+"""Two pieces are on one baseline when their boxes overlap by this share of the smaller."""
+_FLUSH_RIGHT_WORDS = 4
+"""At most this many words set apart at a line's end (credits flush right) join the line."""
+_SPECK = frozenset("-–—|'‘’\".,_~:;`*")
+_MISREAD_NUMERAL = re.compile(r"^(?=[Il|]*[l|])([Il|]{1,3})([:;,.)]?)$")
+"""``Il``, ``Ill``, ``|``: an I, II or III whose strokes OCR took for an l or a bar."""
+
+
+def assemble(page: PageText) -> PageText:
+    """``page`` with its lines rebuilt from its words and put in reading order; a page read
+    from a text layer is returned as it is."""
+    if page.method.startswith(TEXT_LAYER) or not page.blocks:
+        return page
+    pieces = [piece for line in page.lines for piece in _split_wide_gaps(line)]
+    pieces = [cleaned for piece in pieces
+              if (cleaned := _without_trailing_specks(_numerals(piece)))]
+    if not pieces:
+        return replace(page, blocks=())
+    gutters = find_gutters(pieces, width=page.width)
+    right = max(piece.bbox[2] for piece in pieces)
+    lines = _join_rows(pieces, gutters, right=right)
+    return replace(page, blocks=order_lines(lines, width=page.width, height=page.height,
+                                            gutters=gutters))
+
+
+def _line(words: Sequence[Word]) -> Line:
+    ordered = tuple(sorted(words, key=lambda w: w.bbox[0]))
+    return Line(words=ordered, bbox=union_bbox([w.bbox for w in ordered]))
+
+
+def _height(line: Line) -> float:
+    return statistics.median(w.bbox[3] - w.bbox[1] for w in line.words)
+
+
+def _split_wide_gaps(line: Line) -> list[Line]:
+    """Cut a line where its words stand further apart than a gutter (2x the line height)."""
+    words = sorted(line.words, key=lambda w: w.bbox[0])
+    limit = _GUTTER_GAP * _height(line)
+    pieces: list[list[Word]] = [[words[0]]]
+    for word in words[1:]:
+        if word.bbox[0] - pieces[-1][-1].bbox[2] > limit:
+            pieces.append([])
+        pieces[-1].append(word)
+    return [_line(piece) for piece in pieces]
+
+
+def _without_trailing_specks(line: Line) -> Line | None:
+    """The line without punctuation-only words standing alone at its end (a speck of dust or
+    show-through read as ``-`` or ``'``); None if nothing else is left."""
+    words = list(line.words)
+    while words and all(c in _SPECK for c in words[-1].text):
+        words.pop()
+    return _line(words) if words else None
+
+
+def _numerals(line: Line) -> Line:
+    """Roman numerals after a capitalized word (``Software Methodology Il``) read as such."""
+    words = list(line.words)
+    for i in range(1, len(words)):
+        before = words[i - 1].text
+        m = _MISREAD_NUMERAL.match(words[i].text)
+        if m and before[:1].isupper() and before.isalpha():
+            words[i] = replace(words[i], text="I" * len(m.group(1)) + m.group(2))
+    return line if words == list(line.words) else _line(words)
+
+
+def _join_rows(pieces: list[Line], gutters: list[tuple[float, float]], *,
+               right: float) -> list[Line]:
+    """Join pieces on one baseline, left to right, that no gutter separates: near neighbours
+    (a word space or two apart), or a few words with a number set flush right against the
+    text's right edge ``right`` (credits) after a line."""
+    merged: list[Line] = []
+    for piece in sorted(pieces, key=lambda ln: ln.bbox[0]):
+        for i, target in enumerate(merged):
+            if _continues(target, piece, gutters, right=right):
+                merged[i] = _line(target.words + piece.words)
+                break
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _continues(left: Line, after: Line, gutters: list[tuple[float, float]], *,
+               right: float) -> bool:
+    overlap = min(left.bbox[3], after.bbox[3]) - max(left.bbox[1], after.bbox[1])
+    if overlap <= _SAME_ROW * min(left.bbox[3] - left.bbox[1], after.bbox[3] - after.bbox[1]):
+        return False
+    gap = after.bbox[0] - left.bbox[2]
+    if gap < 0 or any(left.bbox[2] <= (g0 + g1) / 2 <= after.bbox[0] for g0, g1 in gutters):
+        return False
+    height = min(_height(left), _height(after))
+    if gap < _GUTTER_GAP * height:
+        return True
+    return (len(after.words) <= _FLUSH_RIGHT_WORDS
+            and after.bbox[2] >= right - _GUTTER_GAP * height
+            and any(c.isdigit() for w in after.words for c in w.text))

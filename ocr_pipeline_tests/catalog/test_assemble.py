@@ -1,0 +1,141 @@
+"""Lines of scanned pages rebuilt from OCR words: word boxes made here, and real scans read by
+real tesseract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ocr_pipeline.catalog.assemble import assemble
+from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
+from ocr_pipeline.catalog.synthetic.scan import Degradation, make_scanned
+from ocr_pipeline.extract import parse_catalog
+from ocr_pipeline.ocr.tesseract import TesseractEngine
+from ocr_pipeline_tests.pdfs import Text, make_pdf
+
+SUBJECTS = ["CHEM", "BIOL", "PHYS", "MATH", "GEOL", "ANTH", "HIST", "ECON", "PSYC"]
+TITLES = ["Organic Chemistry Laboratory", "Cell and Molecular Biology", "Waves and Optics",
+          "Linear Algebra", "Earth Materials", "Cultural Anthropology", "Modern Europe",
+          "Principles of Macroeconomics", "Research Methods"]
+BODY = ["Structure, reactions and mechanisms studied through weekly experiments.",
+        "Students keep a notebook and write two formal reports each term."]
+SHORT_BODY = ["Lectures, readings and weekly problem sets.", "Two exams and a final paper."]
+
+
+def _words(text: str, x: float, y: float, *, size: float = 9.0, conf: float = 0.95,
+           gap: float = 3.0) -> list[Word]:
+    out = []
+    for token in text.split():
+        width = 0.5 * size * len(token)
+        out.append(Word(text=token, bbox=(x, y, x + width, y + 0.7 * size), conf=conf, size=size))
+        x += width + gap
+    return out
+
+
+def _page(lines: list[list[Word]], *, method: str = "tesseract") -> PageText:
+    """An OCR page as an engine might group it: every piece a block of its own."""
+    blocks = []
+    for words in lines:
+        line = Line(words=tuple(words), bbox=union_bbox([w.bbox for w in words]))
+        blocks.append(Block(lines=(line,), bbox=line.bbox, column=0, role="body"))
+    return PageText(page=1, width=612, height=792, blocks=tuple(blocks), method=method,
+                    engine_version="t", styled=True)
+
+
+def test_credits_flush_right_in_a_block_of_their_own_join_their_heading() -> None:
+    lines = [_words("CHEM 346 Organic Chemistry Laboratory", 72, 100),
+             _words("004(2)", 510, 99)]  # far right, a point above the heading's baseline
+    y = 112.0
+    for text in BODY * 3:
+        lines.append(_words(text, 72, y, gap=4.6))
+        y += 12
+    texts = [ln.text for ln in assemble(_page(lines)).lines]
+    assert texts[0] == "CHEM 346 Organic Chemistry Laboratory 004(2)"
+    assert len(texts) == 7
+
+
+def test_two_columns_on_one_baseline_stay_apart_and_read_column_by_column() -> None:
+    lines = []
+    for row in range(8):
+        y = 100 + 12 * row
+        lines.append(_words(f"left column line {row} of prose text", 72, y)
+                     + _words(f"right column line {row} of prose text 4", 320, y))
+    page = assemble(_page(lines))
+    texts = [ln.text for ln in page.lines]
+    assert texts[:8] == [f"left column line {r} of prose text" for r in range(8)]
+    assert texts[8:] == [f"right column line {r} of prose text 4" for r in range(8)]
+
+
+def test_specks_at_a_lines_end_are_dropped_words_are_not() -> None:
+    lines = [_words("CRWR 645. MFA Fiction Workshop. 6 Credits. -", 72, 100),
+             _words("Kidd Tutorial II: Poetry '", 72, 112),
+             _words("Offered 2024-25, see page 4.", 72, 124)]
+    texts = [ln.text for ln in assemble(_page(lines)).lines]
+    assert texts == ["CRWR 645. MFA Fiction Workshop. 6 Credits.", "Kidd Tutorial II: Poetry",
+                     "Offered 2024-25, see page 4."]
+
+
+def test_roman_numerals_read_with_an_l_or_a_bar_are_numerals_again() -> None:
+    lines = [_words("Kidd Tutorial Il: Poetry", 72, 100),
+             _words("Software Methodology |", 72, 112),
+             _words("Fiction Workshop Ill", 72, 124),
+             _words("Chemistry II and the ll of it, Part l", 72, 136)]
+    texts = [ln.text for ln in assemble(_page(lines)).lines]
+    assert texts == ["Kidd Tutorial II: Poetry", "Software Methodology I", "Fiction Workshop III",
+                     "Chemistry II and the ll of it, Part I"]
+
+
+def test_a_text_layer_page_is_left_as_the_typesetter_set_it() -> None:
+    page = _page([_words("CHEM 346 Organic", 72, 100), _words("004(2)", 510, 99)],
+                 method="text_layer")
+    assert assemble(page) is page
+
+
+def _scan_and_parse(tmp: Path, pages: list[list[Text]], spec: Degradation):
+    born = make_pdf(tmp / "born.pdf", pages)
+    scan = make_scanned(src=born, dst=tmp / "scan.pdf", seed=7, degradation=spec)
+    read = TesseractEngine().read_pages(scan, list(range(1, len(pages) + 1)), dpi=spec.dpi)
+    return parse_catalog(read, name="scan.pdf", catalog="t", source_uri=scan.as_uri(),
+                         source_sha256="")[1]
+
+
+def test_a_scan_with_credits_right_aligned_above_the_baseline(tmp_path: Path) -> None:
+    texts: list[Text] = []
+    y = 80.0
+    for i, (subject, title) in enumerate(zip(SUBJECTS, TITLES, strict=True)):
+        texts.append(Text(72, y, f"{subject}-{300 + i} {title}", font="hebo", size=10))
+        texts.append(Text(500, y - 2.5, f"004({i % 4 + 1})", size=8))
+        for line in BODY:
+            y += 12
+            texts.append(Text(72, y, line, size=9.5))
+        y += 24
+    records = _scan_and_parse(tmp_path, [texts], Degradation(dpi=200, skew=(0.5, 1.0)))
+    found = {(r.course_code, r.title, r.credits_min) for r in records}
+    assert found == {(f"{s} {300 + i}", t, i % 4 + 1)  # codes normalized
+                     for i, (s, t) in enumerate(zip(SUBJECTS, TITLES, strict=True))}
+
+
+def _three_column_page(first: int) -> list[Text]:
+    texts: list[Text] = []
+    for column, x in enumerate((54, 240, 426)):
+        y = 80.0
+        for row in range(3):
+            n = 3 * column + row
+            texts.append(Text(x, y, f"{SUBJECTS[n]} {first + n}", font="hebo", size=8.5))
+            texts.append(Text(x, y + 10, TITLES[n][:28], font="hebo", size=8.5))
+            for line in SHORT_BODY:
+                texts.append(Text(x, y + 21, line[:34], size=8))
+                y += 11
+            y += 42
+    return texts
+
+
+@pytest.mark.parametrize("first", [100])
+def test_three_columns_with_show_through_read_in_order(tmp_path: Path, first: int) -> None:
+    spec = Degradation(dpi=200, skew=(0.3, 0.8), show_through=0.15, illumination=0.1)
+    records = _scan_and_parse(tmp_path, [_three_column_page(first), _three_column_page(500)],
+                              spec)
+    on_first = [r.course_code for r in records if r.page == 1]
+    assert on_first == [f"{SUBJECTS[n]} {first + n}" for n in range(9)]  # column by column
+    assert all(r.page == 2 for r in records[9:]) and len(records) == 18
