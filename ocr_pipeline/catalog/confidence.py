@@ -2,7 +2,11 @@
 
 Two kinds of evidence, multiplied:
 - ``ocr``: recognition confidence of the words the fields come from. One doubtful word in the
-  heading makes a wrong field likely, so the weakest word drives it.
+  heading makes a wrong field likely, so the weakest word drives it. Tesseract's confidence
+  is low for many words it reads right (bold type, small numerals), so the catalog itself may
+  vouch for a heading word: a word of the title read surely elsewhere in the catalog (the
+  same letters are no accident), and a course code in order between its neighbours of the
+  same subject (catalogs list courses by number).
 - the parser's cues (``ParsedEntry.cues``): each says how an entry deviates from its catalog's
   own template: a separator or bullet the other headings do not print, credits missing where
   the template has them or printed in another place or form, a title that begins with a code or
@@ -15,7 +19,10 @@ auto-accepted; ``DEFAULT_THRESHOLD`` is chosen from that table and ``benchmarks/
 
 from __future__ import annotations
 
-from ocr_pipeline.catalog.models import Word
+import re
+from collections.abc import Sequence
+
+from ocr_pipeline.catalog.models import PageText, Word
 from ocr_pipeline.catalog.parse import ParsedEntry
 
 DEFAULT_THRESHOLD = 0.9
@@ -29,11 +36,41 @@ BODY_DOUBT_FREE = 0.03
 """Share of doubtful description words that costs nothing (a speck, a rare word)."""
 BODY_DOUBT_WEIGHT = 3.0
 MIN_BODY_FACTOR = 0.5
+MIN_VOUCHED_CONF = 0.3
+"""A word read below this is not vouched for by the catalog: the reading itself is noise."""
+_MIN_VOUCHED_LETTERS = 3
+_NUMBER = re.compile(r"^(\d+)(.*)$")
+_EDGE_PUNCTUATION = "()[]{}.,:;!?\"'‘’“”-–—"
 
 
-def score(entry: ParsedEntry) -> tuple[float, dict[str, float]]:
-    """Confidence in [0, 1] for ``entry`` and the factors it is made of."""
-    ocr = _ocr_factor(entry.heading_words(), entry.body_words())
+def sure_words(pages: Sequence[PageText]) -> frozenset[str]:
+    """Words (letters only, folded to lower case) read surely somewhere in the catalog."""
+    return frozenset(
+        key for page in pages for line in page.lines for w in line.words
+        if w.conf >= SURE_WORD_CONF and (key := _key(w.text)) is not None)
+
+
+def codes_in_order(entries: Sequence[ParsedEntry]) -> set[int]:
+    """Positions of entries whose course number lies strictly between the numbers of the
+    entries before and after it, all of one subject."""
+    ordered: set[int] = set()
+    for i in range(1, len(entries) - 1):
+        before, here, after = entries[i - 1].code, entries[i].code, entries[i + 1].code
+        if not before.subject == here.subject == after.subject:
+            continue
+        keys = [_number_key(c.number) for c in (before, here, after)]
+        if None not in keys and keys[0] < keys[1] < keys[2]:  # type: ignore[operator]
+            ordered.add(i)
+    return ordered
+
+
+def score(entry: ParsedEntry, *, vouched: frozenset[str] = frozenset(),
+          code_in_order: bool = False) -> tuple[float, dict[str, float]]:
+    """Confidence in [0, 1] for ``entry`` and the factors it is made of. ``vouched``: words
+    the catalog reads surely elsewhere; ``code_in_order``: the code sits in its subject's
+    order."""
+    heading = [_vouched_for(w, vouched, entry, code_in_order) for w in entry.heading_words()]
+    ocr = _ocr_factor(heading, entry.body_words())
     factors = {"ocr": round(ocr, 4)}
     value = ocr
     for name, cue in sorted(entry.cues.items()):
@@ -62,6 +99,28 @@ def _ocr_factor(heading: list[Word], body: list[Word]) -> float:
     if min(heading_confs + body_confs) < 1.0:  # read by a machine: never certain
         factor = min(factor, MAX_OCR_FACTOR)
     return factor
+
+
+def _vouched_for(word: Word, vouched: frozenset[str], entry: ParsedEntry,
+                 code_in_order: bool) -> Word:
+    """``word``, counted as read surely if the catalog vouches for it."""
+    if word.conf >= SURE_WORD_CONF or word.conf < MIN_VOUCHED_CONF:
+        return word
+    in_code = code_in_order and word.text.strip(_EDGE_PUNCTUATION) in entry.code.raw.split()
+    if in_code or _key(word.text) in vouched:
+        return Word(text=word.text, bbox=word.bbox, conf=SURE_WORD_CONF, size=word.size,
+                    bold=word.bold, italic=word.italic, font=word.font)
+    return word
+
+
+def _key(text: str) -> str | None:
+    core = text.strip(_EDGE_PUNCTUATION)
+    return core.lower() if len(core) >= _MIN_VOUCHED_LETTERS and core.isalpha() else None
+
+
+def _number_key(number: str) -> tuple[int, str] | None:
+    m = _NUMBER.match(number)
+    return (int(m.group(1)), m.group(2)) if m else None
 
 
 def _is_word(word: Word) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NUM = r"(?:[1-9]/[2-8]|\d{1,2}(?:\.\d{1,2})?|\.\d{1,2}|½|¼|¾|\d½)"
+_NUM = r"(?:[1-9]/[2-8]|\d{1,2}(?:\.\d{1,2})?|(?<![.\d])\.\d{1,2}|½|¼|¾|\d½)"
 _DASH = r"[ ]?(?:-|–|—|to|or)[ ]?"
 _RANGE = rf"(?P<lo>{_NUM})(?:{_DASH}(?P<hi>{_NUM}))?"
 _TRIPLE = rf"(?P<lo>{_NUM})-(?P<lec>{_NUM})-(?P<lab>{_NUM})"

@@ -39,6 +39,8 @@ _CELL_SLACK = 12.0
 """Points a value may stand out of its column header's width."""
 _TITLE_END = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _RUN_IN_MIN_WORDS = 3
+_SIGN_LIKE = frozenset({"-", "–", "—", "~", "=", "_", "+", "."})
+"""Marks OCR may give for a title's sign (`` - `` read as ``~``)."""
 _TITLE_ENDS = (".", "-", "—", "–", ":")
 _LEADING_JUNK = re.compile(r"^[_°~|<>•·^]+\s*(?=\w)")
 _LEADING_MARK = re.compile(r"^\s*(\([A-Z]{1,3}\))\s+(?=\w)")
@@ -181,7 +183,7 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     credits = part.credits
     designators = " ".join(d for d in (credits.designators if credits else "", part.marks,
                                        notes) if d)
-    end = text.rstrip()[-1:] if part.run_in else ""
+    end = text.rstrip()[-1:] if part.run_in and part.sure_end else ""
     return Heading(lines=part.taken, title=title, credits=credits,
                    credits_position=part.position, designators=designators,
                    attributes=attributes, run_in=part.run_in, title_below=below,
@@ -189,13 +191,20 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
 
 
 def _cut_at_title_end(part: _HeadingPart, sign: str) -> None:
-    """Put the title's end where the catalog's sign is (the first ``. `` or `` - ``), whatever
-    the measured weight said."""
+    """Put the title's end where the catalog's sign is, whatever the measured weight said: the
+    first ``. `` or `` - ``, or, in a title that holds the sign itself (``Practicum - Focus on
+    Practice - Practicum in ...``), the last one the measured weight reaches."""
     whole = join_lines([part.text, part.run_in])
     pattern = _TITLE_END if sign == "." else re.compile(rf"[ ]?{re.escape(sign)}[ ]+(?=\S)")
-    m = pattern.search(whole)
-    if m is not None:
-        part.text, part.run_in = whole[: m.start()] + sign, whole[m.end():]
+    found = list(pattern.finditer(whole))
+    if not found:
+        return
+    measured = part.text.rstrip(" " + sign)
+    reached = [m for m in found if m.start() <= len(measured)]
+    m = reached[-1] if reached else found[0]
+    # the weight running on past the sign to a mark like it: the title's own sign, misread?
+    part.sure_end = not any(token in _SIGN_LIKE for token in whole[m.end():len(measured) + 2].split())
+    part.text, part.run_in = whole[: m.start()] + sign, whole[m.end():]
 
 
 @dataclass(slots=True)
@@ -209,6 +218,8 @@ class _HeadingPart:
     run_in: str = ""
     marks: str = ""
     """Signs printed after the title (designators such as ■)."""
+    sure_end: bool = True
+    """The title's end is not in doubt (a scan's measured weight did not run on past it)."""
 
 
 def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: HeadingRules,
@@ -389,6 +400,22 @@ def _clean_title(text: str) -> tuple[str, str]:
     title = re.sub(r"\s+", " ", text).strip(" .:—–-,;")
     title = _LEADING_JUNK.sub("", title)  # "__ Pediatric Nursing": specks OCR read as signs
     return title, " ".join(notes)
+
+
+def case_confirms_boundary(title: str, after: str) -> bool:
+    """Capitals confirm where a run-in title ends: the title is in title case, and what
+    follows opens a sentence (a capital, then a lowercase word that is no connector:
+    ``Global Capitalism | Sociological aspects of``). A boundary a word early (``Global |
+    Capitalism Sociological``) or late (``Global Capitalism Sociological | aspects``) fails."""
+    words, rest = title.split(), after.split()
+    if not words or len(rest) < 2 or not title_complete(title):
+        return False
+    if not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _CONNECTORS
+               or not any(c.isalpha() for c in w) for w in words):
+        return False
+    first, second = rest[0], rest[1]
+    return (first[:1].isupper() and first.isalpha() and second.isalpha()
+            and second.islower() and second not in _CONNECTORS)
 
 
 def title_complete(title: str) -> bool:

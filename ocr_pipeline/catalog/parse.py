@@ -30,6 +30,7 @@ from ocr_pipeline.catalog.credits import Credits, split_credits, trailing_credit
 from ocr_pipeline.catalog.fields import (
     Heading,
     HeadingRules,
+    case_confirms_boundary,
     is_credits_header,
     join_lines,
     read_body,
@@ -53,7 +54,9 @@ _TOC = re.compile(r"(?:\.[ ]?){4,}|…{2,}|\s\d{1,4}$")
 _NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
 _DASHED_NAME = re.compile(r"^[—–][ ]?[^—–]{1,60}$")
 _DEPARTMENT_CHARS = 90
-_STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>]")
+_STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>]|(?<!\S)[.,;:]\S|(?<!\S)[^\w\s]{2,}(?!\S)")
+"""A sign no title prints: OCR read a letter or a speck as one (``Public Speaking |``,
+``Programming .& Computation``)."""
 _TITLE_SENTENCE = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _TITLE_FIELD = re.compile(r"\b[A-Z][\w.]*:\s?\S*\d")
 _FEW_ENTRIES = 5
@@ -395,7 +398,9 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
     template = profile.heading
     if template.run_in >= 0.5 and not first.line.words[0].font and not (
         template.title_end and heading.title_end == template.title_end
-    ):  # a scan's run-in title ends where its measured weight does, and no sign confirms it
+    ) and not case_confirms_boundary(heading.title, heading.run_in):
+        # a scan's run-in title ends where its measured weight does, and no sign (nor the
+        # capitals around it) confirms it
         entry.cues["title_boundary"] = 0.85
     if not (profile.heading.distinct and first.styled) and heading.lines == 1 and (
         heading.credits is None and not heading.run_in

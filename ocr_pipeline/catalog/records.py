@@ -32,13 +32,16 @@ def build_records(
     stamp = (extracted_at or datetime.now(UTC)).isoformat(timespec="seconds")
     by_id: dict[str, CourseRecord] = {}
     titles: dict[tuple[str, int], list[str]] = {}
+    vouched = confidence.sure_words(pages)
+    in_order = {id(entries[i]) for i in confidence.codes_in_order(entries)}
     for entry, number, code in _numbered(entries):
         seen = titles.setdefault((code, entry.page), [])
         if entry.title not in seen:
             seen.append(entry.title)
         rid = record_id(catalog=catalog, course_code=code, page=entry.page,
                         occurrence=seen.index(entry.title) + 1)
-        value, factors = confidence.score(entry)
+        value, factors = confidence.score(entry, vouched=vouched,
+                                          code_in_order=id(entry) in in_order)
         record = CourseRecord(
             record_id=rid, catalog_id=catalog, source_uri=source_uri,
             source_sha256=source_sha256, page=entry.page, bbox=entry.bbox,

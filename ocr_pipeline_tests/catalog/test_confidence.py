@@ -1,0 +1,118 @@
+"""Record confidence on scans: what the catalog itself vouches for, and the marks that doubt a
+title. Entries are read from OCR-like pages made here (words with boxes and confidences)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr_pipeline.catalog.confidence import codes_in_order, score, sure_words
+from ocr_pipeline.catalog.credits import split_credits
+from ocr_pipeline.catalog.fields import case_confirms_boundary
+from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
+from ocr_pipeline.catalog.parse import read_catalog
+
+TITLES = ["Organic Chemistry", "Physical Chemistry", "Inorganic Chemistry", "Analytical Methods",
+          "Polymer Chemistry", "Chemical Biology", "Quantum Chemistry"]
+BODY = "Laboratory work and lectures on chemistry for majors"
+
+
+def _line(text: str, y: float, *, conf: dict[str, float] | None = None, bold: int = 0) -> Line:
+    words, x = [], 72.0
+    for i, token in enumerate(text.split()):
+        width = 5.0 * len(token)
+        words.append(Word(text=token, bbox=(x, y, x + width, y + 8), size=10.0,
+                          conf=(conf or {}).get(token, 0.96), bold=i < bold))
+        x += width + 4
+    return Line(words=tuple(words), bbox=union_bbox([w.bbox for w in words]))
+
+
+def _catalog(numbers: list[str], *, heading_conf: dict[str, float]) -> PageText:
+    lines, y = [], 72.0
+    for number, title in zip(numbers, TITLES, strict=False):
+        heading = f"CHEM {number} {title} (3)"
+        lines.append(_line(heading, y, conf=heading_conf, bold=len(heading.split()) - 1))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    block = Block(lines=tuple(lines), bbox=union_bbox([ln.bbox for ln in lines]), column=0,
+                  role="body")
+    return PageText(page=1, width=612, height=792, blocks=(block,), method="tesseract",
+                    engine_version="t", styled=True)
+
+
+def test_codes_in_order_between_their_neighbours() -> None:
+    page = _catalog(["101", "205", "230", "230L", "310", "120", "400"], heading_conf={})
+    entries = read_catalog([page]).entries
+    assert [e.code.number for e in entries] == ["101", "205", "230", "230L", "310", "120", "400"]
+    # 310 is followed by 120: neither is between its neighbours; the first and last have one
+    assert codes_in_order(entries) == {1, 2, 3}
+
+
+def test_a_heading_word_read_unsurely_is_vouched_for_by_the_catalog() -> None:
+    # tesseract doubts the bold numerals and a title word it reads right
+    unsure = {"205": 0.45, "Physical": 0.5}
+    page = _catalog(["101", "205", "230", "240", "250"], heading_conf=unsure)
+    entry = read_catalog([page]).entries[1]
+    alone, _ = score(entry)
+    assert alone < 0.5
+    # "physical" is not read surely anywhere else: only the code's order vouches
+    vouched = sure_words([page])
+    assert "chemistry" in vouched and "physical" not in vouched
+    ordered, _ = score(entry, vouched=vouched, code_in_order=True)
+    assert ordered < 0.5  # "Physical" still doubted
+    both, factors = score(entry, vouched=vouched | {"physical"}, code_in_order=True)
+    assert both >= 0.9 and factors["ocr"] == pytest.approx(0.99)
+
+
+def test_noise_is_not_vouched_for() -> None:
+    page = _catalog(["101", "205", "230"], heading_conf={"Physical": 0.1})
+    entry = read_catalog([page]).entries[1]
+    value, _ = score(entry, vouched=frozenset({"physical"}), code_in_order=True)
+    assert value < 0.1
+
+
+@pytest.mark.parametrize(
+    ("title", "after", "confirmed"),
+    [
+        ("Global Capitalism", "Sociological aspects of the rise", True),
+        ("Global", "Capitalism Sociological aspects", False),  # a word early
+        ("Global Capitalism Sociological", "aspects of the rise", False),  # a word late
+        ("Modern European", "History and Culture since 1800", False),  # "and": a title word
+        ("Youth and Society", "How modern definitions", True),
+        ("Youth and Society", "Introduc-", False),  # nothing after it to tell
+        ("Study of", "Water quality in rivers", False),  # the title cannot end on "of"
+    ],
+)
+def test_capitals_confirm_a_run_in_titles_end(title: str, after: str, confirmed: bool) -> None:
+    assert case_confirms_boundary(title, after) is confirmed
+
+
+def test_credits_after_a_doubled_stop_are_whole_numbers() -> None:
+    head, found = split_credits("CRWR 635. MFA Poetry Workshop..6 Credits.")
+    assert found is not None and (found.low, found.text) == (6, "6 Credits")
+    assert split_credits("Workshop .5 credit")[1].low == 0.5  # type: ignore[union-attr]
+
+
+def _page(lines: list[Line]) -> PageText:
+    block = Block(lines=tuple(lines), bbox=union_bbox([ln.bbox for ln in lines]), column=0,
+                  role="body")
+    return PageText(page=1, width=612, height=792, blocks=(block,), method="tesseract",
+                    engine_version="t", styled=True)
+
+
+@pytest.mark.parametrize(("second_sign", "sure"), [("-", True), ("~", False)])
+def test_a_scans_title_that_holds_its_own_sign(second_sign: str, sure: bool) -> None:
+    """``D036 - Practicum - Focus on Practice - Practicum provides ...``: the title ends at the
+    last sign the measured weight reaches; where that sign was misread, the end is doubted."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        sign = second_sign if n == 2 else "-"
+        heading = f"D0{30 + n} - {title} - Focus on Practice {sign} Students practise daily"
+        lines.append(_line(heading, y, bold=len(heading.split()) - 3))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    titles = [e.title for e in entries]
+    expected = [f"{t} - Focus on Practice" for t in TITLES[:6]]
+    assert titles[:2] + titles[3:] == expected[:2] + expected[3:]
+    assert titles[2] == (expected[2] if sure else TITLES[2])
+    assert ("title_boundary" not in entries[2].cues) is sure
