@@ -18,6 +18,7 @@ It runs on what the page cache holds, so a better assembly reaches pages read be
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Sequence
@@ -34,6 +35,10 @@ _SAME_ROW = 0.6
 """Two pieces are on one baseline when their boxes overlap by this share of the smaller."""
 _FLUSH_RIGHT_WORDS = 4
 """At most this many words set apart at a line's end (credits flush right) join the line."""
+_OVERLAP_SLACK = 1.0
+"""Points two neighbouring words' boxes may overlap and still be side by side."""
+_SPECK_SIZE = 1.5
+"""Points: a word whose box is smaller both ways is a speck (a full stop is about 1.5 pt)."""
 _SPECK = frozenset("-–—|'‘’\".,_~:;`*")
 _MISREAD_NUMERAL = re.compile(r"^(?=[Il|]*[l|])([Il|]{1,3})([:;,.)]?)$")
 """``Il``, ``Ill``, ``|``: an I, II or III whose strokes OCR took for an l or a bar."""
@@ -46,7 +51,7 @@ def assemble(page: PageText) -> PageText:
         return page
     pieces = [piece for line in page.lines for piece in _split_wide_gaps(line)]
     pieces = [cleaned for piece in pieces
-              if (cleaned := _without_trailing_specks(_numerals(piece)))]
+              if (cleaned := _without_specks(_numerals(piece)))]
     if not pieces:
         return replace(page, blocks=())
     gutters = find_gutters(pieces, width=page.width)
@@ -77,10 +82,11 @@ def _split_wide_gaps(line: Line) -> list[Line]:
     return [_line(piece) for piece in pieces]
 
 
-def _without_trailing_specks(line: Line) -> Line | None:
-    """The line without punctuation-only words standing alone at its end (a speck of dust or
-    show-through read as ``-`` or ``'``); None if nothing else is left."""
-    words = list(line.words)
+def _without_specks(line: Line) -> Line | None:
+    """The line without specks of dust or show-through: dots OCR read as a letter, and
+    punctuation-only words standing alone at its end (``-``, ``'``); None if nothing is left."""
+    words = [w for w in line.words
+             if w.bbox[2] - w.bbox[0] >= _SPECK_SIZE or w.bbox[3] - w.bbox[1] >= _SPECK_SIZE]
     while words and all(c in _SPECK for c in words[-1].text):
         words.pop()
     return _line(words) if words else None
@@ -100,8 +106,8 @@ def _numerals(line: Line) -> Line:
 def _join_rows(pieces: list[Line], gutters: list[tuple[float, float]], *,
                right: float) -> list[Line]:
     """Join pieces on one baseline, left to right, that no gutter separates: near neighbours
-    (a word space or two apart), or a few words with a number set flush right against the
-    text's right edge ``right`` (credits) after a line."""
+    (a word space or two apart, or set between each other's words), or a few words with a
+    number set flush right against the text's right edge ``right`` (credits) after a line."""
     merged: list[Line] = []
     for piece in sorted(pieces, key=lambda ln: ln.bbox[0]):
         for i, target in enumerate(merged):
@@ -115,15 +121,25 @@ def _join_rows(pieces: list[Line], gutters: list[tuple[float, float]], *,
 
 def _continues(left: Line, after: Line, gutters: list[tuple[float, float]], *,
                right: float) -> bool:
+    """``after`` is more of ``left``'s printed line: on its baseline, its words between or
+    beside ``left``'s without overlapping them, no gutter and no wide gap between them (but
+    for a few words with a number set flush right: credits)."""
     overlap = min(left.bbox[3], after.bbox[3]) - max(left.bbox[1], after.bbox[1])
     if overlap <= _SAME_ROW * min(left.bbox[3] - left.bbox[1], after.bbox[3] - after.bbox[1]):
         return False
-    gap = after.bbox[0] - left.bbox[2]
-    if gap < 0 or any(left.bbox[2] <= (g0 + g1) / 2 <= after.bbox[0] for g0, g1 in gutters):
-        return False
-    height = min(_height(left), _height(after))
-    if gap < _GUTTER_GAP * height:
+    words = sorted(left.words + after.words, key=lambda w: w.bbox[0])
+    limit = _GUTTER_GAP * min(_height(left), _height(after))
+    wide: list[int] = []
+    for i, (a, b) in enumerate(itertools.pairwise(words)):
+        if b.bbox[0] < a.bbox[2] - _OVERLAP_SLACK:
+            return False  # one word over another: two lines, not one
+        if any(a.bbox[2] <= (g0 + g1) / 2 <= b.bbox[0] for g0, g1 in gutters):
+            return False
+        if b.bbox[0] - a.bbox[2] > limit:
+            wide.append(i + 1)
+    if not wide or not gutters:  # one column: a row is one printed line, tab stops and all
         return True
-    return (len(after.words) <= _FLUSH_RIGHT_WORDS
-            and after.bbox[2] >= right - _GUTTER_GAP * height
-            and any(c.isdigit() for w in after.words for c in w.text))
+    tail = words[wide[0]:]
+    return (len(wide) == 1 and len(tail) <= _FLUSH_RIGHT_WORDS
+            and tail[-1].bbox[2] >= right - limit
+            and any(c.isdigit() for w in tail for c in w.text))

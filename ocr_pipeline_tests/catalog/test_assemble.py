@@ -67,6 +67,17 @@ def test_two_columns_on_one_baseline_stay_apart_and_read_column_by_column() -> N
     assert texts[8:] == [f"right column line {r} of prose text 4" for r in range(8)]
 
 
+def test_a_one_column_row_with_tab_stops_is_one_line_specks_are_dropped() -> None:
+    speck = Word(text="2", bbox=(300, 112, 300.7, 112.7), conf=0.5, size=9.0)
+    lines = [_words("MARK 395(1 - 3)", 72, 100), _words("06-JUN-2018", 480, 100),
+             _words("Course ID:004966", 250, 100.5), [speck],
+             _words("Independent Study", 72, 114)]
+    lines += [_words(text, 72, 126 + 12 * i, gap=4.6) for i, text in enumerate(BODY * 3)]
+    texts = [ln.text for ln in assemble(_page(lines)).lines]
+    assert texts[:2] == ["MARK 395(1 - 3) Course ID:004966 06-JUN-2018", "Independent Study"]
+    assert "2" not in texts
+
+
 def test_specks_at_a_lines_end_are_dropped_words_are_not() -> None:
     lines = [_words("CRWR 645. MFA Fiction Workshop. 6 Credits. -", 72, 100),
              _words("Kidd Tutorial II: Poetry '", 72, 112),
