@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -35,6 +36,8 @@ _SAME_ROW = 0.6
 """Two pieces are on one baseline when their boxes overlap by this share of the smaller."""
 _FLUSH_RIGHT_WORDS = 4
 """At most this many words set apart at a line's end (credits flush right) join the line."""
+_MAX_CROSSING = 0.15
+"""Share of a page's letters that may bridge the catalog's gutters (a chart's labels)."""
 _OVERLAP_SLACK = 1.0
 """Points two neighbouring words' boxes may overlap and still be side by side."""
 _SPECK_SIZE = 1.5
@@ -44,21 +47,52 @@ _MISREAD_NUMERAL = re.compile(r"^(?=[Il|]*[l|])([Il|]{1,3})([:;,.)]?)$")
 """``Il``, ``Ill``, ``|``: an I, II or III whose strokes OCR took for an l or a bar."""
 
 
-def assemble(page: PageText) -> PageText:
+def assemble(page: PageText, *,
+             catalog_gutters: Sequence[tuple[float, float]] = ()) -> PageText:
     """``page`` with its lines rebuilt from its words and put in reading order; a page read
-    from a text layer is returned as it is."""
+    from a text layer is returned as it is. A page whose own gutters are not found (a chart
+    bridges them) is read in ``catalog_gutters``, the columns of the catalog's other pages,
+    if its words keep clear of them."""
     if page.method.startswith(TEXT_LAYER) or not page.blocks:
         return page
-    pieces = [piece for line in page.lines for piece in _split_wide_gaps(line)]
-    pieces = [cleaned for piece in pieces
-              if (cleaned := _without_specks(_numerals(piece)))]
+    pieces = _pieces(page)
     if not pieces:
         return replace(page, blocks=())
     gutters = find_gutters(pieces, width=page.width)
+    if not gutters and catalog_gutters and _clear_of(pieces, catalog_gutters):
+        gutters = list(catalog_gutters)
     right = max(piece.bbox[2] for piece in pieces)
     lines = _join_rows(pieces, gutters, right=right)
     return replace(page, blocks=order_lines(lines, width=page.width, height=page.height,
                                             gutters=gutters))
+
+
+def catalog_columns(pages: Sequence[PageText]) -> list[tuple[float, float]]:
+    """The gutters most of the scanned pages show (each the median of theirs), or none."""
+    found = [find_gutters(_pieces(page), width=page.width) for page in pages
+             if not page.method.startswith(TEXT_LAYER)]
+    counts = Counter(len(gutters) for gutters in found if gutters)
+    if not counts:
+        return []
+    columns, seen = counts.most_common(1)[0]
+    if seen < max(2, len(found) // 4):
+        return []
+    same = [gutters for gutters in found if len(gutters) == columns]
+    return [(statistics.median(g[i][0] for g in same), statistics.median(g[i][1] for g in same))
+            for i in range(columns)]
+
+
+def _pieces(page: PageText) -> list[Line]:
+    """The page's lines cut at wide gaps, without specks, numerals read again."""
+    pieces = [piece for line in page.lines for piece in _split_wide_gaps(line)]
+    return [cleaned for piece in pieces if (cleaned := _without_specks(_numerals(piece)))]
+
+
+def _clear_of(pieces: Sequence[Line], gutters: Sequence[tuple[float, float]]) -> bool:
+    """Few of the page's letters lie in pieces that bridge ``gutters``."""
+    crossing = sum(len(ln.text) for ln in pieces
+                   if any(ln.bbox[0] < g0 and ln.bbox[2] > g1 for g0, g1 in gutters))
+    return crossing <= _MAX_CROSSING * sum(len(ln.text) for ln in pieces)
 
 
 def _line(words: Sequence[Word]) -> Line:

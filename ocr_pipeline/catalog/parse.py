@@ -215,8 +215,10 @@ def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[Stream
     template = profile.heading
     if shape_of(cand.code) != template.shape or cand.rest in ("prose", "list", "range"):
         return False
-    if cand.rest == "empty" and template.alone < _RARE and template.title_below < _RARE:
-        return False  # a code alone (a chart's box) where headings carry their titles
+    if cand.rest == "empty" and (template.alone < _RARE and template.title_below < _RARE
+                                 or cand.prose_after < PROSE_WORDS):
+        return False  # a code alone (a chart's box) where headings carry their titles, or
+        # with no running text after it
     item = stream[cand.index]
     if template.distinct and item.styled:
         # a bulleted list of courses in program text, where the headings carry no bullet

@@ -116,3 +116,19 @@ def test_a_scans_title_that_holds_its_own_sign(second_sign: str, sure: bool) -> 
     assert titles[:2] + titles[3:] == expected[:2] + expected[3:]
     assert titles[2] == (expected[2] if sure else TITLES[2])
     assert ("title_boundary" not in entries[2].cues) is sure
+
+
+def test_a_charts_bare_codes_are_no_entries() -> None:
+    """A flow chart's boxes (``ENG 20`` -> ``ENG 21``) set in the headings' bold type: codes
+    alone with no running text after them, whatever share of the codes they are."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = f"CHEM {101 + n} {title} (3)"
+        lines.append(_line(heading, y, bold=len(heading.split()) - 1))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    for n in range(4):  # the chart, boxes one under another
+        lines.append(_line(f"CHEM {101 + n}", y, bold=2))
+        y += 30
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.code.code for e in entries] == [f"CHEM {101 + n}" for n in range(6)]

@@ -92,6 +92,20 @@ def test_no_credits_leaves_the_heading_alone(text: str) -> None:
     assert split_credits(text) == (text, None)
 
 
+@pytest.mark.parametrize(
+    ("text", "low"), [("Poetry and Drama G6)", 6), ("Poetry and Drama Q4)", 4),
+                      ("Poetry and Drama GB)", None), ("Poetry and Drama (S)", None)])
+def test_a_parenthesis_read_as_a_letter_is_damaged_credits(text: str, low: float | None) -> None:
+    head, found = split_credits(text)
+    assert head == "Poetry and Drama"
+    assert found is not None and (found.low, found.clean) == (low, False)
+
+
+@pytest.mark.parametrize("text", ["Reading (ESL)", "Studio Art (DH)", "Topics in Art C"])
+def test_a_parenthesised_mark_is_no_damaged_credits(text: str) -> None:
+    assert split_credits(text) == (text, None)
+
+
 @pytest.mark.parametrize(("text", "title"), [("Topics (3", "Topics"), ("Topics 3)", "Topics")])
 def test_a_lost_parenthesis_is_read_as_damaged(text: str, title: str) -> None:
     head, found = split_credits(text)
