@@ -106,7 +106,7 @@ def test_a_text_layer_page_is_left_as_the_typesetter_set_it() -> None:
 def _scan_and_parse(tmp: Path, pages: list[list[Text]], spec: Degradation):
     born = make_pdf(tmp / "born.pdf", pages)
     scan = make_scanned(src=born, dst=tmp / "scan.pdf", seed=7, degradation=spec)
-    read = TesseractEngine().read_pages(scan, list(range(1, len(pages) + 1)), dpi=spec.dpi)
+    read = list(TesseractEngine().read_pages(scan, list(range(1, len(pages) + 1)), dpi=spec.dpi))
     return parse_catalog(read, name="scan.pdf", catalog="t", source_uri=scan.as_uri(),
                          source_sha256="")[1]
 
