@@ -39,6 +39,8 @@ _CELL_SLACK = 12.0
 """Points a value may stand out of its column header's width."""
 _TITLE_END = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _RUN_IN_MIN_WORDS = 3
+_SHORT_LINE = 0.6
+"""A heading line this short of its column holds no paragraph run in after its title."""
 _SIGN_LIKE = frozenset({"-", "–", "—", "~", "=", "_", "+", "."})
 """Marks OCR may give for a title's sign (`` - `` read as ``~``)."""
 _TITLE_ENDS = (".", "-", "—", "–", ":")
@@ -129,6 +131,9 @@ class HeadingRules:
     """What ends a run-in title in this catalog (``.`` in ``DR205 Acting Workshop. An
     extended...``, ``-`` in ``C977 - Title - Text``): where type cannot be trusted to (OCR),
     the title ends there."""
+    whole_line: bool = False
+    """No heading runs on into its text: where type cannot be trusted to (OCR), the title is
+    the heading line's rest, whatever weight was measured."""
 
 
 def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
@@ -152,6 +157,10 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
         if not first.line.words[0].font:  # a scan's weight is measured, not known:
             if rules.title_end:
                 _cut_at_title_end(part, rules.title_end)
+            elif part.run_in and (rules.whole_line
+                                  or first.width < _SHORT_LINE * first.column_width):
+                # no text runs on from a short line: its rest is title, measured bold or not
+                part.text, part.run_in = join_lines([part.text, part.run_in]), ""
             elif part.taken == 1 and not part.run_in and part.text and not (
                 i + 1 < len(stream) and credits_line(stream[i + 1].text)
             ):  # credits end a wrapped title too (not a line of credits alone below it)
@@ -359,12 +368,14 @@ def _wrapped_title(
 
 
 def _credits_and_marks(text: str) -> bool:
-    """A line of credits and designators or icons alone (``NS3 4 cr``, a scan's ``<_ 4cr``),
-    not the end of a wrapped title (``Lab 1``: a word of the title beside its credits)."""
-    found = credits_line(text)
-    return found is not None and not any(
-        len(token) >= 3 and any(c.islower() for c in token)
-        for token in found.designators.split())
+    """A line of designators or icons, then credits (``NS3 4 cr``, a scan's ``<_ 4cr``), not
+    the end of a wrapped title (``Lab 1``: a word of the title beside its credits; ``3 cr.``
+    or ``(3-3-0) AICE``: the heading's credits, wrapped)."""
+    if credits_line(text) is None:
+        return False
+    before = split_credits(text)[0].split()  # what stands before the credits
+    return bool(before) and not any(len(token) >= 3 and any(c.islower() for c in token)
+                                    for token in before)
 
 
 def _plain_wrap(stream: Sequence[StreamLine], i: int, rest: str,

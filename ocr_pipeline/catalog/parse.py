@@ -350,7 +350,8 @@ def _segment(
     rules = HeadingRules(body=profile.body, positions=profile.credits.learned,
                          distinct=template.distinct, title_below=template.title_below >= 0.5,
                          heading_fields=template.fields >= 0.5, heads=frozenset(heads),
-                         title_end=template.title_end if template.run_in >= 0.5 else "")
+                         title_end=template.title_end if template.run_in >= 0.5 else "",
+                         whole_line=template.run_in < _RARE)
     closing = profile.credits.positions.get("paragraph_end", 0.0) >= 0.5
     heading_pages = {stream[i].page for i in heads}
     current: ParsedEntry | None = None

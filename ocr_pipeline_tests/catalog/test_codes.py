@@ -109,7 +109,9 @@ def test_decorations_around_the_code() -> None:
     for text, code in (("‘SPAN 201. Intermediate Spanish I", "SPAN 201"),
                        ("~ SPAN 302. Advanced Conversation", "SPAN 302"),
                        ("_ SPAN 302. Advanced Conversation", "SPAN 302"),
-                       ("e CPSC 453 Compilers", "CPSC 453")):
+                       ("e CPSC 453 Compilers", "CPSC 453"),
+                       ("¢ EENG 200 - Electronics", "EENG 200"),
+                       ("e« EENG 200L - Lab", "EENG 200L")):
         found = code_of(text)
         assert (found.code, found.marker) == (code, True)
 

@@ -132,3 +132,17 @@ def test_a_charts_bare_codes_are_no_entries() -> None:
         y += 30
     entries = read_catalog([_page(lines)]).entries
     assert [e.code.code for e in entries] == [f"CHEM {101 + n}" for n in range(6)]
+
+
+def test_a_short_heading_lines_rest_is_title_whatever_weight_was_measured() -> None:
+    """A scan's heading whose title measured thin (``CHEM 102 - Physical Chemistry`` with
+    only ``CHEM 102 -`` bold): nothing runs on from so short a line, so it is all title."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = f"CHEM {101 + n} - {title}"
+        lines.append(_line(heading, y, bold=3 if n == 1 else len(heading.split())))
+        long = " ".join([BODY] * 2)
+        lines += [_line(long, y + 12), _line(long, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == TITLES[:6]
