@@ -8,9 +8,10 @@ the words the engine found are grouped again from their geometry alone:
 - a line is cut where its words stand further apart than a column gutter could be narrow;
 - specks read as punctuation at a line's end (show-through, dust) are dropped;
 - a roman numeral read with an l or a bar for an I (``Methodology Il``) is a numeral again;
-- the page's gutters are found in the geometry of those pieces;
+- the page's gutters are found in the geometry of those pieces (or, where a chart hides
+  them, the catalog's other scanned pages lend theirs);
 - pieces on one baseline that no gutter separates are one printed line again (a heading and
-  its credits set flush right, a code set in the margin);
+  its credits set flush right, a code set in the margin, a table row's tab stops);
 - the lines are put in reading order (``layout.order_lines``).
 
 It runs on what the page cache holds, so a better assembly reaches pages read before it.
@@ -34,8 +35,6 @@ _GUTTER_GAP = 2.0
 """Words further apart than this many line heights belong to different pieces of a line."""
 _SAME_ROW = 0.6
 """Two pieces are on one baseline when their boxes overlap by this share of the smaller."""
-_FLUSH_RIGHT_WORDS = 4
-"""At most this many words set apart at a line's end (credits flush right) join the line."""
 _MAX_CROSSING = 0.15
 """Share of a page's letters that may bridge the catalog's gutters (a chart's labels)."""
 _OVERLAP_SLACK = 1.0
@@ -61,8 +60,7 @@ def assemble(page: PageText, *,
     gutters = find_gutters(pieces, width=page.width)
     if not gutters and catalog_gutters and _clear_of(pieces, catalog_gutters):
         gutters = list(catalog_gutters)
-    right = max(piece.bbox[2] for piece in pieces)
-    lines = _join_rows(pieces, gutters, right=right)
+    lines = _join_rows(pieces, gutters)
     return replace(page, blocks=order_lines(lines, width=page.width, height=page.height,
                                             gutters=gutters))
 
@@ -137,15 +135,13 @@ def _numerals(line: Line) -> Line:
     return line if words == list(line.words) else _line(words)
 
 
-def _join_rows(pieces: list[Line], gutters: list[tuple[float, float]], *,
-               right: float) -> list[Line]:
-    """Join pieces on one baseline, left to right, that no gutter separates: near neighbours
-    (a word space or two apart, or set between each other's words), or a few words with a
-    number set flush right against the text's right edge ``right`` (credits) after a line."""
+def _join_rows(pieces: list[Line], gutters: list[tuple[float, float]]) -> list[Line]:
+    """Join pieces on one baseline, left to right, that no gutter separates: a row inside one
+    column is one printed line (tab stops, credits set flush right, a code in the margin)."""
     merged: list[Line] = []
     for piece in sorted(pieces, key=lambda ln: ln.bbox[0]):
         for i, target in enumerate(merged):
-            if _continues(target, piece, gutters, right=right):
+            if _continues(target, piece, gutters):
                 merged[i] = _line(target.words + piece.words)
                 break
         else:
@@ -153,27 +149,16 @@ def _join_rows(pieces: list[Line], gutters: list[tuple[float, float]], *,
     return merged
 
 
-def _continues(left: Line, after: Line, gutters: list[tuple[float, float]], *,
-               right: float) -> bool:
+def _continues(left: Line, after: Line, gutters: list[tuple[float, float]]) -> bool:
     """``after`` is more of ``left``'s printed line: on its baseline, its words between or
-    beside ``left``'s without overlapping them, no gutter and no wide gap between them (but
-    for a few words with a number set flush right: credits)."""
+    beside ``left``'s without overlapping them, and no gutter between them."""
     overlap = min(left.bbox[3], after.bbox[3]) - max(left.bbox[1], after.bbox[1])
     if overlap <= _SAME_ROW * min(left.bbox[3] - left.bbox[1], after.bbox[3] - after.bbox[1]):
         return False
     words = sorted(left.words + after.words, key=lambda w: w.bbox[0])
-    limit = _GUTTER_GAP * min(_height(left), _height(after))
-    wide: list[int] = []
-    for i, (a, b) in enumerate(itertools.pairwise(words)):
+    for a, b in itertools.pairwise(words):
         if b.bbox[0] < a.bbox[2] - _OVERLAP_SLACK:
             return False  # one word over another: two lines, not one
         if any(a.bbox[2] <= (g0 + g1) / 2 <= b.bbox[0] for g0, g1 in gutters):
             return False
-        if b.bbox[0] - a.bbox[2] > limit:
-            wide.append(i + 1)
-    if not wide or not gutters:  # one column: a row is one printed line, tab stops and all
-        return True
-    tail = words[wide[0]:]
-    return (len(wide) == 1 and len(tail) <= _FLUSH_RIGHT_WORDS
-            and tail[-1].bbox[2] >= right - limit
-            and any(c.isdigit() for w in tail for c in w.text))
+    return True

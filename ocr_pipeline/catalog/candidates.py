@@ -21,6 +21,9 @@ TERMINAL = (".", ")", "!", "?", ":", "”", '"', ";")
 """How a finished line of text ends (a label's value, a sentence)."""
 _PARAGRAPH_END = (".", ")", "!", "?", "”", '"')
 """How a paragraph ends: a line ending in ``:`` or ``;`` goes on (``Prerequisite:`` / ``DR105``)."""
+_MISREAD_MIN = 4
+_PROSE_I = frozenset({"including", "includes", "include", "listed", "like", "less", "into",
+                      "instead", "inclusive"})
 _PROSE_LEAD = re.compile(
     r"^(?:[a-z]|[,;)]|(?:or|and|&|nor|to|through|is|are|was|may|must|will|can|should|has|have"
     r"|with|in|for|at|as|if|from|counts?|satisfies|fulfills)\b)"
@@ -174,7 +177,7 @@ def rest_kind(code: CodeMatch) -> str:
         return "range"
     if not rest:
         return "empty"
-    if _PROSE_LEAD.match(rest):
+    if _PROSE_LEAD.match(rest) and not misread_capital(rest):
         return "prose"
     if _LIST_LEAD.match(rest) or _another_code(code) or (";" in rest and find_codes(rest)):
         return "list"
@@ -182,6 +185,17 @@ def rest_kind(code: CodeMatch) -> str:
     if credits is not None and not head.strip(" .,;:—–-"):
         return "credits"
     return "title"
+
+
+def misread_capital(rest: str) -> bool:
+    """``introduction to Artificial Intelligence``: a title whose I OCR read as i or l (a
+    longer word after it in title case), not prose (``including MATH 101``)."""
+    words = rest.lstrip(".:—–- ").split()
+    if len(words) < 2 or len(words[0]) < _MISREAD_MIN or words[0][0] not in "il":
+        return False
+    first = words[0].rstrip(".,:;")
+    return (first[1:].isalpha() and first[1:].islower() and first.lower() not in _PROSE_I
+            and any(w[:1].isupper() for w in words[1:4]))
 
 
 def _another_code(code: CodeMatch) -> bool:

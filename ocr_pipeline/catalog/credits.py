@@ -86,7 +86,7 @@ def split_credits(text: str) -> tuple[str, Credits | None]:
     ``'Calculus I 5 cr.'`` -> ``('Calculus I', 5-5)``; ``'Topics (3) (DH)'`` -> ``('Topics',
     3-3 with designators '(DH)')``.
     """
-    stripped = text.rstrip().rstrip(".").rstrip()
+    stripped = text.rstrip().rstrip(".:").rstrip()  # "4 Credits:": a scan's full stop
     head, credits = _split_at_end(stripped)
     if credits is not None:
         return head, credits

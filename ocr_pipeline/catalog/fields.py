@@ -189,6 +189,8 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
         if line_credits is not None:
             part.credits, part.position, part.taken = line_credits, "next_line", part.taken + 1
     title, notes = _clean_title(text)
+    if not first.line.words[0].font and title[:1] in ("i", "l") and title[1:2].islower():
+        title = "I" + title[1:]  # a scan's "introduction to ...": OCR read the I as i or l
     credits = part.credits
     designators = " ".join(d for d in (credits.designators if credits else "", part.marks,
                                        notes) if d)

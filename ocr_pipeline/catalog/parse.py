@@ -23,6 +23,7 @@ from ocr_pipeline.catalog.candidates import (
     Candidate,
     body_style,
     find_candidates,
+    misread_capital,
     shape_of,
 )
 from ocr_pipeline.catalog.codes import CodeMatch, match_code
@@ -546,7 +547,9 @@ def _new_page_of_other_text(entry: ParsedEntry, item: StreamLine,
 
 def _title_like(rest: str) -> bool:
     lead = next((c for c in rest if c.isalnum()), "")
-    return not rest or lead.isupper() or lead.isdigit()
+    return not rest or lead.isupper() or lead.isdigit() or misread_capital(rest)
+
+
 
 
 def _is_caps(text: str) -> bool:

@@ -1,11 +1,14 @@
-"""Record confidence on scans: what the catalog itself vouches for, and the marks that doubt a
-title. Entries are read from OCR-like pages made here (words with boxes and confidences)."""
+"""Reading scanned catalogs: what the catalog itself vouches for, the marks that confirm or
+doubt a title's end, and what OCR misreads around a heading. Entries are read from OCR-like
+pages made here (words with boxes, confidences and measured weight, no font)."""
 
 from __future__ import annotations
 
 import pytest
 
 from ocr_pipeline.catalog.confidence import codes_in_order, score, sure_words
+from ocr_pipeline.catalog.candidates import rest_kind
+from ocr_pipeline.catalog.codes import match_code
 from ocr_pipeline.catalog.credits import split_credits
 from ocr_pipeline.catalog.fields import case_confirms_boundary
 from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
@@ -146,3 +149,29 @@ def test_a_short_heading_lines_rest_is_title_whatever_weight_was_measured() -> N
         y += 48
     entries = read_catalog([_page(lines)]).entries
     assert [e.title for e in entries] == TITLES[:6]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [("CIS 471. introduction to Artificial Intelligence. 4 Credits.", "title"),
+     ("CRWR 240: lntroduction to Fiction Writing", "title"),
+     ("MATH 101 including Linear Algebra", "prose"),
+     ("MATH 101 is required of all Majors", "prose"),
+     ("CIS 471 introduces students to search", "prose")],
+)
+def test_an_i_read_as_i_or_l_still_opens_a_title(line: str, kind: str) -> None:
+    code = match_code(line)
+    assert code is not None and rest_kind(code) == kind
+
+
+def test_a_scans_title_gets_its_capital_back() -> None:
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        shown = "introduction to " + title if n == 2 else title
+        heading = f"CHEM {101 + n}. {shown}. 4 Credits:"
+        lines.append(_line(heading, y, bold=len(heading.split())))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert entries[2].title == "Introduction to " + TITLES[2]
+    assert all(e.credits is not None and e.credits.low == 4 for e in entries)
