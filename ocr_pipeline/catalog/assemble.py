@@ -7,7 +7,9 @@ the words the engine found are grouped again from their geometry alone:
 
 - a line is cut where its words stand further apart than a column gutter could be narrow;
 - specks read as punctuation at a line's end (show-through, dust) are dropped;
-- a roman numeral read with an l or a bar for an I (``Methodology Il``) is a numeral again;
+- a roman numeral read with an l or a bar for an I (``Methodology Il``) is a numeral again,
+  and a code at a line's start read with a figure for its first letter (``1ZT2``) or a
+  speck inside (``CUA‘1``) is a code again, its word doubted;
 - the page's gutters are found in the geometry of those pieces (or, where a chart hides
   them, the catalog's other scanned pages lend theirs);
 - pieces on one baseline that no gutter separates are one printed line again (a heading and
@@ -42,6 +44,11 @@ _OVERLAP_SLACK = 1.0
 _SPECK_SIZE = 1.5
 """Points: a word whose box is smaller both ways is a speck (a full stop is about 1.5 pt)."""
 _SPECK = frozenset("-–—|'‘’\".,_~:;`*")
+_CODE_SPECK = re.compile(r"(?<=[A-Z])[‘’'`,.](?=\d)")
+_CODE_FIGURE = re.compile(r"^[1058](?=[A-Z]{1,4}\d{1,4}[A-Z]?$)")
+_LETTER_FOR = {"1": "I", "0": "O", "5": "S", "8": "B"}
+REPAIRED_CONF = 0.8
+"""A word set right here is no surer than this: a person should see it."""
 _MISREAD_NUMERAL = re.compile(r"^(?=[Il|]*[l|])([Il|]{1,3})([:;,.)]?)$")
 """``Il``, ``Ill``, ``|``: an I, II or III whose strokes OCR took for an l or a bar."""
 
@@ -83,7 +90,7 @@ def catalog_columns(pages: Sequence[PageText]) -> list[tuple[float, float]]:
 def _pieces(page: PageText) -> list[Line]:
     """The page's lines cut at wide gaps, without specks, numerals read again."""
     pieces = [piece for line in page.lines for piece in _split_wide_gaps(line)]
-    return [cleaned for piece in pieces if (cleaned := _without_specks(_numerals(piece)))]
+    return [cleaned for piece in pieces if (cleaned := _without_specks(_misreads(piece)))]
 
 
 def _clear_of(pieces: Sequence[Line], gutters: Sequence[tuple[float, float]]) -> bool:
@@ -124,9 +131,14 @@ def _without_specks(line: Line) -> Line | None:
     return _line(words) if words else None
 
 
-def _numerals(line: Line) -> Line:
-    """Roman numerals after a capitalized word (``Software Methodology Il``) read as such."""
+def _misreads(line: Line) -> Line:
+    """Roman numerals after a capitalized word (``Software Methodology Il``) read as such, and
+    a code-shaped first word with a figure for a letter or a speck inside made a code."""
     words = list(line.words)
+    first = words[0].text
+    code = _CODE_FIGURE.sub(lambda m: _LETTER_FOR[m.group(0)], _CODE_SPECK.sub("", first))
+    if code != first:
+        words[0] = replace(words[0], text=code, conf=min(words[0].conf, REPAIRED_CONF))
     for i in range(1, len(words)):
         before = words[i - 1].text
         m = _MISREAD_NUMERAL.match(words[i].text)

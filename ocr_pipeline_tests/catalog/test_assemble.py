@@ -97,6 +97,17 @@ def test_roman_numerals_read_with_an_l_or_a_bar_are_numerals_again() -> None:
                      "Chemistry II and the ll of it, Part I"]
 
 
+def test_a_code_read_with_a_figure_or_a_speck_is_a_code_again_and_doubted() -> None:
+    lines = [_words("1ZT2 - Learning Theories - Learning", 72, 100),
+             _words("CUA‘1 - Culture - Focuses on", 72, 112),
+             _words("1990 - The year the program began", 72, 124),
+             _words("IZT2 - Learning Theories", 72, 136)]
+    page = assemble(_page(lines))
+    firsts = [ln.words[0] for ln in page.lines]
+    assert [w.text for w in firsts] == ["IZT2", "CUA1", "1990", "IZT2"]
+    assert [w.conf for w in firsts] == [0.8, 0.8, 0.95, 0.95]
+
+
 def test_a_text_layer_page_is_left_as_the_typesetter_set_it() -> None:
     page = _page([_words("CHEM 346 Organic", 72, 100), _words("004(2)", 510, 99)],
                  method="text_layer")
