@@ -39,6 +39,11 @@ MIN_BODY_FACTOR = 0.5
 MIN_VOUCHED_CONF = 0.3
 """A word read below this is not vouched for by the catalog: the reading itself is noise."""
 _MIN_VOUCHED_LETTERS = 3
+NEAR_MISS_CONF = 0.7
+"""A word one letter off a word the catalog reads surely elsewhere is no surer than this."""
+_NEAR_MISS_LETTERS = 6
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_LETTER_RUN = re.compile(r"[a-z]+")
 _NUMBER = re.compile(r"^(\d+)(.*)$")
 _EDGE_PUNCTUATION = "()[]{}.,:;!?\"'‘’“”-–—"
 
@@ -103,7 +108,16 @@ def _ocr_factor(heading: list[Word], body: list[Word]) -> float:
 
 def _vouched_for(word: Word, vouched: frozenset[str], entry: ParsedEntry,
                  code_in_order: bool) -> Word:
-    """``word``, counted as read surely if the catalog vouches for it."""
+    """``word``, counted as read surely if the catalog vouches for it, and as doubtful if OCR
+    was not quite sure of it and it is one letter off a word the catalog reads surely
+    elsewhere (``Adyanced`` at 0.90: a misread ``Advanced``)."""
+    if word.conf < SURE_WORD_CONF and any(
+        len(part) >= _NEAR_MISS_LETTERS and part not in vouched
+        and _one_letter_off(part, vouched)
+        for part in _LETTER_RUN.findall(word.text.lower())
+    ):
+        return Word(text=word.text, bbox=word.bbox, conf=min(word.conf, NEAR_MISS_CONF),
+                    size=word.size, bold=word.bold, italic=word.italic, font=word.font)
     if word.conf >= SURE_WORD_CONF or word.conf < MIN_VOUCHED_CONF:
         return word
     in_code = code_in_order and word.text.strip(_EDGE_PUNCTUATION) in entry.code.raw.split()
@@ -111,6 +125,11 @@ def _vouched_for(word: Word, vouched: frozenset[str], entry: ParsedEntry,
         return Word(text=word.text, bbox=word.bbox, conf=SURE_WORD_CONF, size=word.size,
                     bold=word.bold, italic=word.italic, font=word.font)
     return word
+
+
+def _one_letter_off(key: str, vouched: frozenset[str]) -> bool:
+    return any(f"{key[:i]}{c}{key[i + 1:]}" in vouched
+               for i in range(len(key)) for c in _LETTERS if c != key[i])
 
 
 def _key(text: str) -> str | None:

@@ -175,3 +175,13 @@ def test_a_scans_title_gets_its_capital_back() -> None:
     entries = read_catalog([_page(lines)]).entries
     assert entries[2].title == "Introduction to " + TITLES[2]
     assert all(e.credits is not None and e.credits.low == 4 for e in entries)
+
+
+def test_a_word_one_letter_off_a_surely_read_word_is_doubted() -> None:
+    """``Adyanced`` read at 0.90: Tesseract nearly sure, yet one letter off ``advanced``,
+    which the catalog reads surely elsewhere."""
+    page = _catalog(["101", "205", "230", "240", "250"], heading_conf={"Physical": 0.9})
+    entry = read_catalog([page]).entries[1]
+    near = score(entry, vouched=frozenset({"physics", "physicat"}), code_in_order=True)[0]
+    clear = score(entry, vouched=frozenset({"physics"}), code_in_order=True)[0]
+    assert near < 0.6 < 0.9 < clear
