@@ -44,6 +44,7 @@ NEAR_MISS_CONF = 0.7
 _NEAR_MISS_LETTERS = 6
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _LETTER_RUN = re.compile(r"[a-z]+")
+_PART = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"^(\d+)(.*)$")
 _EDGE_PUNCTUATION = "()[]{}.,:;!?\"'‘’“”-–—"
 
@@ -120,8 +121,10 @@ def _vouched_for(word: Word, vouched: frozenset[str], entry: ParsedEntry,
                     size=word.size, bold=word.bold, italic=word.italic, font=word.font)
     if word.conf >= SURE_WORD_CONF or word.conf < MIN_VOUCHED_CONF:
         return word
-    in_code = code_in_order and word.text.strip(_EDGE_PUNCTUATION) in entry.code.raw.split()
-    if in_code or _key(word.text) in vouched:
+    code = set(entry.code.raw.split()) if code_in_order else set()
+    parts = _PART.findall(word.text)  # "153—Firefighting": the code's number, then a word
+    if parts and all(part in code or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()
+                                      and part.lower() in vouched) for part in parts):
         return Word(text=word.text, bbox=word.bbox, conf=SURE_WORD_CONF, size=word.size,
                     bold=word.bold, italic=word.italic, font=word.font)
     return word

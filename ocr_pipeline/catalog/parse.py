@@ -103,19 +103,30 @@ class ParsedEntry:
         return union_bbox([ln.bbox for ln in lines])
 
     def heading_words(self) -> list[Word]:
-        """The words of the heading's fields (designators and icons beside them left out), and
-        of the body line that printed the credits, where it did."""
+        """The words of the heading's fields (designators and icons beside them left out, and
+        the text run in after a run-in title), and the credits' words where a body line
+        printed them."""
         decorations = set(self.attributes.get("designators", "").split())
-        words = [w for s in self.heading for w in s.line.words if w.text not in decorations]
+        words = [w for s in self.heading for w in s.line.words]
+        words = words[: len(words) - len(self._run_in_words())]
+        words = [w for w in words if w.text not in decorations]
         if self.credits is not None and self.credits_position not in (None, "heading",
                                                                       "after_code"):
             tokens = set(self.credits.text.split())
-            words += next((list(s.line.words) for s in reversed(self.body)
-                           if tokens & {w.text for w in s.line.words}), [])
+            words += next(([w for w in s.line.words if w.text.strip(".,;()") in tokens]
+                           for s in reversed(self.body)
+                           if tokens & {w.text.strip(".,;()") for w in s.line.words}), [])
         return words
 
     def body_words(self) -> list[Word]:
-        return [w for s in self.body for w in s.line.words]
+        """The description's words: the body lines', and the text run in on the heading."""
+        return self._run_in_words() + [w for s in self.body for w in s.line.words]
+
+    def _run_in_words(self) -> list[Word]:
+        """The last heading line's words that are text run in after the title."""
+        count = len(self.run_in.split())
+        words = list(self.heading[-1].line.words) if self.heading else []
+        return words[len(words) - count:] if 0 < count <= len(words) else []
 
 
 @dataclass(frozen=True, slots=True)

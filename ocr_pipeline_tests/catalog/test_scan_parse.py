@@ -4,6 +4,8 @@ pages made here (words with boxes, confidences and measured weight, no font)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ocr_pipeline.catalog.confidence import codes_in_order, score, sure_words
@@ -185,3 +187,30 @@ def test_a_word_one_letter_off_a_surely_read_word_is_doubted() -> None:
     near = score(entry, vouched=frozenset({"physics", "physicat"}), code_in_order=True)[0]
     clear = score(entry, vouched=frozenset({"physics"}), code_in_order=True)[0]
     assert near < 0.6 < 0.9 < clear
+
+
+def test_text_run_in_after_a_title_weighs_as_description_not_heading() -> None:
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = f"CHEM {101 + n}. {title}. Lectures and spectroscopy each week"
+        lines.append(_line(heading, y, bold=len(title.split()) + 2,
+                           conf={"spectroscopy": 0.4}))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    entry = entries[2]
+    assert entry.title == TITLES[2] and entry.run_in.startswith("Lectures")
+    assert "spectroscopy" not in [w.text for w in entry.heading_words()]
+    assert "spectroscopy" in [w.text for w in entry.body_words()]
+    assert score(entry, code_in_order=True)[1]["ocr"] >= 0.9
+
+
+def test_a_code_number_glued_to_the_title_is_vouched_for_in_parts() -> None:
+    page = _catalog(["101", "205", "230", "240", "250"], heading_conf={"205": 0.5})
+    entry = read_catalog([page]).entries[1]
+    glued = [Word(text="205—Physical", bbox=w.bbox, conf=0.5, size=10.0) if w.text == "205"
+             else w for w in entry.heading[0].line.words]
+    line = Line(words=tuple(glued), bbox=entry.heading[0].line.bbox)
+    entry.heading[0] = replace(entry.heading[0], line=line)
+    assert score(entry, vouched=frozenset({"physical"}), code_in_order=True)[0] >= 0.9
+    assert score(entry, vouched=frozenset(), code_in_order=True)[0] < 0.5
