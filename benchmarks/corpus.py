@@ -47,8 +47,8 @@ from typing import Any
 
 from ocr_pipeline.catalog.completeness import completeness
 from ocr_pipeline.catalog.models import CourseRecord, PageText
-from ocr_pipeline.catalog.synthetic import PRESETS, Degradation, make_scanned
 from ocr_pipeline.catalog.pdf import sha256_file
+from ocr_pipeline.catalog.synthetic import PRESETS, Degradation, make_scanned
 from ocr_pipeline.extract import parse_catalog, read_pages
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 from ocr_pipeline.ocr.text_layer import TextLayerEngine
@@ -279,8 +279,9 @@ def agreement(truth_file: Path, *, data: Path, cache: Path | None, scan: Degrada
 
 
 def agreement_table(rows: list[Agreement]) -> str:
-    lines = [f"{'catalog':22} {'pages':>5} {'text':>5} {'scan':>5} {'same':>6} {'missing':>7} "
-             f"{'extra':>5}"]
+    head = (f"{'catalog':22} {'pages':>5} {'text':>5} {'scan':>5} {'same':>6} {'missing':>7} "
+            f"{'extra':>5}")
+    lines = [head]
     lines.append("-" * len(lines[0]))
     for a in rows:
         missing = sum(d.startswith("missing") for d in a.differences)
