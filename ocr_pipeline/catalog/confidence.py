@@ -6,7 +6,8 @@ Two kinds of evidence, multiplied:
   is low for many words it reads right (bold type, small numerals), so the catalog itself may
   vouch for a heading word: a word of the title read surely elsewhere in the catalog (the
   same letters are no accident), and a course code in order between its neighbours of the
-  same subject (catalogs list courses by number).
+  same subject (catalogs list courses by number), and credits of a value a fifth of the
+  catalog's entries print.
 - the parser's cues (``ParsedEntry.cues``): each says how an entry deviates from its catalog's
   own template: a separator or bullet the other headings do not print, credits missing where
   the template has them or printed in another place or form, a title that begins with a code or
@@ -20,6 +21,7 @@ auto-accepted; ``DEFAULT_THRESHOLD`` is chosen from that table and ``benchmarks/
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from ocr_pipeline.catalog.models import PageText, Word
@@ -44,6 +46,9 @@ NEAR_MISS_CONF = 0.7
 _NEAR_MISS_LETTERS = 6
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _LETTER_RUN = re.compile(r"[a-z]+")
+_USUAL_CREDITS = 0.2
+_MIN_CREDITS_CONF = 0.5
+"""Credits read below this are not vouched for by the catalog's usual values."""
 _PART = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"^(\d+)(.*)$")
 _EDGE_PUNCTUATION = "()[]{}.,:;!?\"'‘’“”-–—"
@@ -70,12 +75,24 @@ def codes_in_order(entries: Sequence[ParsedEntry]) -> set[int]:
     return ordered
 
 
+def usual_credits(entries: Sequence[ParsedEntry]) -> set[tuple[float | None, float | None]]:
+    """Credit values printed by at least a fifth of the catalog's entries (``4``, ``1-4``)."""
+    seen = Counter((e.credits.low, e.credits.high) for e in entries if e.credits is not None)
+    return {value for value, n in seen.items() if n >= _USUAL_CREDITS * len(entries)}
+
+
 def score(entry: ParsedEntry, *, vouched: frozenset[str] = frozenset(),
-          code_in_order: bool = False) -> tuple[float, dict[str, float]]:
+          code_in_order: bool = False,
+          usual: set[tuple[float | None, float | None]] | None = None,
+          ) -> tuple[float, dict[str, float]]:
     """Confidence in [0, 1] for ``entry`` and the factors it is made of. ``vouched``: words
     the catalog reads surely elsewhere; ``code_in_order``: the code sits in its subject's
-    order."""
-    heading = [_vouched_for(w, vouched, entry, code_in_order) for w in entry.heading_words()]
+    order; ``usual``: credit values many of the catalog's entries print."""
+    credits = entry.credits
+    sure_credits = (set(credits.text.split()) if credits is not None and usual
+                    and (credits.low, credits.high) in usual and credits.clean else set())
+    heading = [_vouched_for(w, vouched, entry, code_in_order, sure_credits)
+               for w in entry.heading_words()]
     ocr = _ocr_factor(heading, entry.body_words())
     factors = {"ocr": round(ocr, 4)}
     value = ocr
@@ -108,7 +125,7 @@ def _ocr_factor(heading: list[Word], body: list[Word]) -> float:
 
 
 def _vouched_for(word: Word, vouched: frozenset[str], entry: ParsedEntry,
-                 code_in_order: bool) -> Word:
+                 code_in_order: bool, sure_credits: set[str]) -> Word:
     """``word``, counted as read surely if the catalog vouches for it, and as doubtful if OCR
     was not quite sure of it and it is one letter off a word the catalog reads surely
     elsewhere (``Adyanced`` at 0.90: a misread ``Advanced``)."""
@@ -122,6 +139,9 @@ def _vouched_for(word: Word, vouched: frozenset[str], entry: ParsedEntry,
     if word.conf >= SURE_WORD_CONF or word.conf < MIN_VOUCHED_CONF:
         return word
     code = set(entry.code.raw.split()) if code_in_order else set()
+    if word.text.strip(_EDGE_PUNCTUATION) in sure_credits and word.conf >= _MIN_CREDITS_CONF:
+        return Word(text=word.text, bbox=word.bbox, conf=SURE_WORD_CONF, size=word.size,
+                    bold=word.bold, italic=word.italic, font=word.font)
     parts = _PART.findall(word.text)  # "153—Firefighting": the code's number, then a word
     if parts and all(part in code or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()
                                       and part.lower() in vouched) for part in parts):

@@ -34,13 +34,14 @@ def build_records(
     titles: dict[tuple[str, int], list[str]] = {}
     vouched = confidence.sure_words(pages)
     in_order = {id(entries[i]) for i in confidence.codes_in_order(entries)}
+    usual = confidence.usual_credits(entries)
     for entry, number, code in _numbered(entries):
         seen = titles.setdefault((code, entry.page), [])
         if entry.title not in seen:
             seen.append(entry.title)
         rid = record_id(catalog=catalog, course_code=code, page=entry.page,
                         occurrence=seen.index(entry.title) + 1)
-        value, factors = confidence.score(entry, vouched=vouched,
+        value, factors = confidence.score(entry, vouched=vouched, usual=usual,
                                           code_in_order=id(entry) in in_order)
         record = CourseRecord(
             record_id=rid, catalog_id=catalog, source_uri=source_uri,

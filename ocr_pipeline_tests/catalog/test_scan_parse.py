@@ -10,7 +10,7 @@ import pytest
 
 from ocr_pipeline.catalog.candidates import rest_kind
 from ocr_pipeline.catalog.codes import match_code
-from ocr_pipeline.catalog.confidence import codes_in_order, score, sure_words
+from ocr_pipeline.catalog.confidence import codes_in_order, score, sure_words, usual_credits
 from ocr_pipeline.catalog.credits import split_credits
 from ocr_pipeline.catalog.fields import case_confirms_boundary
 from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
@@ -214,3 +214,14 @@ def test_a_code_number_glued_to_the_title_is_vouched_for_in_parts() -> None:
     entry.heading[0] = replace(entry.heading[0], line=line)
     assert score(entry, vouched=frozenset({"physical"}), code_in_order=True)[0] >= 0.9
     assert score(entry, vouched=frozenset(), code_in_order=True)[0] < 0.5
+
+
+def test_credits_of_a_usual_value_are_vouched_for() -> None:
+    """``(3)`` read at 0.6: three credits is what most of the catalog's entries print."""
+    page = _catalog(["101", "205", "230", "240", "250"], heading_conf={"(3)": 0.6})
+    entries = read_catalog([page]).entries
+    usual = usual_credits(entries)
+    assert usual == {(3.0, 3.0)}
+    assert score(entries[1], code_in_order=True)[0] < 0.5
+    assert score(entries[1], code_in_order=True, usual=usual)[0] >= 0.9
+    assert score(entries[1], code_in_order=True, usual={(4.0, 4.0)})[0] < 0.5
