@@ -39,6 +39,8 @@ _CELL_SLACK = 12.0
 """Points a value may stand out of its column header's width."""
 _TITLE_END = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _RUN_IN_MIN_WORDS = 3
+_INK_RUN_ON_WORDS = 2
+"""Words a scan's measured weight may run past the title's sign and still mark it."""
 _SHORT_LINE = 0.6
 """A heading line this short of its column holds no paragraph run in after its title."""
 _SIGN_LIKE = frozenset({"-", "–", "—", "~", "=", "_", "+", "."})
@@ -155,10 +157,10 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     if rules.distinct and first.styled:
         _read_styled(stream, i, code, rules, part)
         if not first.line.words[0].font:  # a scan's weight is measured, not known:
-            if rules.title_end:
+            short = first.width < _SHORT_LINE * first.column_width
+            if rules.title_end and not short:
                 _cut_at_title_end(part, rules.title_end)
-            elif part.run_in and (rules.whole_line
-                                  or first.width < _SHORT_LINE * first.column_width):
+            elif part.run_in and (rules.whole_line or short):
                 # no text runs on from a short line: its rest is title, measured bold or not
                 part.text, part.run_in = join_lines([part.text, part.run_in]), ""
             elif part.taken == 1 and not part.run_in and part.text and not (
@@ -204,15 +206,16 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
 def _cut_at_title_end(part: _HeadingPart, sign: str) -> None:
     """Put the title's end where the catalog's sign is, whatever the measured weight said: the
     first ``. `` or `` - ``, or, in a title that holds the sign itself (``Practicum - Focus on
-    Practice - Practicum in ...``), the last one the measured weight reaches."""
+    Practice - Practicum in ...``), the last one the measured weight reaches and ends at."""
     whole = join_lines([part.text, part.run_in])
     pattern = _TITLE_END if sign == "." else re.compile(rf"[ ]?{re.escape(sign)}[ ]+(?=\S)")
     found = list(pattern.finditer(whole))
     if not found:
         return
     measured = part.text.rstrip(" " + sign)
-    reached = [m for m in found if m.start() <= len(measured)]
-    m = reached[-1] if reached else found[0]
+    reached = [m for m in found if m.start() <= len(measured)
+               and len(whole[m.end():len(measured)].split()) <= _INK_RUN_ON_WORDS]
+    m = reached[-1] if reached else found[0]  # the weight ends at a sign, or no help
     # the weight running on past the sign to a mark like it: the title's own sign, misread?
     part.sure_end = not any(token in _SIGN_LIKE for token in whole[m.end():len(measured) + 2].split())
     part.text, part.run_in = whole[: m.start()] + sign, whole[m.end():]

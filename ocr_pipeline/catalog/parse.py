@@ -55,9 +55,9 @@ _TOC = re.compile(r"(?:\.[ ]?){4,}|…{2,}|\s\d{1,4}$")
 _NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
 _DASHED_NAME = re.compile(r"^[—–][ ]?[^—–]{1,60}$")
 _DEPARTMENT_CHARS = 90
-_STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>]|(?<!\S)[.,;:]\S|(?<!\S)[^\w\s]{2,}(?!\S)")
+_STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>!]|(?<!\S)[.,;:]\S|(?<!\S)[^\w\s]{2,}(?!\S)")
 """A sign no title prints: OCR read a letter or a speck as one (``Public Speaking |``,
-``Programming .& Computation``)."""
+``Game Design!``, ``Programming .& Computation``)."""
 _TITLE_SENTENCE = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _TITLE_FIELD = re.compile(r"\b[A-Z][\w.]*:\s?\S*\d")
 _FEW_ENTRIES = 5
@@ -65,6 +65,9 @@ _FULL_LINE = 0.85
 """A heading line this wide (of its block) may be a title running on into the description."""
 _WRAP_WORDS = 8
 """A heading's second line that ends in its credits is this short at most."""
+_SOME = 0.25
+"""A template feature this common is the catalog's own, though a scan's weight hid it in many
+headings (run-in titles measured bold to the line's end)."""
 _RARE = 0.05
 """A template feature this rare among a catalog's headings marks a line as no heading."""
 _LIST_REACH = 3
@@ -362,7 +365,7 @@ def _segment(
     rules = HeadingRules(body=profile.body, positions=profile.credits.learned,
                          distinct=template.distinct, title_below=template.title_below >= 0.5,
                          heading_fields=template.fields >= 0.5, heads=frozenset(heads),
-                         title_end=template.title_end if template.run_in >= 0.5 else "",
+                         title_end=template.title_end if template.run_in >= _SOME else "",
                          whole_line=template.run_in < _RARE)
     closing = profile.credits.positions.get("paragraph_end", 0.0) >= 0.5
     heading_pages = {stream[i].page for i in heads}
@@ -411,7 +414,7 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
     entry.cues.update(_heading_cues(cand, heading, profile))
     first = stream[cand.index]
     template = profile.heading
-    if template.run_in >= 0.5 and not first.line.words[0].font and not (
+    if template.run_in >= _SOME and not first.line.words[0].font and not (
         template.title_end and heading.title_end == template.title_end
     ) and not case_confirms_boundary(heading.title, heading.run_in):
         # a scan's run-in title ends where its measured weight does, and no sign (nor the

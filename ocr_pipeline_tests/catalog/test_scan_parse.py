@@ -225,3 +225,19 @@ def test_credits_of_a_usual_value_are_vouched_for() -> None:
     assert score(entries[1], code_in_order=True)[0] < 0.5
     assert score(entries[1], code_in_order=True, usual=usual)[0] >= 0.9
     assert score(entries[1], code_in_order=True, usual={(4.0, 4.0)})[0] < 0.5
+
+
+def test_a_run_in_sign_holds_where_the_weight_ran_to_the_lines_end() -> None:
+    """``D036 - Title - Description``: a clean scan measures some descriptions bold to the
+    line's end; the catalog's sign still ends every title, and ``Game Design!`` is doubted."""
+    lines, y = [], 72.0
+    for n, title in enumerate([*TITLES[:5], "Game Design!"]):
+        heading = f"D0{30 + n} - {title} - Students practise the methods of {title.lower()}"
+        words = len(heading.split())
+        lines.append(_line(heading, y, bold=words if n % 2 else len(title.split()) + 3))
+        long = " ".join([BODY] * 2)
+        lines += [_line(long, y + 12), _line(long, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == [*TITLES[:5], "Game Design!"]
+    assert "title_glyph" in entries[5].cues and "title_glyph" not in entries[4].cues
