@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ocr_pipeline.catalog.models import PageText, Word
 from ocr_pipeline.catalog.parse import ParsedEntry
@@ -134,19 +135,20 @@ def _vouched_for(word: Word, vouched: frozenset[str], entry: ParsedEntry,
         and _one_letter_off(part, vouched)
         for part in _LETTER_RUN.findall(word.text.lower())
     ):
-        return Word(text=word.text, bbox=word.bbox, conf=min(word.conf, NEAR_MISS_CONF),
-                    size=word.size, bold=word.bold, italic=word.italic, font=word.font)
-    if word.conf >= SURE_WORD_CONF or word.conf < MIN_VOUCHED_CONF:
+        return replace(word, conf=min(word.conf, NEAR_MISS_CONF))
+    if word.conf >= SURE_WORD_CONF:
         return word
     code = set(entry.code.raw.split()) if code_in_order else set()
-    if word.text.strip(_EDGE_PUNCTUATION) in sure_credits and word.conf >= _MIN_CREDITS_CONF:
-        return Word(text=word.text, bbox=word.bbox, conf=SURE_WORD_CONF, size=word.size,
-                    bold=word.bold, italic=word.italic, font=word.font)
     parts = _PART.findall(word.text)  # "153—Firefighting": the code's number, then a word
-    if parts and all(part in code or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()
-                                      and part.lower() in vouched) for part in parts):
-        return Word(text=word.text, bbox=word.bbox, conf=SURE_WORD_CONF, size=word.size,
-                    bold=word.bold, italic=word.italic, font=word.font)
+    if code and parts and all(part in code for part in parts):
+        return replace(word, conf=SURE_WORD_CONF)  # in order, however unsure the reading
+    if word.conf < MIN_VOUCHED_CONF:
+        return word
+    usual = word.text.strip(_EDGE_PUNCTUATION) in sure_credits
+    if (usual and word.conf >= _MIN_CREDITS_CONF) or (parts and all(
+            part in code or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()
+                             and part.lower() in vouched) for part in parts)):
+        return replace(word, conf=SURE_WORD_CONF)
     return word
 
 

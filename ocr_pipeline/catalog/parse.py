@@ -65,6 +65,7 @@ _FULL_LINE = 0.85
 """A heading line this wide (of its block) may be a title running on into the description."""
 _WRAP_WORDS = 8
 """A heading's second line that ends in its credits is this short at most."""
+_PARTS = re.compile(r"[^\W_]+")
 _SOME = 0.25
 """A template feature this common is the catalog's own, though a scan's weight hid it in many
 headings (run-in titles measured bold to the line's end)."""
@@ -112,7 +113,8 @@ class ParsedEntry:
         decorations = set(self.attributes.get("designators", "").split())
         words = [w for s in self.heading for w in s.line.words]
         words = words[: len(words) - len(self._run_in_words())]
-        words = [w for w in words if w.text not in decorations]
+        fields = self._field_words()
+        words = [w for w in words if w.text not in decorations and w not in fields]
         if self.credits is not None and self.credits_position not in (None, "heading",
                                                                       "after_code"):
             tokens = set(self.credits.text.split())
@@ -122,8 +124,19 @@ class ParsedEntry:
         return words
 
     def body_words(self) -> list[Word]:
-        """The description's words: the body lines', and the text run in on the heading."""
-        return self._run_in_words() + [w for s in self.body for w in s.line.words]
+        """The description's words: the body lines', the text run in on the heading, and the
+        heading's ``Label:value`` fields."""
+        return (self._field_words() + self._run_in_words()
+                + [w for s in self.body for w in s.line.words])
+
+    def _field_words(self) -> list[Word]:
+        """Heading words that print a field beside the title (``Course ID:013164``, a date)
+        and no part of the title."""
+        printed = " ".join(f"{k} {v}" for k, v in self.attributes.items() if k != "designators")
+        fields, title = set(_PARTS.findall(printed)), set(_PARTS.findall(self.title))
+        return [w for s in self.heading for w in s.line.words
+                if (parts := set(_PARTS.findall(w.text))) and parts <= fields
+                and not parts & title]
 
     def _run_in_words(self) -> list[Word]:
         """The last heading line's words that are text run in after the title."""

@@ -241,3 +241,28 @@ def test_a_run_in_sign_holds_where_the_weight_ran_to_the_lines_end() -> None:
     entries = read_catalog([_page(lines)]).entries
     assert [e.title for e in entries] == [*TITLES[:5], "Game Design!"]
     assert "title_glyph" in entries[5].cues and "title_glyph" not in entries[4].cues
+
+
+def test_a_code_in_order_is_sure_however_unsure_its_reading() -> None:
+    page = _catalog(["101", "205", "230", "240", "250"], heading_conf={"205": 0.0})
+    entry = read_catalog([page]).entries[1]
+    assert score(entry)[0] < 0.1
+    assert score(entry, code_in_order=True)[0] >= 0.9
+
+
+def test_a_field_beside_the_code_weighs_as_description_not_heading() -> None:
+    """``MARK 323 (3) Course ID:004952`` with the title below: the field's doubtful reading
+    is no doubt about the code, title or credits."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        lines.append(_line(f"CHEM {101 + n} (3) Course ID:00{4950 + n}", y, bold=5,
+                           conf={f"ID:00{4950 + n}": 0.5}))
+        lines.append(_line(title, y + 12, bold=len(title.split())))
+        lines += [_line(BODY, y + 24), _line(BODY, y + 36)]
+        y += 60
+    entries = read_catalog([_page(lines)]).entries
+    entry = entries[2]
+    assert entry.title == TITLES[2] and entry.attributes["Course ID"] == "004952"
+    assert "ID:004952" not in [w.text for w in entry.heading_words()]
+    assert "ID:004952" in [w.text for w in entry.body_words()]
+    assert score(entry, code_in_order=True)[1]["ocr"] >= 0.9
