@@ -157,10 +157,10 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     if rules.distinct and first.styled:
         _read_styled(stream, i, code, rules, part)
         if not first.line.words[0].font:  # a scan's weight is measured, not known:
-            short = first.width < _SHORT_LINE * first.column_width
-            if rules.title_end and not short:
+            if rules.title_end:
                 _cut_at_title_end(part, rules.title_end)
-            elif part.run_in and (rules.whole_line or short):
+            elif part.run_in and (rules.whole_line
+                                  or first.width < _SHORT_LINE * first.column_width):
                 # no text runs on from a short line: its rest is title, measured bold or not
                 part.text, part.run_in = join_lines([part.text, part.run_in]), ""
             elif part.taken == 1 and not part.run_in and part.text and not (
