@@ -33,6 +33,9 @@ class Word:
     italic: bool = False
     font: str = ""
     """The font's name in a text layer (``Garamond-LightCondensed``); empty from OCR."""
+    weight: float = 0.0
+    """A scan's measured stroke width over the page's usual stroke (about 1.0 for body text,
+    1.35 and more for bold); 0.0 where it was not measured (a text layer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +115,8 @@ class PageText:
         return "\n\n".join(block.text for block in self.blocks)
 
     def to_dict(self) -> dict[str, Any]:
-        """Compact JSON form: a word is ``[text, x0, y0, x1, y1, conf, size, style]`` and its
-        font name where it has one."""
+        """Compact JSON form: a word is ``[text, x0, y0, x1, y1, conf, size, style]``, then its
+        font name where it has one, and its measured weight where it has one."""
         return {
             "page": self.page,
             "width": self.width,
@@ -163,13 +166,16 @@ def _rounded(box: BBox) -> list[float]:
 def _word_row(word: Word) -> list[Any]:
     row = [word.text, *_rounded(word.bbox), round(word.conf, 4), round(word.size, 2),
            word.bold | (word.italic << 1)]
+    if word.weight:
+        return [*row, word.font, round(word.weight, 3)]
     return [*row, word.font] if word.font else row
 
 
 def _word_from_row(row: list[Any]) -> Word:
-    text, x0, y0, x1, y1, conf, size, style, *font = row
+    text, x0, y0, x1, y1, conf, size, style, *rest = row
     return Word(text=text, bbox=(x0, y0, x1, y1), conf=conf, size=size, bold=bool(style & 1),
-                italic=bool(style & 2), font=font[0] if font else "")
+                italic=bool(style & 2), font=rest[0] if rest else "",
+                weight=rest[1] if len(rest) > 1 else 0.0)
 
 
 @dataclass(slots=True)

@@ -65,6 +65,11 @@ _FULL_LINE = 0.85
 """A heading line this wide (of its block) may be a title running on into the description."""
 _WRAP_WORDS = 8
 """A heading's second line that ends in its credits is this short at most."""
+_NOISY_WORD = 2
+_BODY_WEIGHT = 1.15
+"""A run-in text's measured weight (stroke over the page's usual stroke) is about this or less."""
+_INK_STEP = 1.4
+"""A run-in title's last words are this much heavier than the text run in after it."""
 _PARTS = re.compile(r"[^\W_]+")
 _SOME = 0.25
 """A template feature this common is the catalog's own, though a scan's weight hid it in many
@@ -429,9 +434,9 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
     template = profile.heading
     if template.run_in >= _SOME and not first.line.words[0].font and not (
         template.title_end and heading.title_end == template.title_end
-    ) and not case_confirms_boundary(heading.title, heading.run_in):
+    ) and not case_confirms_boundary(heading.title, heading.run_in) and not _ink_confirms(entry):
         # a scan's run-in title ends where its measured weight does, and no sign (nor the
-        # capitals around it) confirms it
+        # capitals around it, nor a clear step in the ink) confirms it
         entry.cues["title_boundary"] = 0.85
     if not (profile.heading.distinct and first.styled) and heading.lines == 1 and (
         heading.credits is None and not heading.run_in
@@ -441,6 +446,22 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
     if unexplained:
         entry.cues["unexplained"] = UNEXPLAINED_CUE
     return entry
+
+
+def _ink_confirms(entry: ParsedEntry) -> bool:
+    """The ink steps down clearly where a scan's run-in title ends: its last words' strokes
+    are heavy against the page's usual stroke, the run-in text's first words are body weight
+    (short words, a few strokes each, measure noisily and are left out)."""
+    words = list(entry.heading[-1].line.words)
+    count = len(entry.run_in.split())
+    if not 0 < count < len(words):
+        return False
+    title = [w.weight for w in words[:-count] if len(w.text) > _NOISY_WORD][-2:]
+    run_in = [w.weight for w in words[-count:] if len(w.text) > _NOISY_WORD][:2]
+    if not title or not run_in or not all(run_in):
+        return False
+    body = sum(run_in) / len(run_in)
+    return body <= _BODY_WEIGHT and sum(title) / len(title) >= _INK_STEP * body
 
 
 def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile) -> dict[str, float]:

@@ -25,8 +25,8 @@ _SHORT = 3
 
 
 def mark_bold(lines: Sequence[Line], image: np.ndarray, *, dpi: int) -> list[Line]:
-    """``lines`` with ``Word.bold`` set from the ink of ``image`` (8-bit grayscale at ``dpi``,
-    boxes in points)."""
+    """``lines`` with ``Word.weight`` (stroke over the page's usual stroke) and ``Word.bold``
+    set from the ink of ``image`` (8-bit grayscale at ``dpi``, boxes in points)."""
     scale = dpi / 72.0
     # strokes grow with the type: measure them against the word's size
     widths = {id(w): stroke_width(image, w, scale=scale) / (w.size * scale or 1.0)
@@ -39,8 +39,9 @@ def mark_bold(lines: Sequence[Line], image: np.ndarray, *, dpi: int) -> list[Lin
     marked = []
     for line in lines:
         flags = _bridged([widths[id(w)] >= HEAVY * body for w in line.words], line.words)
-        marked.append(replace(line, words=tuple(replace(w, bold=flag)
-                                                for w, flag in zip(line.words, flags, strict=True))))
+        marked.append(replace(line, words=tuple(
+            replace(w, bold=flag, weight=round(widths[id(w)] / body, 3))
+            for w, flag in zip(line.words, flags, strict=True))))
     return marked
 
 

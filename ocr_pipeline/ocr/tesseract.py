@@ -51,9 +51,10 @@ DEFAULT_TIMEOUT = 120.0
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 8
+READER_REVISION = 9
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
-made here are not deskewed), so cached pages are read again."""
+made here are not deskewed; 9: each word keeps its measured weight), so cached pages are read
+again."""
 INSTALL_HINT = "install it with `apt-get install tesseract-ocr` (Debian/Ubuntu)"
 _VERSION = re.compile(r"tesseract\s+v?(\d\S*)")
 _TSV_FIELDS = 12

@@ -21,12 +21,16 @@ TITLES = ["Organic Chemistry", "Physical Chemistry", "Inorganic Chemistry", "Ana
 BODY = "Laboratory work and lectures on chemistry for majors"
 
 
-def _line(text: str, y: float, *, conf: dict[str, float] | None = None, bold: int = 0) -> Line:
+def _line(text: str, y: float, *, conf: dict[str, float] | None = None, bold: int = 0,
+          weights: tuple[float, float] = (0.0, 0.0)) -> Line:
+    """A line as a scan reads it: the first ``bold`` words measured bold; ``weights``: the
+    measured weight of bold and of other words (0.0: not measured)."""
     words, x = [], 72.0
     for i, token in enumerate(text.split()):
         width = 5.0 * len(token)
         words.append(Word(text=token, bbox=(x, y, x + width, y + 8), size=10.0,
-                          conf=(conf or {}).get(token, 0.96), bold=i < bold))
+                          conf=(conf or {}).get(token, 0.96), bold=i < bold,
+                          weight=weights[0] if i < bold else weights[1]))
         x += width + 4
     return Line(words=tuple(words), bbox=union_bbox([w.bbox for w in words]))
 
@@ -266,3 +270,20 @@ def test_a_field_beside_the_code_weighs_as_description_not_heading() -> None:
     assert "ID:004952" not in [w.text for w in entry.heading_words()]
     assert "ID:004952" in [w.text for w in entry.body_words()]
     assert score(entry, code_in_order=True)[1]["ocr"] >= 0.9
+
+
+@pytest.mark.parametrize(("weights", "confirmed"), [((1.6, 1.0), True), ((1.3, 1.05), False),
+                                                   ((1.7, 1.3), False), ((0.0, 0.0), False)])
+def test_a_clear_step_in_the_ink_confirms_a_run_in_titles_end(
+        weights: tuple[float, float], confirmed: bool) -> None:
+    """``Institutions and Society | Institutions in a``: the capitals cannot tell, the ink can
+    where the title's strokes are clearly heavier than the text run in after it."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = f"CHEM {101 + n} {title} Chemistry in a changing world"
+        lines.append(_line(heading, y, bold=len(title.split()) + 2, weights=weights))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == TITLES[:6]
+    assert all(("title_boundary" not in e.cues) is confirmed for e in entries)

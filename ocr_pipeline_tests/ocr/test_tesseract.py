@@ -214,8 +214,8 @@ esac
 
 def test_version_names_release_lang_and_psm_and_is_cached(tmp_path: Path) -> None:
     engine = TesseractEngine(psm=6, binary=_fake_tesseract(tmp_path, "exit 9"))
-    assert engine.version == "tesseract-5.3.0-eng-psm6-ink8"
-    assert engine.version == "tesseract-5.3.0-eng-psm6-ink8"
+    assert engine.version == "tesseract-5.3.0-eng-psm6-ink9"
+    assert engine.version == "tesseract-5.3.0-eng-psm6-ink9"
     assert (tmp_path / "calls").read_text().splitlines() == ["--version", "--list-langs"]
 
 
@@ -271,3 +271,10 @@ def test_bold_words_are_found_in_the_ink(tmp_path: Path) -> None:
     bold = {w.text for line in page.lines for w in line.words if w.bold}
     assert {"CHEM", "101", "General", "Chemistry", "Cell", "Biology"} <= bold
     assert not bold & {w for line in BODY[:3] for w in line.split()}
+    # each word keeps its measured weight (stroke over the page's usual one), cached with it
+    heavy = [w.weight for line in page.lines for w in line.words if w.bold]
+    body = [w.weight for line in page.lines for w in line.words if not w.bold]
+    assert statistics.median(heavy) > 1.35 and statistics.median(body) == pytest.approx(1, abs=0.1)
+    again = PageText.from_dict(page.to_dict())
+    assert [w.weight for ln in again.lines for w in ln.words] == pytest.approx(
+        [w.weight for ln in page.lines for w in ln.words], abs=0.001)
