@@ -8,6 +8,8 @@ the words the engine found are grouped again from their geometry alone:
 - a line is cut where its words stand further apart than a column gutter could be narrow;
 - specks read as punctuation at a line's end (show-through, dust) are dropped;
 - a roman numeral read with an l or a bar for an I (``Methodology Il``) is a numeral again,
+  a label read with a 1 for an I (``1D:013557``) a label, an opening quote nothing closes
+  (``‘American``) a speck,
   and a code at a line's start read with a figure for its first letter (``1ZT2``) or a
   speck inside (``CUA‘1``) is a code again, its word doubted;
 - the page's gutters are found in the geometry of those pieces (or, where a chart hides
@@ -46,6 +48,8 @@ _SPECK_SIZE = 1.5
 _SPECK = frozenset("-–—|'‘’\".,_~:;`*")
 _CODE_SPECK = re.compile(r"(?<=[A-Z])[‘’'`,.](?=\d)")
 _CODE_FIGURE = re.compile(r"^[1058](?=[A-Z]{1,4}\d{1,4}[A-Z]?$)")
+_LABEL_FIGURE = re.compile(r"^[A-Z]*1[A-Z]+(?=:)")
+"""``1D:013557``: a capitals label with a 1 OCR read for an I."""
 _LETTER_FOR = {"1": "I", "0": "O", "5": "S", "8": "B"}
 REPAIRED_CONF = 0.8
 """A word set right here is no surer than this: a person should see it."""
@@ -144,6 +148,13 @@ def _misreads(line: Line) -> Line:
         m = _MISREAD_NUMERAL.match(words[i].text)
         if m and before[:1].isupper() and before.isalpha():
             words[i] = replace(words[i], text="I" * len(m.group(1)) + m.group(2))
+    closes = any(c in w.text for w in words for c in "’'")
+    for i, word in enumerate(words):
+        text = _LABEL_FIGURE.sub(lambda m: m.group(0).replace("1", "I"), word.text)
+        if not closes and text[:1] in "‘`" and text[1:2].isalpha():
+            text = text[1:]  # an opening quote nothing closes: a speck
+        if text != word.text:
+            words[i] = replace(word, text=text)
     return line if words == list(line.words) else _line(words)
 
 

@@ -108,6 +108,17 @@ def test_a_code_read_with_a_figure_or_a_speck_is_a_code_again_and_doubted() -> N
     assert [w.conf for w in firsts] == [0.8, 0.8, 0.95, 0.95]
 
 
+def test_a_labels_figure_and_an_unclosed_quote_are_read_again() -> None:
+    lines = [_words("MARK 661(3) Course 1D:013557 01-JAN-2018", 72, 100),
+             _words("Introduction to ‘American Literature", 72, 112),
+             _words("The ‘Boom’ in Latin American fiction", 72, 124),
+             _words("Block A1: Studio work", 72, 136)]
+    texts = [ln.text for ln in assemble(_page(lines)).lines]
+    assert texts == ["MARK 661(3) Course ID:013557 01-JAN-2018",
+                     "Introduction to American Literature",
+                     "The ‘Boom’ in Latin American fiction", "Block A1: Studio work"]
+
+
 def test_a_text_layer_page_is_left_as_the_typesetter_set_it() -> None:
     page = _page([_words("CHEM 346 Organic", 72, 100), _words("004(2)", 510, 99)],
                  method="text_layer")
