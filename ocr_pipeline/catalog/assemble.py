@@ -10,8 +10,9 @@ the words the engine found are grouped again from their geometry alone:
 - a roman numeral read with an l or a bar for an I (``Methodology Il``) is a numeral again,
   a label read with a 1 for an I (``1D:013557``) a label, an opening quote nothing closes
   (``‘American``) a speck,
-  and a code at a line's start read with a figure for its first letter (``1ZT2``) or a
-  speck inside (``CUA‘1``) is a code again, its word doubted;
+  and a code at a line's start read with a figure for its first letter (``1ZT2``, ``lYT2``),
+  a speck inside (``CUA‘1``) or a quote for its closing 1 (``CUA‘``) is a code again, its
+  word doubted; an underscore glued to a word's end (``450_``) is a speck;
 - the page's gutters are found in the geometry of those pieces (or, where a chart hides
   them, the catalog's other scanned pages lend theirs);
 - pieces on one baseline that no gutter separates are one printed line again (a heading and
@@ -47,10 +48,13 @@ _SPECK_SIZE = 1.5
 """Points: a word whose box is smaller both ways is a speck (a full stop is about 1.5 pt)."""
 _SPECK = frozenset("-–—|'‘’\".,_~:;`*")
 _CODE_SPECK = re.compile(r"(?<=[A-Z])[‘’'`,.](?=\d)")
-_CODE_FIGURE = re.compile(r"^[1058](?=[A-Z]{1,4}\d{1,4}[A-Z]?$)")
+_CODE_FIGURE = re.compile(r"^[1058l](?=[A-Z]{1,4}\d{1,4}[A-Z]?$)")
 _LABEL_FIGURE = re.compile(r"^[A-Z]*1[A-Z]+(?=:)")
 """``1D:013557``: a capitals label with a 1 OCR read for an I."""
-_LETTER_FOR = {"1": "I", "0": "O", "5": "S", "8": "B"}
+_LETTER_FOR = {"1": "I", "0": "O", "5": "S", "8": "B", "l": "I"}
+_CODE_THIN_ONE = re.compile(r"^(?P<subject>[A-Z]{2,4})[‘’'`|]$")
+"""``CUA‘``: a code whose closing 1, one thin stroke, OCR read as a quote or a bar."""
+_TRAILING_SPECK = re.compile(r"^(?P<word>[^\W_]+)_+$")
 REPAIRED_CONF = 0.8
 """A word set right here is no surer than this: a person should see it."""
 _MISREAD_NUMERAL = re.compile(r"^(?=[Il|]*[l|])([Il|]{1,3})([:;,.)]?)$")
@@ -141,6 +145,7 @@ def _misreads(line: Line) -> Line:
     words = list(line.words)
     first = words[0].text
     code = _CODE_FIGURE.sub(lambda m: _LETTER_FOR[m.group(0)], _CODE_SPECK.sub("", first))
+    code = _CODE_THIN_ONE.sub(r"\g<subject>1", code)
     if code != first:
         words[0] = replace(words[0], text=code, conf=min(words[0].conf, REPAIRED_CONF))
     for i in range(1, len(words)):
@@ -151,6 +156,7 @@ def _misreads(line: Line) -> Line:
     closes = any(c in w.text for w in words for c in "’'")
     for i, word in enumerate(words):
         text = _LABEL_FIGURE.sub(lambda m: m.group(0).replace("1", "I"), word.text)
+        text = _TRAILING_SPECK.sub(r"\g<word>", text)  # "450_": a speck under the number
         if not closes and text[:1] in "‘`" and text[1:2].isalpha():
             text = text[1:]  # an opening quote nothing closes: a speck
         if text != word.text:

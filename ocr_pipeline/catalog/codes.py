@@ -29,10 +29,10 @@ _CODE = re.compile(
 _MIT = re.compile(r"(?P<subject>\d{1,2}[A-Z]?)\.(?P<number>\d{1,4}[A-Z]{0,2})(?![\w.])")
 _MARKER = re.compile(
     r"^(?:[+*•†‡#◆■►▪●○◦‣∙·–—-](?=\s)|[+*•†‡◆■►▪●]|[.,°«»©®¢eo~_‘’'`](?=\s)"
-    r"|[eco][«»¢©®°](?=\s)|[‘’'`](?=[A-Z]))\s*")
+    r"|[eco¢][«»¢©®°](?=\s)|[‘’'`](?=[A-Z]))\s*")
 """A bullet before the code, also as OCR misreads one (``. CPSC 453``, ``e CPSC 453``) or a
 speck it reads as a quote, tilde or underscore (``‘SPAN 201``, ``~ SPAN 302``), or a round
-bullet read as ``¢`` or ``e«``."""
+bullet read as ``¢``, ``e«`` or ``¢«``."""
 _PREFIX = re.compile(r"^(?P<label>[A-Z][A-Za-z]{2,12}[ ]\d{1,2}):[ ]+")
 """A short label before the code: ``Block 7: DR240 ...`` (one offering of a topics course)."""
 _THROUGH = re.compile(r"^[ \u00a0]?[-–—][ \u00a0]?(\d{1,5}[A-Z]?)(?![\w.])")

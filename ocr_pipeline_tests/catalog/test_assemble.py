@@ -101,11 +101,15 @@ def test_a_code_read_with_a_figure_or_a_speck_is_a_code_again_and_doubted() -> N
     lines = [_words("1ZT2 - Learning Theories - Learning", 72, 100),
              _words("CUA‘1 - Culture - Focuses on", 72, 112),
              _words("1990 - The year the program began", 72, 124),
-             _words("IZT2 - Learning Theories", 72, 136)]
+             _words("IZT2 - Learning Theories", 72, 136),
+             _words("lYT2 - Curriculum Theory", 72, 148),
+             _words("NMA‘ - Professional Role", 72, 160),
+             _words("NMS 450_ Senior Studio", 72, 172)]
     page = assemble(_page(lines))
     firsts = [ln.words[0] for ln in page.lines]
-    assert [w.text for w in firsts] == ["IZT2", "CUA1", "1990", "IZT2"]
-    assert [w.conf for w in firsts] == [0.8, 0.8, 0.95, 0.95]
+    assert [w.text for w in firsts] == ["IZT2", "CUA1", "1990", "IZT2", "IYT2", "NMA1", "NMS"]
+    assert [w.conf for w in firsts] == [0.8, 0.8, 0.95, 0.95, 0.8, 0.8, 0.95]
+    assert page.lines[-1].text == "NMS 450 Senior Studio"
 
 
 def test_a_labels_figure_and_an_unclosed_quote_are_read_again() -> None:

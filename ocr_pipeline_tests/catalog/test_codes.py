@@ -111,7 +111,8 @@ def test_decorations_around_the_code() -> None:
                        ("_ SPAN 302. Advanced Conversation", "SPAN 302"),
                        ("e CPSC 453 Compilers", "CPSC 453"),
                        ("¢ EENG 200 - Electronics", "EENG 200"),
-                       ("e« EENG 200L - Lab", "EENG 200L")):
+                       ("e« EENG 200L - Lab", "EENG 200L"),
+                       ("¢« EENG 200L - Lab", "EENG 200L")):
         found = code_of(text)
         assert (found.code, found.marker) == (code, True)
 
