@@ -22,7 +22,9 @@ _SUBJECT = (
     rf"|{_WORD}(?:-[A-Z]{{1,5}})*(?:/{_WORD})*)"  # GS-CC, COMP/PSYC
 )
 _NUMBER = r"\d{1,5}[A-Z]{0,2}(?:-(?:\d{1,2}|[A-Z]{1,2})(?![\w]))?"
-_SEP = r"(?:[ \u00a0]?-[ \u00a0]?|[ \u00a0]{1,2}|\.[ \u00a0]?|)"
+_SEP = r"(?:[ \u00a0]?-[ \u00a0]?|[ \u00a0]{1,2}|\.[ \u00a0]?|[ ]\.|:|)"
+"""Between subject and number: a space, hyphen or stop, or a scan's speck (``SPAN .303``,
+``CIS:472``)."""
 _CODE = re.compile(
     rf"(?P<subject>{_SUBJECT})(?P<sep>{_SEP})(?P<number>{_NUMBER})(?![\w&]|-[a-z]|:\d)"
 )
