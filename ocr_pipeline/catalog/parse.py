@@ -429,8 +429,9 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
         entry.attributes["designators"] = heading.designators
     if cand.code.prefix:
         entry.attributes[cand.code.prefix.split()[0].lower()] = cand.code.prefix
-    entry.cues.update(_heading_cues(cand, heading, profile))
     first = stream[cand.index]
+    entry.cues.update(_heading_cues(cand, heading, profile,
+                                    scanned=not first.line.words[0].font))
     template = profile.heading
     if template.run_in >= _SOME and not first.line.words[0].font and not (
         template.title_end and heading.title_end == template.title_end
@@ -464,13 +465,17 @@ def _ink_confirms(entry: ParsedEntry) -> bool:
     return body <= _BODY_WEIGHT and sum(title) / len(title) >= _INK_STEP * body
 
 
-def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile) -> dict[str, float]:
-    """How far the heading deviates from the catalog's template."""
+def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile, *,
+                  scanned: bool) -> dict[str, float]:
+    """How far the heading deviates from the catalog's template. A scan's bullets come and go
+    (read as a speck, a sign or nothing), so where the catalog's own scan shows them on some
+    headings and not others, a bullet or its absence is no deviation."""
     template = profile.heading
     cues: dict[str, float] = {}
     if not template.typical_after(cand.code.after):
         cues["separator"] = 0.8
-    if cand.code.marker != (template.marker >= 0.5):
+    mixed = _RARE < template.marker < 1 - _RARE
+    if cand.code.marker != (template.marker >= 0.5) and not (scanned and mixed):
         cues["bullet"] = 0.85
     if not template.typical_indent(cand.indent):
         cues["indent"] = 0.9

@@ -287,3 +287,19 @@ def test_a_clear_step_in_the_ink_confirms_a_run_in_titles_end(
     entries = read_catalog([_page(lines)]).entries
     assert [e.title for e in entries] == TITLES[:6]
     assert all(("title_boundary" not in e.cues) is confirmed for e in entries)
+
+
+def test_a_scans_bullets_that_come_and_go_are_no_deviation() -> None:
+    """Every heading of the page printed a bullet; the scan read some as ``+`` or ``«`` and
+    lost the others."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        bullet = ("+ ", "« ", "", "", "+ ", "")[n]
+        heading = f"{bullet}CHEM {101 + n} - {title}"
+        lines.append(_line(heading, y, bold=len(heading.split())))
+        long = " ".join([BODY] * 2)
+        lines += [_line(long, y + 12), _line(long, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.code.code for e in entries] == [f"CHEM {101 + n}" for n in range(6)]
+    assert not any("bullet" in e.cues for e in entries)
