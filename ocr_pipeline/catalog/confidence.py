@@ -6,7 +6,7 @@ Two kinds of evidence, multiplied:
   is low for many words it reads right (bold type, small numerals), so the catalog itself may
   vouch for a heading word: a word of the title read surely elsewhere in the catalog (the
   same letters are no accident), and a course code in order between its neighbours of the
-  same subject (catalogs list courses by number), and credits of a value a fifth of the
+  same subject (catalogs list courses by number), and credits of a value a tenth of the
   catalog's entries print.
 - the parser's cues (``ParsedEntry.cues``): each says how an entry deviates from its catalog's
   own template: a separator or bullet the other headings do not print, credits missing where
@@ -47,7 +47,7 @@ NEAR_MISS_CONF = 0.7
 _NEAR_MISS_LETTERS = 6
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _LETTER_RUN = re.compile(r"[a-z]+")
-_USUAL_CREDITS = 0.2
+_USUAL_CREDITS = 0.1
 _MIN_CREDITS_CONF = 0.5
 """Credits read below this are not vouched for by the catalog's usual values."""
 _PART = re.compile(r"[^\W_]+")
@@ -77,7 +77,7 @@ def codes_in_order(entries: Sequence[ParsedEntry]) -> set[int]:
 
 
 def usual_credits(entries: Sequence[ParsedEntry]) -> set[tuple[float | None, float | None]]:
-    """Credit values printed by at least a fifth of the catalog's entries (``4``, ``1-4``)."""
+    """Credit values printed by at least a tenth of the catalog's entries (``4``, ``1-4``)."""
     seen = Counter((e.credits.low, e.credits.high) for e in entries if e.credits is not None)
     return {value for value, n in seen.items() if n >= _USUAL_CREDITS * len(entries)}
 

@@ -221,7 +221,7 @@ def test_a_code_number_glued_to_the_title_is_vouched_for_in_parts() -> None:
 
 
 def test_credits_of_a_usual_value_are_vouched_for() -> None:
-    """``(3)`` read at 0.6: three credits is what most of the catalog's entries print."""
+    """``(3)`` read at 0.6: three credits is what many of the catalog's entries print."""
     page = _catalog(["101", "205", "230", "240", "250"], heading_conf={"(3)": 0.6})
     entries = read_catalog([page]).entries
     usual = usual_credits(entries)
