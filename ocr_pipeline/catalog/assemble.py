@@ -54,6 +54,7 @@ _LABEL_FIGURE = re.compile(r"^[A-Z]*1[A-Z]+(?=:)")
 _LETTER_FOR = {"1": "I", "0": "O", "5": "S", "8": "B", "l": "I"}
 _CODE_THIN_ONE = re.compile(r"^(?P<subject>[A-Z]{2,4})[‘’'`|]$")
 """``CUA‘``: a code whose closing 1, one thin stroke, OCR read as a quote or a bar."""
+_DOLLAR_CODE = re.compile(r"^(?P<letters>\$[A-Z0]*[A-Z][A-Z0]*)(?=\d{2,4}[A-Z]?$|$)")
 _TRAILING_SPECK = re.compile(r"^(?P<word>[^\W_]+)_+$")
 REPAIRED_CONF = 0.8
 """A word set right here is no surer than this: a person should see it."""
@@ -146,6 +147,9 @@ def _misreads(line: Line) -> Line:
     first = words[0].text
     code = _CODE_FIGURE.sub(lambda m: _LETTER_FOR[m.group(0)], _CODE_SPECK.sub("", first))
     code = _CODE_THIN_ONE.sub(r"\g<subject>1", code)
+    if _DOLLAR_CODE.match(code):  # "$0C302": an S read as $, an O as 0
+        letters = _DOLLAR_CODE.match(code).group("letters")  # type: ignore[union-attr]
+        code = "S" + letters[1:].replace("0", "O") + code[len(letters):]
     if code != first:
         words[0] = replace(words[0], text=code, conf=min(words[0].conf, REPAIRED_CONF))
     for i in range(1, len(words)):

@@ -65,6 +65,8 @@ _FULL_LINE = 0.85
 """A heading line this wide (of its block) may be a title running on into the description."""
 _WRAP_WORDS = 8
 """A heading's second line that ends in its credits is this short at most."""
+_SCAN_SPACINGS = frozenset({"SUBJ101", "SUBJ.101"})
+"""What a scan may make of ``SUBJ 101``: the space lost, or a speck read as a stop."""
 _NOISY_WORD = 2
 _BODY_WEIGHT = 1.15
 """A run-in text's measured weight (stroke over the page's usual stroke) is about this or less."""
@@ -246,13 +248,16 @@ def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
 def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[StreamLine]) -> bool:
     """Whether a candidate fits the catalog's heading template."""
     template = profile.heading
-    if shape_of(cand.code) != template.shape or cand.rest in ("prose", "list", "range"):
-        return False
+    item = stream[cand.index]
+    shape = shape_of(cand.code)
+    if shape != template.shape and not (
+        not _has_font(item) and template.shape == "SUBJ 101" and shape in _SCAN_SPACINGS
+    ) or cand.rest in ("prose", "list", "range"):
+        return False  # another code shape, but for a space a scan lost or a speck it added
     if cand.rest == "empty" and (template.alone < _RARE and template.title_below < _RARE
                                  or cand.prose_after < PROSE_WORDS):
         return False  # a code alone (a chart's box) where headings carry their titles, or
         # with no running text after it
-    item = stream[cand.index]
     if template.distinct and item.styled:
         # a bulleted list of courses in program text, where the headings carry no bullet
         typed = cand.style == template.style and not (

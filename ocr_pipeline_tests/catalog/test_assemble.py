@@ -104,12 +104,15 @@ def test_a_code_read_with_a_figure_or_a_speck_is_a_code_again_and_doubted() -> N
              _words("IZT2 - Learning Theories", 72, 136),
              _words("lYT2 - Curriculum Theory", 72, 148),
              _words("NMA‘ - Professional Role", 72, 160),
-             _words("NMS 450_ Senior Studio", 72, 172)]
+             _words("NMS 450_ Senior Studio", 72, 172),
+             _words("$0C 180 Topics in Sociology", 72, 184),
+             _words("$500 fee for the laboratory", 72, 196)]
     page = assemble(_page(lines))
     firsts = [ln.words[0] for ln in page.lines]
-    assert [w.text for w in firsts] == ["IZT2", "CUA1", "1990", "IZT2", "IYT2", "NMA1", "NMS"]
-    assert [w.conf for w in firsts] == [0.8, 0.8, 0.95, 0.95, 0.8, 0.8, 0.95]
-    assert page.lines[-1].text == "NMS 450 Senior Studio"
+    assert [w.text for w in firsts] == ["IZT2", "CUA1", "1990", "IZT2", "IYT2", "NMA1", "NMS",
+                                        "SOC", "$500"]
+    assert [w.conf for w in firsts] == [0.8, 0.8, 0.95, 0.95, 0.8, 0.8, 0.95, 0.8, 0.95]
+    assert page.lines[6].text == "NMS 450 Senior Studio"
 
 
 def test_a_labels_figure_and_an_unclosed_quote_are_read_again() -> None:

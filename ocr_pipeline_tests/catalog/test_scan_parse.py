@@ -303,3 +303,16 @@ def test_a_scans_bullets_that_come_and_go_are_no_deviation() -> None:
     entries = read_catalog([_page(lines)]).entries
     assert [e.code.code for e in entries] == [f"CHEM {101 + n}" for n in range(6)]
     assert not any("bullet" in e.cues for e in entries)
+
+
+def test_a_scans_code_that_lost_its_space_is_still_a_heading() -> None:
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        code = f"CHEM{101 + n}" if n == 3 else f"CHEM {101 + n}"
+        heading = f"{code} {title}"
+        lines.append(_line(heading, y, bold=len(heading.split())))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.code.code for e in entries] == [f"CHEM {101 + n}" for n in range(6)]
+    assert entries[3].title == TITLES[3] and "unexplained" not in entries[3].cues
