@@ -48,8 +48,6 @@ _NEAR_MISS_LETTERS = 6
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _LETTER_RUN = re.compile(r"[a-z]+")
 _USUAL_CREDITS = 0.1
-_MIN_CREDITS_CONF = 0.5
-"""Credits read below this are not vouched for by the catalog's usual values."""
 _PART = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"^(\d+)(.*)$")
 _EDGE_PUNCTUATION = "()[]{}.,:;!?\"'‘’“”-–—"
@@ -139,15 +137,16 @@ def _vouched_for(word: Word, vouched: frozenset[str], entry: ParsedEntry,
     if word.conf >= SURE_WORD_CONF:
         return word
     code = set(entry.code.raw.split()) if code_in_order else set()
+    credits = {part for token in sure_credits for part in _PART.findall(token)}
     parts = _PART.findall(word.text)  # "153—Firefighting": the code's number, then a word
-    if code and parts and all(part in code for part in parts):
-        return replace(word, conf=SURE_WORD_CONF)  # in order, however unsure the reading
+    if parts and all(part in code or part in credits for part in parts):
+        # a code in order and credits of a usual value, however unsure the reading: "390(3)"
+        return replace(word, conf=SURE_WORD_CONF)
     if word.conf < MIN_VOUCHED_CONF:
         return word
-    usual = word.text.strip(_EDGE_PUNCTUATION) in sure_credits
-    if (usual and word.conf >= _MIN_CREDITS_CONF) or (parts and all(
-            part in code or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()
-                             and part.lower() in vouched) for part in parts)):
+    if parts and all(part in code or part in credits
+                     or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()
+                         and part.lower() in vouched) for part in parts):
         return replace(word, conf=SURE_WORD_CONF)
     return word
 

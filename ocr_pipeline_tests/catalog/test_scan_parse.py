@@ -221,8 +221,9 @@ def test_a_code_number_glued_to_the_title_is_vouched_for_in_parts() -> None:
 
 
 def test_credits_of_a_usual_value_are_vouched_for() -> None:
-    """``(3)`` read at 0.6: three credits is what many of the catalog's entries print."""
-    page = _catalog(["101", "205", "230", "240", "250"], heading_conf={"(3)": 0.6})
+    """``(3)`` read at 0.0 (Tesseract's way with a short parenthesis): three credits is what
+    many of the catalog's entries print."""
+    page = _catalog(["101", "205", "230", "240", "250"], heading_conf={"(3)": 0.0})
     entries = read_catalog([page]).entries
     usual = usual_credits(entries)
     assert usual == {(3.0, 3.0)}
