@@ -46,6 +46,8 @@ _SHORT_LINE = 0.6
 _SIGN_LIKE = frozenset({"-", "–", "—", "~", "=", "_", "+", "."})
 """Marks OCR may give for a title's sign (`` - `` read as ``~``)."""
 _TITLE_ENDS = (".", "-", "—", "–", ":")
+_TRAILING_SIGN = re.compile(r"\s+([^\w\s()\[\]?!'’\"”&+]{1,3})$")
+"""A sign set after a title, no letter or figure in it (``◆``, ``*``, a scan's ``@``)."""
 _LEADING_JUNK = re.compile(r"^[_°~|<>•·^]+\s*(?=\w)")
 _LEADING_MARK = re.compile(r"^\s*(\([A-Z]{1,3}\))\s+(?=\w)")
 _LEADING_CREDITS = re.compile(r"^(\([\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?\))\.?[ ]?")
@@ -415,6 +417,10 @@ def _clean_title(text: str) -> tuple[str, str]:
         text = text[: m.start()]
     title = re.sub(r"\s+", " ", text).strip(" .:—–-,;")
     title = _LEADING_JUNK.sub("", title)  # "__ Pediatric Nursing": specks OCR read as signs
+    sign = _TRAILING_SIGN.search(title)
+    if sign is not None and sign.start() > 0:  # "Epidemiology ◆" ("@" in a scan): a designator
+        notes.append(sign.group(1))
+        title = title[: sign.start()].rstrip(" .:—–-,;")
     return title, " ".join(notes)
 
 

@@ -38,7 +38,7 @@ from ocr_pipeline.catalog.fields import (
     read_heading,
     title_complete,
 )
-from ocr_pipeline.catalog.labels import line_label
+from ocr_pipeline.catalog.labels import known_field, line_label
 from ocr_pipeline.catalog.models import BBox, PageText, Word, union_bbox
 from ocr_pipeline.catalog.profile import (
     PROSE_WORDS,
@@ -55,9 +55,10 @@ _TOC = re.compile(r"(?:\.[ ]?){4,}|…{2,}|\s\d{1,4}$")
 _NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
 _DASHED_NAME = re.compile(r"^[—–][ ]?[^—–]{1,60}$")
 _DEPARTMENT_CHARS = 90
-_STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>!]|(?<!\S)[.,;:]\S|(?<!\S)[^\w\s]{2,}(?!\S)")
+_STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>!@]|(?<!\S)[.,;:]\S|(?<!\S)[^\w\s]{2,}(?!\S)"
+                          r"|(?<=[a-z]{2})\.[ ](?=[a-z])")
 """A sign no title prints: OCR read a letter or a speck as one (``Public Speaking |``,
-``Game Design!``, ``Programming .& Computation``)."""
+``Game Design!``, ``Programming .& Computation``, ``Italian Cinema. from``)."""
 _TITLE_SENTENCE = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _TITLE_FIELD = re.compile(r"\b[A-Z][\w.]*:\s?\S*\d")
 _FEW_ENTRIES = 5
@@ -485,8 +486,8 @@ def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile, *,
     if not template.typical_indent(cand.indent):
         cues["indent"] = 0.9
     title = heading.title
-    if not title:
-        cues["title_missing"] = 0.3
+    if not title or known_field(title) is not None:
+        cues["title_missing"] = 0.3  # none, or a label taken for one (a table's "Credits")
     elif title.startswith("(") or re.match(r"^\(?[A-Z]{2,6}[ -]?\d{2,4}\b", title):
         cues["title_starts_with_code"] = 0.5
     elif not title_complete(title) or not (title[0].isupper() or title[0].isdigit()):

@@ -317,3 +317,18 @@ def test_a_scans_code_that_lost_its_space_is_still_a_heading() -> None:
     entries = read_catalog([_page(lines)]).entries
     assert [e.code.code for e in entries] == [f"CHEM {101 + n}" for n in range(6)]
     assert entries[3].title == TITLES[3] and "unexplained" not in entries[3].cues
+
+
+def test_a_sign_after_a_title_is_a_designator_and_a_label_is_no_title() -> None:
+    """``Epidemiology @`` (a scan's ◆) and a table's ``Credits`` header read as a title."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        shown = {2: f"{title} @", 4: "Credits"}.get(n, title)
+        heading = f"CHEM {101 + n} {shown}"
+        lines.append(_line(heading, y, bold=len(heading.split())))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert entries[2].title == TITLES[2] and entries[2].attributes["designators"] == "@"
+    assert entries[4].cues.get("title_missing") == 0.3
+    assert "title_missing" not in entries[3].cues
