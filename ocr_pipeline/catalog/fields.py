@@ -41,6 +41,8 @@ _TITLE_END = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _RUN_IN_MIN_WORDS = 3
 _INK_RUN_ON_WORDS = 2
 """Words a scan's measured weight may run past the title's sign and still mark it."""
+_CLOSE_WORDS = 6
+"""A title's open parenthesis closes within this many words of the next line."""
 _SHORT_LINE = 0.6
 """A heading line this short of its column holds no paragraph run in after its title."""
 _SIGN_LIKE = frozenset({"-", "–", "—", "~", "=", "_", "+", "."})
@@ -360,6 +362,13 @@ def _wrapped_title(
         ):
             break
         words = nxt.line.words
+        so_far = " ".join([first.text, *more])
+        close = next((k for k, w in enumerate(words[:_CLOSE_WORDS]) if ")" in w.text), None)
+        if not words[0].font and so_far.count("(") > so_far.count(")") and close is not None:
+            # a scan's "(Subject named in" / "title listing) 1 to 4 hours...": the parenthesis
+            # goes on to its close, whatever weight was measured there
+            more.append(" ".join(w.text for w in words[: close + 1]))
+            return more, " ".join(w.text for w in words[close + 1:]), taken + 1
         styled = heading_style(words, head, body)
         if not styled or not styled[0]:
             break

@@ -56,9 +56,10 @@ _NUMBER_COLUMN = re.compile(r"(?:\s\d{1,2}(?:\.\d)?\*?){1,3}$")
 _DASHED_NAME = re.compile(r"^[—–][ ]?[^—–]{1,60}$")
 _DEPARTMENT_CHARS = 90
 _STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>!@]|(?<!\S)[.,;:]\S|(?<!\S)[^\w\s]{2,}(?!\S)"
-                          r"|(?<=[a-z]{2})\.[ ](?=[a-z])")
+                          r"|(?<=[a-z]{2})\.[ ](?=[a-z])|[:;,][ ]?\(")
 """A sign no title prints: OCR read a letter or a speck as one (``Public Speaking |``,
-``Game Design!``, ``Programming .& Computation``, ``Italian Cinema. from``)."""
+``Game Design!``, ``Programming .& Computation``, ``Italian Cinema. from``,
+``Geography: (Subject``)."""
 _TITLE_SENTENCE = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
 _TITLE_FIELD = re.compile(r"\b[A-Z][\w.]*:\s?\S*\d")
 _FEW_ENTRIES = 5

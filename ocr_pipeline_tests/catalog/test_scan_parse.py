@@ -332,3 +332,19 @@ def test_a_sign_after_a_title_is_a_designator_and_a_label_is_no_title() -> None:
     assert entries[2].title == TITLES[2] and entries[2].attributes["designators"] == "@"
     assert entries[4].cues.get("title_missing") == 0.3
     assert "title_missing" not in entries[3].cues
+
+
+def test_a_scans_title_goes_on_to_close_its_parenthesis() -> None:
+    """``ENG 4991 Individual Study (Subject named in`` / ``title listing) 1 to 4 hours--...``:
+    the measured weight stopped, the parenthesis did not."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = f"CHEM {101 + n} {title} (Subject named in"
+        lines.append(_line(heading, y, bold=len(heading.split())))
+        lines.append(_line("title listing) Lectures and laboratory work each week", y + 12))
+        lines += [_line(BODY, y + 24), _line(BODY, y + 36)]
+        y += 60
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == [f"{t} (Subject named in title listing)"
+                                          for t in TITLES[:6]]
+    assert entries[0].description.startswith("Lectures and laboratory")
