@@ -6,13 +6,10 @@ column of its own, and two columns' lines that share a baseline can come out as 
 the words the engine found are grouped again from their geometry alone:
 
 - a line is cut where its words stand further apart than a column gutter could be narrow;
-- specks read as punctuation at a line's end (show-through, dust) are dropped;
-- a roman numeral read with an l or a bar for an I (``Methodology Il``) is a numeral again,
-  a label read with a 1 for an I (``1D:013557``) a label, an opening quote nothing closes
-  (``‘American``) a speck,
-  and a code at a line's start read with a figure for its first letter (``1ZT2``, ``lYT2``),
-  a speck inside (``CUA‘1``) or a quote for its closing 1 (``CUA‘``) is a code again, its
-  word doubted; an underscore glued to a word's end (``450_``) is a speck;
+- specks are dropped: boxes smaller than a full stop, punctuation alone at a line's end;
+- what OCR commonly misreads is read again: a code at a line's start with a figure for a
+  letter or a speck inside (``1ZT2``, ``CUA‘``; its word doubted), a roman numeral read as
+  ``Il`` or ``|``, a label read with a 1 for an I (``1D:``), a speck glued to a word;
 - the page's gutters are found in the geometry of those pieces (or, where a chart hides
   them, the catalog's other scanned pages lend theirs);
 - pieces on one baseline that no gutter separates are one printed line again (a heading and
@@ -97,7 +94,7 @@ def catalog_columns(pages: Sequence[PageText]) -> list[tuple[float, float]]:
 
 
 def _pieces(page: PageText) -> list[Line]:
-    """The page's lines cut at wide gaps, without specks, numerals read again."""
+    """The page's lines cut at wide gaps, misreads read again, specks dropped."""
     pieces = [piece for line in page.lines for piece in _split_wide_gaps(line)]
     return [cleaned for piece in pieces if (cleaned := _without_specks(_misreads(piece)))]
 
@@ -141,31 +138,43 @@ def _without_specks(line: Line) -> Line | None:
 
 
 def _misreads(line: Line) -> Line:
-    """Roman numerals after a capitalized word (``Software Methodology Il``) read as such, and
-    a code-shaped first word with a figure for a letter or a speck inside made a code."""
+    """The line with what OCR commonly misreads read again: a code at its start (its word
+    doubted), roman numerals, labels and specks glued to words."""
     words = list(line.words)
-    first = words[0].text
-    code = _CODE_FIGURE.sub(lambda m: _LETTER_FOR[m.group(0)], _CODE_SPECK.sub("", first))
-    code = _CODE_THIN_ONE.sub(r"\g<subject>1", code)
-    if _DOLLAR_CODE.match(code):  # "$0C302": an S read as $, an O as 0
-        letters = _DOLLAR_CODE.match(code).group("letters")  # type: ignore[union-attr]
-        code = "S" + letters[1:].replace("0", "O") + code[len(letters):]
-    if code != first:
+    code = _as_code(words[0].text)
+    if code != words[0].text:
         words[0] = replace(words[0], text=code, conf=min(words[0].conf, REPAIRED_CONF))
-    for i in range(1, len(words)):
-        before = words[i - 1].text
-        m = _MISREAD_NUMERAL.match(words[i].text)
-        if m and before[:1].isupper() and before.isalpha():
-            words[i] = replace(words[i], text="I" * len(m.group(1)) + m.group(2))
     closes = any(c in w.text for w in words for c in "’'")
     for i, word in enumerate(words):
-        text = _LABEL_FIGURE.sub(lambda m: m.group(0).replace("1", "I"), word.text)
-        text = _TRAILING_SPECK.sub(r"\g<word>", text)  # "450_": a speck under the number
-        if not closes and text[:1] in "‘`" and text[1:2].isalpha():
-            text = text[1:]  # an opening quote nothing closes: a speck
+        text = _as_word(word.text, before=words[i - 1].text if i else "", quoted=closes)
         if text != word.text:
             words[i] = replace(word, text=text)
     return line if words == list(line.words) else _line(words)
+
+
+def _as_code(text: str) -> str:
+    """``1ZT2``, ``lYT2`` -> ``IZT2``, ``IYT2``; ``CUA‘1``, ``CUA‘`` -> ``CUA1``; ``$0C`` ->
+    ``SOC``; any other word as it is."""
+    text = _CODE_FIGURE.sub(lambda m: _LETTER_FOR[m.group(0)], _CODE_SPECK.sub("", text))
+    text = _CODE_THIN_ONE.sub(r"\g<subject>1", text)
+    if (dollar := _DOLLAR_CODE.match(text)) is not None:  # an S read as $, an O as 0
+        letters = dollar.group("letters")
+        text = "S" + letters[1:].replace("0", "O") + text[len(letters):]
+    return text
+
+
+def _as_word(text: str, *, before: str, quoted: bool) -> str:
+    """A roman numeral after a capitalized word (``Methodology Il``), a capitals label with a
+    1 for an I (``1D:013557``), a word with an underscore under it (``450_``) or an opening
+    quote nothing on the line closes (``‘American``, when not ``quoted``) read again."""
+    numeral = _MISREAD_NUMERAL.match(text)
+    if numeral and before[:1].isupper() and before.isalpha():
+        return "I" * len(numeral.group(1)) + numeral.group(2)
+    text = _LABEL_FIGURE.sub(lambda m: m.group(0).replace("1", "I"), text)
+    text = _TRAILING_SPECK.sub(r"\g<word>", text)
+    if not quoted and text[:1] in "‘`" and text[1:2].isalpha():
+        return text[1:]
+    return text
 
 
 def _join_rows(pieces: list[Line], gutters: list[tuple[float, float]]) -> list[Line]:
