@@ -221,7 +221,8 @@ def _cut_at_title_end(part: _HeadingPart, sign: str) -> None:
                and len(whole[m.end():len(measured)].split()) <= _INK_RUN_ON_WORDS]
     m = reached[-1] if reached else found[0]  # the weight ends at a sign, or no help
     # the weight running on past the sign to a mark like it: the title's own sign, misread?
-    part.sure_end = not any(token in _SIGN_LIKE for token in whole[m.end():len(measured) + 2].split())
+    run_on = whole[m.end():len(measured) + 2].split()
+    part.sure_end = not any(token in _SIGN_LIKE for token in run_on)
     part.text, part.run_in = whole[: m.start()] + sign, whole[m.end():]
 
 

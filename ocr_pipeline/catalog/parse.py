@@ -610,8 +610,6 @@ def _title_like(rest: str) -> bool:
     return not rest or lead.isupper() or lead.isdigit() or misread_capital(rest)
 
 
-
-
 def _is_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
