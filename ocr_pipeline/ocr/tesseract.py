@@ -186,8 +186,9 @@ class TesseractEngine:
         try:
             report = self._run(["stdin", "stdout", "--psm", "0", "--dpi", str(dpi)],
                                stdin=_pgm(gray), what=f"page {page} orientation")
-        except OcrError as exc:
-            logger.debug("page %d: no orientation (%s)", page, exc)
+        except OcrError as exc:  # no osd language data, most likely: read the page as it lies
+            logger.warning("page %d reads as if turned, but Tesseract cannot tell its "
+                           "orientation (%s); is tesseract-ocr-osd installed?", page, exc)
             return 0
         found = parse_osd(report)
         if found is None or found[1] < MIN_TURN_CONFIDENCE:
