@@ -8,7 +8,8 @@ the words the engine found are grouped again from their geometry alone:
 - a line is cut where its words stand further apart than a column gutter could be narrow;
 - specks are dropped: boxes smaller than a full stop, punctuation alone at a line's end;
 - what OCR commonly misreads is read again: a code at a line's start with a figure for a
-  letter or a speck inside (``1ZT2``, ``CUA‘``; its word doubted), a roman numeral read as
+  letter or a speck inside (``1ZT2``, ``CUA‘``, ``MWIM i55``; doubted) or its space lost
+  (``Nurs254``), a roman numeral read as
   ``Il`` or ``|``, a label read with a 1 for an I (``1D:``), a speck glued to a word;
 - the page's gutters are found in the geometry of those pieces (or, where a chart hides
   them, the catalog's other scanned pages lend theirs);
@@ -44,8 +45,11 @@ _OVERLAP_SLACK = 1.0
 _SPECK_SIZE = 1.5
 """Points: a word whose box is smaller both ways is a speck (a full stop is about 1.5 pt)."""
 _SPECK = frozenset("-–—|'‘’\".,_~:;`*")
-_CODE_SPECK = re.compile(r"(?<=[A-Z])[‘’'`,.](?=\d)")
+_CODE_SPECK = re.compile(r"(?<=[A-Za-z])[‘’'`,.](?=\d)")
 _CODE_FIGURE = re.compile(r"^[1058l](?=[A-Z]{1,4}\d{1,4}[A-Z]?$)")
+_JOINED_CODE = re.compile(r"^(?=[A-Z]+[a-z])[A-Z][A-Za-z]{1,4}(?=\d{2,4}[A-Z]?[—–-])")
+"""``Nurs254—``, ``HSer131—``: a mixed-case subject whose space before the number was lost."""
+_NUMBER_FIGURE = re.compile(r"^[il|](?=\d{1,3}[A-Z]?(?:\W|$))")
 _LABEL_FIGURE = re.compile(r"^[A-Z]*1[A-Z]+(?=:)")
 """``1D:013557``: a capitals label with a 1 OCR read for an I."""
 _LETTER_FOR = {"1": "I", "0": "O", "5": "S", "8": "B", "l": "I"}
@@ -144,12 +148,25 @@ def _misreads(line: Line) -> Line:
     code = _as_code(words[0].text)
     if code != words[0].text:
         words[0] = replace(words[0], text=code, conf=min(words[0].conf, REPAIRED_CONF))
+    if (joined := _JOINED_CODE.match(words[0].text)) is not None:
+        words[:1] = _split_word(words[0], at=joined.end())  # "Nurs254—": the space lost
+    if len(words) > 1 and words[0].text.isupper() and _NUMBER_FIGURE.match(words[1].text):
+        number = _NUMBER_FIGURE.sub("1", words[1].text)  # "MWIM i55": a 1 read as i or l
+        words[1] = replace(words[1], text=number, conf=min(words[1].conf, REPAIRED_CONF))
     closes = any(c in w.text for w in words for c in "’'")
     for i, word in enumerate(words):
         text = _as_word(word.text, before=words[i - 1].text if i else "", quoted=closes)
         if text != word.text:
             words[i] = replace(word, text=text)
     return line if words == list(line.words) else _line(words)
+
+
+def _split_word(word: Word, *, at: int) -> list[Word]:
+    """``word`` cut into two at character ``at``, its box shared by the characters' count."""
+    x0, y0, x1, y1 = word.bbox
+    cut = x0 + (x1 - x0) * at / len(word.text)
+    return [replace(word, text=word.text[:at], bbox=(x0, y0, cut, y1)),
+            replace(word, text=word.text[at:], bbox=(cut, y0, x1, y1))]
 
 
 def _as_code(text: str) -> str:

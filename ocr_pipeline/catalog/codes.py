@@ -31,7 +31,7 @@ _CODE = re.compile(
 _MIT = re.compile(r"(?P<subject>\d{1,2}[A-Z]?)\.(?P<number>\d{1,4}[A-Z]{0,2})(?![\w.])")
 _MARKER = re.compile(
     r"^(?:[+*•†‡#◆■►▪●○◦‣∙·–—-](?=\s)|[+*•†‡◆■►▪●]|[.,°«»©®¢eo~_‘’'`](?=\s)"
-    r"|[eco¢][«»¢©®°](?=\s)|[‘’'`](?=[A-Z]))\s*")
+    r"|[eco¢][«»¢©®°](?=\s)|[‘’'`](?=[A-Z])|[-~](?=[A-Z]{2}))\s*")
 """A bullet before the code, also as OCR misreads one (``. CPSC 453``, ``e CPSC 453``) or a
 speck it reads as a quote, tilde or underscore (``‘SPAN 201``, ``~ SPAN 302``), or a round
 bullet read as ``¢``, ``e«`` or ``¢«``."""

@@ -106,13 +106,20 @@ def test_a_code_read_with_a_figure_or_a_speck_is_a_code_again_and_doubted() -> N
              _words("NMA‘ - Professional Role", 72, 160),
              _words("NMS 450_ Senior Studio", 72, 172),
              _words("$0C 180 Topics in Sociology", 72, 184),
-             _words("$500 fee for the laboratory", 72, 196)]
+             _words("$500 fee for the laboratory", 72, 196),
+             _words("MWIM i55—Intermediate Welding", 72, 208),
+             _words("Nurs'254—Family Health", 72, 220),
+             _words("Covid19 changed the schedule", 72, 232)]
     page = assemble(_page(lines))
     firsts = [ln.words[0] for ln in page.lines]
     assert [w.text for w in firsts] == ["IZT2", "CUA1", "1990", "IZT2", "IYT2", "NMA1", "NMS",
-                                        "SOC", "$500"]
-    assert [w.conf for w in firsts] == [0.8, 0.8, 0.95, 0.95, 0.8, 0.8, 0.95, 0.8, 0.95]
-    assert page.lines[6].text == "NMS 450 Senior Studio"
+                                        "SOC", "$500", "MWIM", "Nurs", "Covid19"]
+    assert [w.conf for w in firsts] == [0.8, 0.8, 0.95, 0.95, 0.8, 0.8, 0.95, 0.8, 0.95, 0.95,
+                                        0.8, 0.95]
+    texts = [ln.text for ln in page.lines]
+    assert texts[6] == "NMS 450 Senior Studio"
+    assert texts[9:11] == ["MWIM 155—Intermediate Welding", "Nurs 254—Family Health"]
+    assert page.lines[9].words[1].conf == 0.8  # the number read again is doubted
 
 
 def test_a_labels_figure_and_an_unclosed_quote_are_read_again() -> None:

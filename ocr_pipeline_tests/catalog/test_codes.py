@@ -114,7 +114,8 @@ def test_decorations_around_the_code() -> None:
                        ("e« EENG 200L - Lab", "EENG 200L"),
                        ("¢« EENG 200L - Lab", "EENG 200L"),
                        ("SPAN .303. Spanish and the Digital Age", "SPAN 303"),
-                       ("CIS:472. Machine Learning", "CIS 472")):
+                       ("CIS:472. Machine Learning", "CIS 472"),
+                       ("-APP MUSC 432. Applied Music", "APP MUSC 432")):
         found = code_of(text)
         assert found.code == code and (found.marker or found.sep in ".:")
 
@@ -132,6 +133,7 @@ def test_decorations_around_the_code() -> None:
         "Twelve 30-minute lessons with the instructor",
         "One 400-level course in the major",
         "Note: 101 ways to study",
+        "-year program in two parts",
     ],
 )
 def test_not_a_course_code(text: str) -> None:
