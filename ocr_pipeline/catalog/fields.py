@@ -140,6 +140,10 @@ class HeadingRules:
     whole_line: bool = False
     """No heading runs on into its text: where type cannot be trusted to (OCR), the title is
     the heading line's rest, whatever weight was measured."""
+    run_in: bool = False
+    """Most headings run on into their text, so ``title_end`` ends a title on a short line
+    too; otherwise only on a line whose text runs on (a scan's weight may hide many run-ins,
+    and a whole-line title may hold the sign: ``Lab - Electronics``)."""
 
 
 def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
@@ -161,10 +165,10 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     if rules.distinct and first.styled:
         _read_styled(stream, i, code, rules, part)
         if not first.line.words[0].font:  # a scan's weight is measured, not known:
-            if rules.title_end:
+            short = first.width < _SHORT_LINE * first.column_width
+            if rules.title_end and (rules.run_in or not short):
                 _cut_at_title_end(part, rules.title_end)
-            elif part.run_in and (rules.whole_line
-                                  or first.width < _SHORT_LINE * first.column_width):
+            elif part.run_in and (rules.whole_line or short):
                 # no text runs on from a short line: its rest is title, measured bold or not
                 part.text, part.run_in = join_lines([part.text, part.run_in]), ""
             elif part.taken == 1 and not part.run_in and part.text and not (

@@ -77,7 +77,7 @@ _INK_STEP = 1.4
 _PARTS = re.compile(r"[^\W_]+")
 _SOME = 0.25
 """A template feature this common is the catalog's own, though a scan's weight hid it in many
-headings (run-in titles measured bold to the line's end)."""
+headings (run-in titles measured bold to the line's end): every title's end is in doubt."""
 _RARE = 0.05
 """A template feature this rare among a catalog's headings marks a line as no heading."""
 _LIST_REACH = 3
@@ -127,9 +127,15 @@ class ParsedEntry:
         if self.credits is not None and self.credits_position not in (None, "heading",
                                                                       "after_code"):
             tokens = set(self.credits.text.split())
-            words += next(([w for w in s.line.words if w.text.strip(".,;()") in tokens]
-                           for s in reversed(self.body)
-                           if tokens & {w.text.strip(".,;()") for w in s.line.words}), [])
+            figures = [re.compile(rf"(?<![\d.]){re.escape(t)}(?![\d.])") for t in tokens
+                       if any(c.isdigit() for c in t)]
+
+            def printed(word: Word) -> bool:  # "%-6" for "½-6": the figure glued to a misread
+                return (word.text.strip(".,;()") in tokens
+                        or any(f.search(word.text) for f in figures))
+
+            words += next(([w for w in s.line.words if printed(w)] for s in reversed(self.body)
+                           if any(printed(w) for w in s.line.words)), [])
         return words
 
     def body_words(self) -> list[Word]:
@@ -390,7 +396,8 @@ def _segment(
     rules = HeadingRules(body=profile.body, positions=profile.credits.learned,
                          distinct=template.distinct, title_below=template.title_below >= 0.5,
                          heading_fields=template.fields >= 0.5, heads=frozenset(heads),
-                         title_end=template.title_end if template.run_in >= _SOME else "",
+                         title_end=template.title_end if template.run_in >= _RARE else "",
+                         run_in=template.run_in >= 0.5,
                          whole_line=template.run_in < _RARE)
     closing = profile.credits.positions.get("paragraph_end", 0.0) >= 0.5
     heading_pages = {stream[i].page for i in heads}
@@ -440,7 +447,8 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
     entry.cues.update(_heading_cues(cand, heading, profile,
                                     scanned=not first.line.words[0].font))
     template = profile.heading
-    if template.run_in >= _SOME and not first.line.words[0].font and not (
+    if (template.run_in >= _SOME or heading.run_in and template.run_in >= _RARE) and not (
+        first.line.words[0].font) and not (
         template.title_end and heading.title_end == template.title_end
     ) and not case_confirms_boundary(heading.title, heading.run_in) and not _ink_confirms(entry):
         # a scan's run-in title ends where its measured weight does, and no sign (nor the
@@ -458,18 +466,17 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
 
 def _ink_confirms(entry: ParsedEntry) -> bool:
     """The ink steps down clearly where a scan's run-in title ends: its last words' strokes
-    are heavy against the page's usual stroke, the run-in text's first words are body weight
+    are heavy against the page's usual stroke, the run-in text's first word is body weight
     (short words, a few strokes each, measure noisily and are left out)."""
     words = list(entry.heading[-1].line.words)
     count = len(entry.run_in.split())
     if not 0 < count < len(words):
         return False
     title = [w.weight for w in words[:-count] if len(w.text) > _NOISY_WORD][-2:]
-    run_in = [w.weight for w in words[-count:] if len(w.text) > _NOISY_WORD][:2]
-    if not title or not run_in or not all(run_in):
+    run_in = [w.weight for w in words[-count:] if len(w.text) > _NOISY_WORD][:1]
+    if not title or not run_in or not run_in[0]:
         return False
-    body = sum(run_in) / len(run_in)
-    return body <= _BODY_WEIGHT and sum(title) / len(title) >= _INK_STEP * body
+    return run_in[0] <= _BODY_WEIGHT and sum(title) / len(title) >= _INK_STEP * run_in[0]
 
 
 def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile, *,

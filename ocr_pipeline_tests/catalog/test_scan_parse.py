@@ -348,3 +348,19 @@ def test_a_scans_title_goes_on_to_close_its_parenthesis() -> None:
     assert [e.title for e in entries] == [f"{t} (Subject named in title listing)"
                                           for t in TITLES[:6]]
     assert entries[0].description.startswith("Lectures and laboratory")
+
+
+def test_credits_glued_to_a_misread_weigh_in_the_heading() -> None:
+    """``%-6 credits`` (a scan's ``½-6``) closing the paragraph: the figure's word counts in
+    the record's confidence, not only the word ``credits``."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        lines.append(_line(f"CHEM {101 + n} - {title}", y, bold=len(title.split()) + 3))
+        lines.append(_line(BODY, y + 12))
+        ending = "(Offered as needed.) %-6 credits" if n == 2 else "(Offered as needed.) 3 credits"
+        lines.append(_line(ending, y + 24, conf={"%-6": 0.3}))
+        y += 48
+    entry = read_catalog([_page(lines)]).entries[2]
+    assert entry.credits is not None and entry.credits.text == "6 credits"
+    assert "%-6" in [w.text for w in entry.heading_words()]
+    assert score(entry, code_in_order=True)[0] < 0.5
