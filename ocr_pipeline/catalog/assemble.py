@@ -30,10 +30,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ocr_pipeline.catalog.layout import find_gutters, order_lines
-from ocr_pipeline.catalog.models import Line, PageText, Word, union_bbox
+from ocr_pipeline.catalog.models import TEXT_LAYER, Line, PageText, Word, union_bbox
 
-TEXT_LAYER = "text_layer"
-"""The method of pages read from the PDF's own text; their lines are the typesetter's."""
 _GUTTER_GAP = 2.0
 """Words further apart than this many line heights belong to different pieces of a line."""
 _SAME_ROW = 0.6
@@ -63,29 +61,37 @@ _MISREAD_NUMERAL = re.compile(r"^(?=[Il|]*[l|])([Il|]{1,3})([:;,.)]?)$")
 """``Il``, ``Ill``, ``|``: an I, II or III whose strokes OCR took for an l or a bar."""
 
 
-def assemble(page: PageText, *,
-             catalog_gutters: Sequence[tuple[float, float]] = ()) -> PageText:
-    """``page`` with its lines rebuilt from its words and put in reading order; a page read
-    from a text layer is returned as it is. A page whose own gutters are not found (a chart
-    bridges them) is read in ``catalog_gutters``, the columns of the catalog's other pages,
+def assemble_pages(pages: Sequence[PageText]) -> list[PageText]:
+    """``pages`` with each scanned page's lines rebuilt from its words and put in reading
+    order (a page read from a text layer stays as it is). A page whose own gutters are not
+    found (a chart bridges them) is read in the gutters most of the other scanned pages show,
     if its words keep clear of them."""
-    if page.method.startswith(TEXT_LAYER) or not page.blocks:
-        return page
-    pieces = _pieces(page)
+    pieces = {i: _pieces(page) for i, page in enumerate(pages)
+              if not page.method.startswith(TEXT_LAYER)}
+    own = {i: find_gutters(found, width=pages[i].width) for i, found in pieces.items()}
+    columns = _common_gutters(list(own.values()))
+    return [_assembled(page, pieces[i], own[i], columns) if i in pieces else page
+            for i, page in enumerate(pages)]
+
+
+def assemble(page: PageText) -> PageText:
+    """One page assembled on its own (``assemble_pages``)."""
+    return assemble_pages([page])[0]
+
+
+def _assembled(page: PageText, pieces: list[Line], gutters: list[tuple[float, float]],
+               columns: list[tuple[float, float]]) -> PageText:
     if not pieces:
         return replace(page, blocks=())
-    gutters = find_gutters(pieces, width=page.width)
-    if not gutters and catalog_gutters and _clear_of(pieces, catalog_gutters):
-        gutters = list(catalog_gutters)
+    if not gutters and columns and _clear_of(pieces, columns):
+        gutters = columns
     lines = _join_rows(pieces, gutters)
     return replace(page, blocks=order_lines(lines, width=page.width, height=page.height,
                                             gutters=gutters))
 
 
-def catalog_columns(pages: Sequence[PageText]) -> list[tuple[float, float]]:
+def _common_gutters(found: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
     """The gutters most of the scanned pages show (each the median of theirs), or none."""
-    found = [find_gutters(_pieces(page), width=page.width) for page in pages
-             if not page.method.startswith(TEXT_LAYER)]
     counts = Counter(len(gutters) for gutters in found if gutters)
     if not counts:
         return []

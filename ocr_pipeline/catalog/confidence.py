@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ocr_pipeline.catalog.models import PageText, Word
-from ocr_pipeline.catalog.parse import ParsedEntry
+from ocr_pipeline.catalog.parse import WORD_PARTS, ParsedEntry
 
 DEFAULT_THRESHOLD = 0.9
 """Records at or above this are auto-accepted; below it they wait for human review."""
@@ -48,7 +48,6 @@ _NEAR_MISS_LETTERS = 6
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _LETTER_RUN = re.compile(r"[a-z]+")
 _USUAL_CREDITS = 0.1
-_PART = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"^(\d+)(.*)$")
 _EDGE_PUNCTUATION = "()[]{}.,:;!?\"'‘’“”-–—"
 
@@ -88,9 +87,10 @@ def score(entry: ParsedEntry, *, vouched: frozenset[str] = frozenset(),
     the catalog reads surely elsewhere; ``code_in_order``: the code sits in its subject's
     order; ``usual``: credit values many of the catalog's entries print."""
     credits = entry.credits
-    sure_credits = (set(credits.text.split()) if credits is not None and usual
-                    and (credits.low, credits.high) in usual and credits.clean else set())
-    heading = [_vouched_for(w, vouched, entry, code_in_order, sure_credits)
+    in_order = set(WORD_PARTS.findall(entry.code.raw)) if code_in_order else set()
+    usual_value = (set(WORD_PARTS.findall(credits.text)) if credits is not None and usual
+                   and (credits.low, credits.high) in usual and credits.clean else set())
+    heading = [_vouched_for(w, vouched, sure=in_order | usual_value)
                for w in entry.heading_words()]
     ocr = _ocr_factor(heading, entry.body_words())
     factors = {"ocr": round(ocr, 4)}
@@ -123,10 +123,10 @@ def _ocr_factor(heading: list[Word], body: list[Word]) -> float:
     return factor
 
 
-def _vouched_for(word: Word, vouched: frozenset[str], entry: ParsedEntry,
-                 code_in_order: bool, sure_credits: set[str]) -> Word:
-    """``word``, counted as read surely if the catalog vouches for it, and as doubtful if OCR
-    was not quite sure of it and it is one letter off a word the catalog reads surely
+def _vouched_for(word: Word, vouched: frozenset[str], *, sure: set[str]) -> Word:
+    """``word``, counted as read surely if the catalog vouches for it (its parts are ``sure``:
+    a code in order, credits of a usual value; or read surely elsewhere), and as doubtful if
+    OCR was not quite sure of it and it is one letter off a word the catalog reads surely
     elsewhere (``Adyanced`` at 0.90: a misread ``Advanced``)."""
     if word.conf < SURE_WORD_CONF and any(
         len(part) >= _NEAR_MISS_LETTERS and part not in vouched
@@ -136,17 +136,12 @@ def _vouched_for(word: Word, vouched: frozenset[str], entry: ParsedEntry,
         return replace(word, conf=min(word.conf, NEAR_MISS_CONF))
     if word.conf >= SURE_WORD_CONF:
         return word
-    code = set(entry.code.raw.split()) if code_in_order else set()
-    credits = {part for token in sure_credits for part in _PART.findall(token)}
-    parts = _PART.findall(word.text)  # "153—Firefighting": the code's number, then a word
-    if parts and all(part in code or part in credits for part in parts):
-        # a code in order and credits of a usual value, however unsure the reading: "390(3)"
-        return replace(word, conf=SURE_WORD_CONF)
-    if word.conf < MIN_VOUCHED_CONF:
-        return word
-    if parts and all(part in code or part in credits
-                     or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()
-                         and part.lower() in vouched) for part in parts):
+    parts = WORD_PARTS.findall(word.text)  # "153—Firefighting": the code's number, then a word
+    if parts and all(part in sure for part in parts):
+        return replace(word, conf=SURE_WORD_CONF)  # however unsure the reading: "390(3)"
+    if word.conf >= MIN_VOUCHED_CONF and parts and all(
+            part in sure or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()
+                             and part.lower() in vouched) for part in parts):
         return replace(word, conf=SURE_WORD_CONF)
     return word
 

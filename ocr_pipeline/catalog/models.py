@@ -21,6 +21,10 @@ def union_bbox(boxes: list[BBox]) -> BBox:
     )
 
 
+TEXT_LAYER = "text_layer"
+"""The method of pages read from a PDF's own text (their lines are the typesetter's)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Word:
     text: str

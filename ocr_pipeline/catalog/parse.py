@@ -74,7 +74,8 @@ _BODY_WEIGHT = 1.15
 """A run-in text's measured weight (stroke over the page's usual stroke) is about this or less."""
 _INK_STEP = 1.4
 """A run-in title's last words are this much heavier than the text run in after it."""
-_PARTS = re.compile(r"[^\W_]+")
+WORD_PARTS = re.compile(r"[^\W_]+")
+"""The runs of letters and figures in a printed word (``153—Firefighting``: 153, Firefighting)."""
 _SOME = 0.25
 """A template feature this common is the catalog's own, though a scan's weight hid it in many
 headings (run-in titles measured bold to the line's end): every title's end is in doubt."""
@@ -148,9 +149,9 @@ class ParsedEntry:
         """Heading words that print a field beside the title (``Course ID:013164``, a date)
         and no part of the title."""
         printed = " ".join(f"{k} {v}" for k, v in self.attributes.items() if k != "designators")
-        fields, title = set(_PARTS.findall(printed)), set(_PARTS.findall(self.title))
+        fields, title = set(WORD_PARTS.findall(printed)), set(WORD_PARTS.findall(self.title))
         return [w for s in self.heading for w in s.line.words
-                if (parts := set(_PARTS.findall(w.text))) and parts <= fields
+                if (parts := set(WORD_PARTS.findall(w.text))) and parts <= fields
                 and not parts & title]
 
     def _run_in_words(self) -> list[Word]:

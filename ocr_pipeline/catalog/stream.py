@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from ocr_pipeline.catalog.assemble import assemble, catalog_columns
+from ocr_pipeline.catalog.assemble import assemble_pages
 from ocr_pipeline.catalog.codes import match_code
 from ocr_pipeline.catalog.credits import credits_line
 from ocr_pipeline.catalog.layout import order_lines
@@ -64,8 +64,7 @@ class StreamLine:
 def build_stream(pages: Sequence[PageText]) -> list[StreamLine]:
     """All body lines of the catalog in reading order, running headers and footers removed;
     a scanned page's lines are assembled from its words first."""
-    columns = catalog_columns(pages)
-    pages = [assemble(page, catalog_gutters=columns) for page in pages]
+    pages = assemble_pages(pages)
     running = _running_texts(pages)
     gutters = catalog_gutters(pages)
     stream: list[StreamLine] = []

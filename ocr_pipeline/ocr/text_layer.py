@@ -11,7 +11,7 @@ from typing import Any
 import pymupdf
 
 from ocr_pipeline.catalog.layout import order_lines
-from ocr_pipeline.catalog.models import Line, PageText, Word, union_bbox
+from ocr_pipeline.catalog.models import TEXT_LAYER, Line, PageText, Word, union_bbox
 from ocr_pipeline.catalog.pdf import TEXT_FLAGS, CatalogPdf, has_garbage
 
 _BOLD = 16
@@ -25,7 +25,7 @@ GARBLED_WORD_CONF = 0.3
 
 
 class TextLayerEngine:
-    name = "text_layer"
+    name = TEXT_LAYER
 
     @property
     def version(self) -> str:
