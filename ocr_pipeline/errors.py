@@ -78,6 +78,10 @@ class WarehouseError(OcrPipelineError):
     """The analytics warehouse cannot answer (missing database, bad SQL)."""
 
 
+class QueryRefusedError(WarehouseError):
+    """Analyst SQL tried to write, or to reach something other than the warehouse's tables."""
+
+
 class WarehouseBusyError(WarehouseError):
     """Another process held the warehouse's file lock for longer than the timeout."""
 

@@ -97,7 +97,8 @@ class S3ParquetWarehouse:
                          f"'{self.location(table)}*/*.parquet', hive_partitioning=true, "
                          "union_by_name=true)") if self._has_files(table) else ""
                 conn.execute(f"CREATE VIEW {table} AS SELECT {_empty_select()} WHERE false{files}")
-            return run_query(conn, sql, params)
+            return run_query(conn, sql, params, allowed_directories=[
+                f"s3://{self.bucket}/{self.prefix}"])
 
     def _object(self, table: Table, catalog_id: str) -> str:
         return f"{self.location(table)}catalog_id={catalog_id}/records.parquet"

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import duckdb
 
 from ocr_pipeline.catalog.models import CourseRecord
-from ocr_pipeline.errors import WarehouseBusyError, WarehouseError
+from ocr_pipeline.errors import QueryRefusedError, WarehouseBusyError, WarehouseError
 
 logger = logging.getLogger(__name__)
 
@@ -248,16 +248,51 @@ def _add_missing_columns(conn: duckdb.DuckDBPyConnection, table: Table) -> None:
             logger.info("warehouse: added column %s %s to %s", name, kind, table)
 
 
-def run_query(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None
+def run_query(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None,
+              *, allowed_directories: Sequence[str] = ()
               ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Execute analyst SQL; column names and rows, or a WarehouseError naming the problem."""
+    """Execute analyst SQL in a sandbox; column names and rows, or a WarehouseError naming the
+    problem in one line.
+
+    Only reading statements run (SELECT, EXPLAIN): no COPY, ATTACH, INSTALL, LOAD, SET. DuckDB's
+    own controls do the rest: external access off (no file, URL or extension outside
+    ``allowed_directories``, the warehouse's own S3 prefix in aws mode), then the configuration
+    locked so the query cannot turn them back on. ``conn`` is unusable for anything else after.
+    """
+    try:
+        statements = conn.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"query failed: {_first_line(exc)}") from exc
+    refused = sorted({s.type.name for s in statements} - _READING_STATEMENTS)
+    if refused:
+        raise QueryRefusedError(
+            f"query refused: analyst SQL is read-only (SELECT, EXPLAIN); got {', '.join(refused)}")
+    if allowed_directories:
+        conn.execute("SET allowed_directories = ?", [list(allowed_directories)])
+    for setting in _SANDBOX:
+        conn.execute(setting)
     try:
         cursor = conn.execute(sql, params)
+    except duckdb.PermissionException as exc:
+        raise QueryRefusedError(f"query refused: {_first_line(exc)}") from exc
     except duckdb.Error as exc:
-        raise WarehouseError(f"query failed: {exc}") from exc
+        raise WarehouseError(f"query failed: {_first_line(exc)}") from exc
     if cursor.description is None:
         return [], []
     return [column[0] for column in cursor.description], cursor.fetchall()
+
+
+_READING_STATEMENTS = frozenset({"SELECT", "EXPLAIN"})
+_SANDBOX = (
+    "SET enable_external_access = false",
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET lock_configuration = true",
+)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]
 
 
 def _check_table(table: str) -> None:

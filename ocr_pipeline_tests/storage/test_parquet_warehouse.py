@@ -12,7 +12,7 @@ import pytest
 
 from ocr_pipeline import aws
 from ocr_pipeline.catalog.models import CourseRecord
-from ocr_pipeline.errors import WarehouseError
+from ocr_pipeline.errors import QueryRefusedError, WarehouseError
 from ocr_pipeline.storage.parquet_warehouse import S3ParquetWarehouse
 
 
@@ -151,6 +151,23 @@ def test_bad_sql_and_foreign_records(warehouse: S3ParquetWarehouse) -> None:
         warehouse.query("SELECT nope FROM validated_courses")
     with pytest.raises(ValueError, match="other catalogs"):
         warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-b", 0)])
+
+
+def test_analyst_sql_stays_inside_the_warehouse_prefix(warehouse: S3ParquetWarehouse) -> None:
+    warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-a", i) for i in range(2)])
+    other = f"{warehouse.bucket}-other"
+    aws.client("s3").create_bucket(Bucket=other)
+    aws.client("s3").put_object(Bucket=other, Key="secret.csv", Body=b"a,b\n1,2\n")
+
+    with pytest.raises(QueryRefusedError, match="Cannot access file"):
+        warehouse.query(f"SELECT * FROM read_csv('s3://{other}/secret.csv')")
+    with pytest.raises(QueryRefusedError, match="Cannot access file"):
+        warehouse.query("SELECT * FROM read_text('/etc/passwd')")
+    with pytest.raises(QueryRefusedError, match="got COPY"):
+        warehouse.query(f"COPY (SELECT 1 AS x) TO '{warehouse.location('validated_courses')}"
+                        "catalog_id=cat-a/records.parquet' (FORMAT parquet)")
+    _, rows = warehouse.query("SELECT count(*) FROM validated_courses")
+    assert rows == [(2,)]
 
 
 def test_replacing_with_no_records_empties_the_catalog(warehouse: S3ParquetWarehouse) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -14,7 +15,12 @@ import duckdb
 import pytest
 
 from ocr_pipeline.catalog.models import CourseRecord
-from ocr_pipeline.errors import OcrPipelineError, WarehouseBusyError, WarehouseError
+from ocr_pipeline.errors import (
+    OcrPipelineError,
+    QueryRefusedError,
+    WarehouseBusyError,
+    WarehouseError,
+)
 from ocr_pipeline.storage import warehouse as warehouse_module
 from ocr_pipeline.storage.warehouse import COLUMNS, SCHEMA, DuckDBWarehouse
 
@@ -236,6 +242,56 @@ def test_query_is_read_only_and_reports_bad_sql(warehouse: DuckDBWarehouse) -> N
     with pytest.raises(WarehouseError, match="query failed"):
         warehouse.query("SELEC 1")
     assert warehouse.count("course_candidates") == 2
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT * FROM read_text('/etc/passwd')",
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM glob('/etc/*')",
+    "SELECT * FROM 'https://example.com/rows.csv'",
+    "SELECT 1; SELECT * FROM read_blob('{home}/state.sqlite')",
+])
+def test_analyst_sql_reaches_nothing_but_the_tables(warehouse: DuckDBWarehouse, sql: str) -> None:
+    warehouse.replace_catalog("course_candidates", "cat", _records("cat", 2))
+
+    with pytest.raises(QueryRefusedError, match="^query refused: Permission Error") as info:
+        warehouse.query(sql.format(home=warehouse.path.parent))
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(("sql", "kind"), [
+    ("COPY (SELECT 1) TO '{home}/state.sqlite'", "COPY"),
+    ("ATTACH '{home}/warehouse.duckdb' AS w2 (READ_WRITE)", "ATTACH"),
+    ("DETACH warehouse", "DETACH"),
+    ("INSTALL httpfs", "LOAD"),
+    ("LOAD httpfs", "LOAD"),
+    ("SET enable_external_access = true", "SET"),
+    ("SELECT 1; DELETE FROM validated_courses", "DELETE"),
+    ("EXPORT DATABASE '{home}/dump'", "EXPORT"),
+])
+def test_analyst_sql_cannot_write_attach_or_load(warehouse: DuckDBWarehouse, sql: str,
+                                                  kind: str) -> None:
+    home = warehouse.path.parent
+    warehouse.replace_catalog("validated_courses", "cat", _records("cat", 3))
+    (home / "state.sqlite").write_bytes(b"registry")
+
+    with pytest.raises(QueryRefusedError, match=f"read-only .*got {kind}$"):
+        warehouse.query(sql.format(home=home))
+    assert (home / "state.sqlite").read_bytes() == b"registry"
+    assert warehouse.count("validated_courses") == 3
+    assert sorted(p.name for p in home.iterdir()) == ["state.sqlite", "warehouse.duckdb"]
+
+
+def test_query_command_refuses_in_one_line(warehouse: DuckDBWarehouse, tmp_path: Path) -> None:
+    warehouse.replace_catalog("validated_courses", "cat", _records("cat", 1))
+    env = {**os.environ, "OCR_PIPELINE_HOME": str(warehouse.path.parent)}
+    done = subprocess.run(
+        [sys.executable, "-m", "ocr_pipeline", "query", "SELECT * FROM read_text('/etc/shadow')"],
+        env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        'Error: query refused: Permission Error: Cannot access file "/etc/shadow" - file system '
+        "operations are disabled by configuration"]
 
 
 def test_missing_warehouse_reads_empty(warehouse: DuckDBWarehouse) -> None:
