@@ -66,6 +66,10 @@ class ConfigurationError(OcrPipelineError):
     """A setting from the environment is missing or malformed."""
 
 
+class RawCopyError(OcrPipelineError):
+    """The raw copy a catalog was registered with is gone, or holds other bytes."""
+
+
 class ObjectNotFoundError(OcrPipelineError):
     """An object store has nothing under the key or URI asked for."""
 
@@ -80,6 +84,10 @@ class WarehouseError(OcrPipelineError):
 
 class QueryRefusedError(WarehouseError):
     """Analyst SQL tried to write, or to reach something other than the warehouse's tables."""
+
+
+class DuplicateContentError(WarehouseError):
+    """Rows of one file's content under a second catalog id."""
 
 
 class WarehouseBusyError(WarehouseError):
@@ -116,3 +124,9 @@ class ServiceBusyError(OcrPipelineError):
 
 class CorruptImageError(InputError):
     reason = "corrupt or truncated image"
+
+
+class PixelBudgetError(InputError):
+    """An image or a PDF page that would decode or render to more pixels than allowed."""
+
+    reason = "over the pixel budget"

@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 
 from ocr_pipeline.catalog.credits import parse_credits
-from ocr_pipeline.catalog.ids import catalog_id as make_catalog_id
 from ocr_pipeline.catalog.models import CourseRecord, PageKind, PageText
 from ocr_pipeline.catalog.parse import CatalogReading
-from ocr_pipeline.catalog.pdf import CatalogPdf, sha256_file
+from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.errors import OcrError
 from ocr_pipeline.extract import parse_catalog, read_text_page
+from ocr_pipeline.intake import RawCatalog, load_raw
 from ocr_pipeline.ocr.base import OcrEngine
 from ocr_pipeline.ocr.engines import make_engine
 from ocr_pipeline.ocr.orient import upright_clip
@@ -39,54 +39,6 @@ logger = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int], None]
 """Called with (pages done, pages in all)."""
-
-
-@dataclass(frozen=True, slots=True)
-class LandedFile:
-    catalog_id: str
-    sha256: str
-    path: Path
-    size: int
-
-
-def identify(path: Path) -> LandedFile:
-    """Content identity of a landed file: same bytes, same catalog, whatever the name."""
-    sha = sha256_file(path)
-    return LandedFile(
-        catalog_id=make_catalog_id(file_name=path.name, sha256=sha),
-        sha256=sha,
-        path=path,
-        size=path.stat().st_size,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class RawCatalog:
-    catalog_id: str
-    key: str
-    uri: str
-    sha256: str
-    size: int
-    pages: int
-
-
-def ingest(*, source: Path, catalog_id: str, store: ObjectStore) -> RawCatalog:
-    """Keep the raw bytes first (even a broken file stays), then validate them as a PDF."""
-    key = f"raw/{catalog_id}/{source.name}"
-    uri = store.put_file(key, source)
-    with CatalogPdf(store.path(key)) as pdf:
-        raw = RawCatalog(catalog_id=catalog_id, key=key, uri=uri, sha256=pdf.sha256,
-                         size=source.stat().st_size, pages=pdf.page_count)
-    store.put_json(_raw_key(catalog_id), asdict(raw))
-    return raw
-
-
-def load_raw(*, catalog_id: str, store: ObjectStore) -> RawCatalog:
-    return RawCatalog(**store.get_json(_raw_key(catalog_id)))
-
-
-def _raw_key(catalog_id: str) -> str:
-    return f"raw/{catalog_id}/raw.json"
 
 
 @dataclass(frozen=True, slots=True)

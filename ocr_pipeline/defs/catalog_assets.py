@@ -4,15 +4,10 @@ import time
 
 import dagster as dg
 
-from ocr_pipeline import stages
+from ocr_pipeline import intake, stages
 from ocr_pipeline.defs.partitions import ONE_CATALOG_PER_RUN, catalogs
-from ocr_pipeline.defs.resources import (
-    LandingResource,
-    ObjectStoreResource,
-    PipelineConfig,
-    RegistryResource,
-)
-from ocr_pipeline.errors import InputError, ObjectNotFoundError
+from ocr_pipeline.defs.resources import ObjectStoreResource, PipelineConfig, RegistryResource
+from ocr_pipeline.errors import InputError, RawCopyError
 
 GROUP = "catalog"
 
@@ -21,25 +16,24 @@ GROUP = "catalog"
           kinds={"pdf"})
 def raw_catalog_pdfs(
     context: dg.AssetExecutionContext, objects: ObjectStoreResource, registry: RegistryResource,
-    landing: LandingResource,
 ) -> dg.MaterializeResult:
-    """The catalog PDF, kept in the object store and validated (opens, not encrypted, pages)."""
+    """The catalog PDF as registered (its raw copy, by sha256), validated (opens, not
+    encrypted, pages)."""
     entry = registry.get().get(context.partition_key)
     if entry is None:
         raise dg.Failure(f"{context.partition_key}: unknown catalog; drop its PDF in the landing "
                          "folder so the sensor registers it")
     try:
-        with landing.get().local_copy(entry.source_path) as source:
-            raw = stages.ingest(source=source, catalog_id=entry.catalog_id, store=objects.get())
-    except ObjectNotFoundError as exc:
-        message = f"{entry.file_name}: the landed file is gone from {entry.source_path}"
-        registry.get().set_status(entry.catalog_id, "failed", error=message)
-        raise dg.Failure(description=message) from exc
+        raw = intake.ingest(catalog_id=entry.catalog_id, file_name=entry.file_name,
+                            sha256=entry.sha256, store=objects.get())
+    except RawCopyError as exc:
+        registry.get().set_status(entry.catalog_id, "failed", error=str(exc))
+        raise dg.Failure(description=str(exc)) from exc
     except InputError as exc:
         registry.get().set_status(entry.catalog_id, "failed", error=str(exc))
         raise dg.Failure(description=str(exc), metadata={
             "file": entry.file_name, "reason": exc.reason, "detail": exc.detail or "",
-            "kept_at": objects.get().uri(f"raw/{entry.catalog_id}/{entry.file_name}"),
+            "kept_at": objects.get().uri(intake.raw_file_key(entry.catalog_id, entry.file_name)),
         }) from exc
     registry.get().set_status(entry.catalog_id, "processing")
     return dg.MaterializeResult(metadata={
@@ -55,7 +49,7 @@ def page_images(
     """Per page: born-digital or scanned (and why); scanned pages rendered to PNG for OCR."""
     started = time.perf_counter()
     store = objects.get()
-    raw = stages.load_raw(catalog_id=context.partition_key, store=store)
+    raw = intake.load_raw(catalog_id=context.partition_key, store=store)
     manifest = stages.inventory_pages(raw=raw, store=store, dpi=pipeline.dpi)
     kinds = manifest.kinds()
     seconds = time.perf_counter() - started

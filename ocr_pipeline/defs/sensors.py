@@ -1,9 +1,10 @@
 """The landing sensor: a new PDF (by content) becomes a catalog partition and a run."""
 
 import json
+
 import dagster as dg
 
-from ocr_pipeline import stages
+from ocr_pipeline import intake
 from ocr_pipeline.defs.jobs import collect_reviews, process_catalog
 from ocr_pipeline.defs.partitions import catalogs
 from ocr_pipeline.defs.resources import (
@@ -18,37 +19,34 @@ from ocr_pipeline.review.workflow import CatalogReview
 @dg.sensor(job=process_catalog, minimum_interval_seconds=30,
            default_status=dg.DefaultSensorStatus.RUNNING)
 def landing_sensor(
-    context: dg.SensorEvaluationContext, registry: RegistryResource, landing: LandingResource
+    context: dg.SensorEvaluationContext, registry: RegistryResource, landing: LandingResource,
+    objects: ObjectStoreResource,
 ) -> dg.SensorResult | dg.SkipReason:
     """Watch the landing folder or S3 prefix. The cursor remembers each file's fingerprint
     (size and mtime, or size and ETag), so only new or changed files are hashed; the registry
-    remembers content hashes, so the same bytes under another name are not a new catalog."""
+    remembers content hashes, so the same bytes under another name are not a new catalog. A new
+    content's bytes are kept at once (``intake``); an entry that cannot be read is logged and
+    tried again on the next tick, and the others go on."""
     place = landing.get()
     if not place.available():
         return dg.SkipReason(f"landing place {place.describe()} does not exist")
     seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     catalog_registry = registry.get()
-    new: list[str] = []
-    runs: list[dg.RunRequest] = []
-    for landed_object in place.list():
-        if seen.get(landed_object.location) == landed_object.fingerprint:
-            continue
-        seen[landed_object.location] = landed_object.fingerprint
-        with place.local_copy(landed_object.location) as path:
-            landed = stages.identify(path)
-        if catalog_registry.register(catalog_id=landed.catalog_id, sha256=landed.sha256,
-                                     source_path=landed_object.location, size=landed.size):
-            context.log.info(f"new catalog {landed.catalog_id} from {landed_object.location}")
-            new.append(landed.catalog_id)
-            runs.append(dg.RunRequest(partition_key=landed.catalog_id, run_key=landed.sha256))
+    taken = intake.take_in(place=place, registry=catalog_registry, store=objects.get(),
+                           seen=seen)
+    for line in taken.skipped:
+        context.log.warning(line)
+    new = list(taken.registered)
+    runs = [dg.RunRequest(partition_key=key, run_key=key) for key in new]
     # Registered on an earlier tick that never returned its partition request: do it now.
     known = set(context.instance.get_dynamic_partitions(catalogs.name))
     for entry in catalog_registry.list(statuses=["new"]):
         if entry.catalog_id not in known and entry.catalog_id not in new:
             new.append(entry.catalog_id)
-            runs.append(dg.RunRequest(partition_key=entry.catalog_id, run_key=entry.sha256))
+            runs.append(dg.RunRequest(partition_key=entry.catalog_id, run_key=entry.catalog_id))
     if not new:
-        return dg.SensorResult(skip_reason="no new catalogs", cursor=json.dumps(seen))
+        reason = "; ".join(taken.skipped) or "no new catalogs"
+        return dg.SensorResult(skip_reason=reason, cursor=json.dumps(seen))
     return dg.SensorResult(
         run_requests=runs,
         dynamic_partitions_requests=[catalogs.build_add_request(new)],

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -32,6 +33,9 @@ class LandedObject:
     """Absolute path or ``s3://`` URI; what the registry keeps as the catalog's source."""
     fingerprint: str
     """Changes when the file does (size and mtime, or size and ETag)."""
+    size: int
+    modified: float
+    """Last change, seconds since the epoch (an S3 object is whole once listed)."""
 
 
 class Landing(Protocol):
@@ -62,17 +66,26 @@ class LocalLanding:
 
     def list(self) -> Iterator[LandedObject]:
         for path in sorted(self.folder.iterdir()):
-            if path.suffix.lower() == ".pdf" and path.is_file():
+            if path.suffix.lower() != ".pdf":
+                continue
+            try:
                 stat = path.stat()
+            except FileNotFoundError:  # gone since the listing
+                continue
+            except OSError as exc:  # listed as it is: reading it says why it cannot be read
+                logger.debug("landing %s: %s", path, exc)
+                yield LandedObject(name=path.name, location=str(path), fingerprint="",
+                                   size=0, modified=0.0)
+                continue
+            if S_ISREG(stat.st_mode):
                 yield LandedObject(name=path.name, location=str(path),
-                                   fingerprint=f"{stat.st_size}:{stat.st_mtime_ns}")
+                                   fingerprint=f"{stat.st_size}:{stat.st_mtime_ns}",
+                                   size=stat.st_size, modified=stat.st_mtime)
 
     @contextmanager
     def local_copy(self, location: str) -> Iterator[Path]:
-        path = Path(location)
-        if not path.is_file():
-            raise ObjectNotFoundError(location)
-        yield path
+        """The landed file itself: reading it raises the OSError that says why it cannot be."""
+        yield Path(location)
 
 
 class S3Landing:
@@ -105,7 +118,8 @@ class S3Landing:
                 if key.lower().endswith(".pdf"):
                     yield LandedObject(name=key.rsplit("/", 1)[-1],
                                        location=f"s3://{self.bucket}/{key}",
-                                       fingerprint=f"{item['Size']}:{item['ETag'].strip(chr(34))}")
+                                       fingerprint=f"{item['Size']}:{item['ETag'].strip(chr(34))}",
+                                       size=item["Size"], modified=0.0)
 
     @contextmanager
     def local_copy(self, location: str) -> Iterator[Path]:

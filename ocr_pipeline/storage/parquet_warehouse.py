@@ -27,7 +27,7 @@ import duckdb_extension_httpfs
 from ocr_pipeline import aws
 from ocr_pipeline.catalog.models import CourseRecord
 from ocr_pipeline.errors import WarehouseError
-from ocr_pipeline.storage.warehouse import SCHEMA, TABLES, Table, run_query
+from ocr_pipeline.storage.warehouse import SCHEMA, TABLES, Table, refuse_other_ids, run_query
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,8 @@ class S3ParquetWarehouse:
             rows.write_text("".join(json.dumps(_row(r), ensure_ascii=False) + "\n"
                                     for r in records), encoding="utf-8")
             with self._duckdb() as conn:
+                self._views(conn, [table])
+                refuse_other_ids(conn, table, catalog_id, records)
                 conn.execute(
                     f"COPY (SELECT {_select_list()} FROM read_json({_literal(str(rows))}, "
                     f"columns={_json_columns()}, format='newline_delimited')) "
@@ -92,13 +94,17 @@ class S3ParquetWarehouse:
         A view has every column of ``SCHEMA`` in its order, NULL where a file was written
         before the column existed."""
         with self._duckdb() as conn:
-            for table in TABLES:
-                files = (" UNION ALL BY NAME SELECT * FROM read_parquet("
-                         f"'{self.location(table)}*/*.parquet', hive_partitioning=true, "
-                         "union_by_name=true)") if self._has_files(table) else ""
-                conn.execute(f"CREATE VIEW {table} AS SELECT {_empty_select()} WHERE false{files}")
+            self._views(conn, TABLES)
             return run_query(conn, sql, params, allowed_directories=[
                 f"s3://{self.bucket}/{self.prefix}"])
+
+    def _views(self, conn: duckdb.DuckDBPyConnection, tables: Sequence[Table]) -> None:
+        """A view per table over its Parquet files, with every column of ``SCHEMA``."""
+        for table in tables:
+            files = (" UNION ALL BY NAME SELECT * FROM read_parquet("
+                     f"'{self.location(table)}*/*.parquet', hive_partitioning=true, "
+                     "union_by_name=true)") if self._has_files(table) else ""
+            conn.execute(f"CREATE VIEW {table} AS SELECT {_empty_select()} WHERE false{files}")
 
     def _object(self, table: Table, catalog_id: str) -> str:
         return f"{self.location(table)}catalog_id={catalog_id}/records.parquet"

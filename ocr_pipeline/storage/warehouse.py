@@ -22,7 +22,12 @@ from typing import Any, Literal
 import duckdb
 
 from ocr_pipeline.catalog.models import CourseRecord
-from ocr_pipeline.errors import QueryRefusedError, WarehouseBusyError, WarehouseError
+from ocr_pipeline.errors import (
+    DuplicateContentError,
+    QueryRefusedError,
+    WarehouseBusyError,
+    WarehouseError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +115,7 @@ class DuckDBWarehouse:
             raise ValueError(f"records of catalog(s) {', '.join(strangers)} given for {catalog_id}")
         rows = _unique_rows(records)
         with self._transaction() as conn:
+            refuse_other_ids(conn, table, catalog_id, records)
             conn.execute(f"DELETE FROM {table} WHERE catalog_id = ?", [catalog_id])
             _insert(conn, table, rows, replace=False)
         logger.info("%s: %d rows for catalog %s", table, len(rows), catalog_id)
@@ -236,6 +242,24 @@ _DDL = ", ".join(
     f"{name} {kind} PRIMARY KEY" if name == "record_id" else f"{name} {kind}"
     for name, kind in SCHEMA
 )
+
+
+def refuse_other_ids(conn: duckdb.DuckDBPyConnection, table: str, catalog_id: str,
+                     records: Sequence[CourseRecord]) -> None:
+    """A file's content is one catalog: refuse rows whose ``source_sha256`` another catalog id
+    already holds in ``table`` (``table`` may be a view over Parquet files)."""
+    hashes = sorted({r.source_sha256 for r in records})
+    if not hashes:
+        return
+    clash = conn.execute(
+        f"SELECT DISTINCT catalog_id, source_sha256 FROM {table} "
+        "WHERE catalog_id <> ? AND list_contains(?::TEXT[], source_sha256) ORDER BY 1",
+        [catalog_id, hashes]).fetchall()
+    if clash:
+        holders = ", ".join(f"{other} (sha256 {sha[:12]}…)" for other, sha in clash)
+        raise DuplicateContentError(
+            f"{table}: the content of catalog {catalog_id} is already loaded as {holders}; "
+            "one file's content is one catalog")
 
 
 def _add_missing_columns(conn: duckdb.DuckDBPyConnection, table: Table) -> None:

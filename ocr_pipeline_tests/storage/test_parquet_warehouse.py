@@ -12,7 +12,7 @@ import pytest
 
 from ocr_pipeline import aws
 from ocr_pipeline.catalog.models import CourseRecord
-from ocr_pipeline.errors import QueryRefusedError, WarehouseError
+from ocr_pipeline.errors import DuplicateContentError, QueryRefusedError, WarehouseError
 from ocr_pipeline.storage.parquet_warehouse import S3ParquetWarehouse
 
 
@@ -34,7 +34,7 @@ ATTRIBUTES = {"Terms Offered": "Fall", "Grading": "Letter or S/U"}
 def record(catalog: str, n: int, *, title: str = "Logic", **changes: Any) -> CourseRecord:
     built = CourseRecord(
         record_id=f"{catalog}-{n}", catalog_id=catalog, source_uri="s3://raw/x.pdf",
-        source_sha256="ab", page=1 + n // 3, bbox=(1.0, 2.0, 3.0, 4.0), subject="PHIL",
+        source_sha256=f"sha-of-{catalog}", page=1 + n // 3, bbox=(1.0, 2.0, 3.0, 4.0), subject="PHIL",
         number=str(100 + n), course_code=f"PHIL {100 + n}", course_code_raw=f"PHIL {100 + n}",
         title=title, credits_text="3", credits_min=3.0, credits_max=3.0,
         description="Reasoning.", prerequisites="PHIL 100", method="text_layer",
@@ -168,6 +168,16 @@ def test_analyst_sql_stays_inside_the_warehouse_prefix(warehouse: S3ParquetWareh
                         "catalog_id=cat-a/records.parquet' (FORMAT parquet)")
     _, rows = warehouse.query("SELECT count(*) FROM validated_courses")
     assert rows == [(2,)]
+
+
+def test_one_content_is_never_two_catalogs(warehouse: S3ParquetWarehouse) -> None:
+    warehouse.replace_catalog("validated_courses", "cat-a", [record("cat-a", i) for i in range(2)])
+
+    with pytest.raises(DuplicateContentError, match="already loaded as cat-a"):
+        warehouse.replace_catalog("validated_courses", "cat-b",
+                                  [record("cat-b", 0, source_sha256="sha-of-cat-a")])
+    _, rows = warehouse.query("SELECT DISTINCT catalog_id FROM validated_courses")
+    assert rows == [("cat-a",)]
 
 
 def test_replacing_with_no_records_empties_the_catalog(warehouse: S3ParquetWarehouse) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import os
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 
 from ocr_pipeline.catalog.models import CourseRecord
 from ocr_pipeline.errors import (
+    DuplicateContentError,
     OcrPipelineError,
     QueryRefusedError,
     WarehouseBusyError,
@@ -30,7 +32,8 @@ STAMP = "2024-05-01T12:00:00+00:00"
 def _record(catalog: str, number: int, **changes: Any) -> CourseRecord:
     record = CourseRecord(
         record_id=f"{catalog}-{number:05d}", catalog_id=catalog,
-        source_uri=f"file:///objects/raw/{catalog}/catalog.pdf", source_sha256="c" * 64,
+        source_uri=f"file:///objects/raw/{catalog}/catalog.pdf",
+        source_sha256=hashlib.sha256(catalog.encode()).hexdigest(),
         page=1 + number // 10, bbox=(72.0, 100.123, 540.5, 160.0), subject="CHEM",
         number=str(100 + number), course_code=f"CHEM {100 + number}",
         course_code_raw=f"CHEM{100 + number}", title="Général Chemistry I",
@@ -292,6 +295,19 @@ def test_query_command_refuses_in_one_line(warehouse: DuckDBWarehouse, tmp_path:
     assert done.stderr.strip().splitlines() == [
         'Error: query refused: Permission Error: Cannot access file "/etc/shadow" - file system '
         "operations are disabled by configuration"]
+
+
+def test_one_content_is_never_two_catalogs(warehouse: DuckDBWarehouse) -> None:
+    warehouse.replace_catalog("validated_courses", "cat-a", _records("cat-a", 3))
+    twin = [dataclasses.replace(r, source_sha256=_record("cat-a", 0).source_sha256)
+            for r in _records("cat-b", 2)]
+
+    with pytest.raises(DuplicateContentError, match="already loaded as cat-a"):
+        warehouse.replace_catalog("validated_courses", "cat-b", twin)
+    assert warehouse.count("validated_courses", catalog_id="cat-b") == 0
+    assert warehouse.replace_catalog("validated_courses", "cat-a", _records("cat-a", 2)) == 2
+    other = _records("cat-b", 2)
+    assert warehouse.replace_catalog("validated_courses", "cat-b", other) == 2
 
 
 def test_missing_warehouse_reads_empty(warehouse: DuckDBWarehouse) -> None:
