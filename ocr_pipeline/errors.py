@@ -30,6 +30,10 @@ class NotAPdfError(InputError):
     reason = "not a PDF file"
 
 
+class UnreadableFileError(InputError):
+    reason = "cannot be read"
+
+
 class CorruptPdfError(InputError):
     reason = "corrupt or truncated PDF"
 

@@ -55,6 +55,24 @@ def test_extract_batch_with_good_and_bad_files(tmp_path: Path) -> None:
     assert summary.startswith("1 file(s), 3 failed: 1 pages (1 text_layer), 3 records")
 
 
+def test_extract_goes_on_past_files_it_cannot_read(tmp_path: Path) -> None:
+    good = make_pdf(tmp_path / "good.pdf", [catalog_page()])
+    (tmp_path / "loop.pdf").symlink_to(tmp_path / "loop.pdf")  # unreadable: a link to itself
+    (tmp_path / "folder.pdf").mkdir()
+    out = tmp_path / "records.jsonl"
+
+    result = run_cli("extract", "loop.pdf", "folder.pdf", "gone.pdf", str(good), "--out",
+                     str(out), cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("error")] == [
+        "error: loop.pdf: cannot be read: Too many levels of symbolic links",
+        "error: folder.pdf: not a PDF file: not a regular file",
+        "error: gone.pdf: not a PDF file: no such file",
+    ]
+    assert len(out.read_text().splitlines()) == 3
+
+
 def test_extract_success_exit_code_and_stdout(tmp_path: Path) -> None:
     good = make_pdf(tmp_path / "good.pdf", [catalog_page()])
     result = run_cli("extract", str(good), cwd=tmp_path)

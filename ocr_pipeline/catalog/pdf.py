@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from types import TracebackType
 from typing import Any
 
@@ -24,6 +25,7 @@ from ocr_pipeline.errors import (
     FileTooLargeError,
     NotAPdfError,
     PageTooLargeError,
+    UnreadableFileError,
 )
 
 logger = logging.getLogger(__name__)
@@ -165,17 +167,26 @@ class CatalogPdf:
 
 
 def _open_validated(path: Path, *, max_bytes: int) -> pymupdf.Document:
-    if not path.is_file():
-        raise NotAPdfError(path, "no such file")
-    size = path.stat().st_size
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise NotAPdfError(path, "no such file") from None
+    except OSError as exc:
+        raise UnreadableFileError(path, exc.strerror or str(exc)) from None
+    if not S_ISREG(stat.st_mode):
+        raise NotAPdfError(path, "not a regular file")
+    size = stat.st_size
     if size == 0:
         raise NotAPdfError(path, "file is empty")
     if size > max_bytes:
         raise FileTooLargeError(path, f"{size:,} bytes, limit {max_bytes:,}")
-    with path.open("rb") as handle:
-        head = handle.read(1024)
-        handle.seek(max(0, size - 2048))
-        tail = handle.read()
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+            handle.seek(max(0, size - 2048))
+            tail = handle.read()
+    except OSError as exc:
+        raise UnreadableFileError(path, exc.strerror or str(exc)) from None
     if b"%PDF-" not in head:
         raise NotAPdfError(path, "no %PDF header")
     if b"%%EOF" not in tail:
