@@ -1,20 +1,22 @@
 """The OCR service: FastAPI routes over one engine (DeepSeek-OCR on a GPU, Tesseract on a CPU).
 
-Every request is authenticated by ``x-api-key`` (except ``/health``), its upload read within
-the size limit and recognized by its bytes, and its inference run off the event loop through
-the ``InferenceRunner``. Errors are answered with their own status code and a ``detail``.
+Every request gets an id (``X-Request-ID``) and a cap on its body, counted as it streams in;
+every OCR request is authenticated by ``x-api-key`` before its body is read (``guard.py``).
+Its upload is read within the size limit and recognized by its bytes, checked against the
+pixel budget before it is decoded or rendered, and its inference run off the event loop
+through the ``InferenceRunner``. Errors are answered with their own status code and a
+``detail``; an unexpected one with a JSON 500 and the request id its traceback is logged under.
 
 No ``from __future__ import annotations`` here: FastAPI reads the route signatures, whose
 annotated types are defined inside ``create_app``.
 """
 
 import asyncio
-import hmac
 import logging
 import platform
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from enum import Enum
 from functools import partial
@@ -23,11 +25,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import (
+    APIRouter,
     Depends,
     FastAPI,
     File,
     Form,
-    HTTPException,
     Request,
     Response,
     Security,
@@ -46,6 +48,7 @@ from ocr_pipeline.errors import (
     NotAPdfError,
     OcrError,
     OcrPipelineError,
+    PixelBudgetError,
     PromptError,
     ServiceBusyError,
     TooManyPagesError,
@@ -53,6 +56,7 @@ from ocr_pipeline.errors import (
 )
 from ocr_pipeline.ocr.base import ImageOcrEngine
 from ocr_pipeline.ocr.deepseek import PROMPTS, resolve_prompt
+from ocr_pipeline.server.guard import API_KEY_HEADER, BodyLimit, RequestIds, keyed_route
 from ocr_pipeline.server.loading import EngineSlot, Loader, engine_loader
 from ocr_pipeline.server.runner import InferenceRunner
 from ocr_pipeline.server.schemas import (
@@ -66,6 +70,7 @@ from ocr_pipeline.server.schemas import (
 from ocr_pipeline.server.settings import ServerSettings
 from ocr_pipeline.server.uploads import (
     Upload,
+    check_pages,
     decoded_image,
     expect,
     open_pdf,
@@ -81,6 +86,7 @@ PromptType = Enum("PromptType", {name: name for name in PROMPTS}, type=str)  # t
 STATUS: list[tuple[type[OcrPipelineError], int]] = [
     (FileTooLargeError, 413),
     (TooManyPagesError, 413),
+    (PixelBudgetError, 413),
     (UnsupportedFileError, 415),
     (NotAPdfError, 415),
     (InputError, 400),
@@ -90,8 +96,9 @@ STATUS: list[tuple[type[OcrPipelineError], int]] = [
 ]
 ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 413, 415, 500, 503)}
 """Documented on every OCR route (422 is FastAPI's own)."""
-_api_key_header = APIKeyHeader(name="x-api-key", auto_error=False,
+_api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False,
                                description="one of the keys in OCR_API_KEYS / OCR_API_KEYS_FILE")
+"""Documents the key in the schema; ``keyed_route`` checks it, before the body is read."""
 
 
 def status_for(exc: OcrPipelineError) -> int:
@@ -113,35 +120,21 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
     app = FastAPI(title="ocr_pipeline OCR service", version=__version__, lifespan=lifespan,
                   description="Page images and PDFs in, text blocks with boxes and confidence out.")
     app.state.slot, app.state.runner = slot, runner
-
-    @app.middleware("http")
-    async def limit_body(request: Request,
-                         call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > settings.max_request_bytes:
-            return JSONResponse({"detail": f"request of {int(length):,} bytes; the limit is "
-                                           f"{settings.max_request_bytes:,}"}, status_code=413)
-        return await call_next(request)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestIds)  # outermost: its id is on every answer
+    ocr = APIRouter(route_class=keyed_route(settings.api_keys),
+                    dependencies=[Security(_api_key_header)])
 
     @app.exception_handler(OcrPipelineError)
     async def pipeline_error(request: Request, exc: OcrPipelineError) -> JSONResponse:
         status = status_for(exc)
         if status >= 500:
-            logger.warning("%s %s: %s", request.method, request.url.path, exc)
+            logger.warning("request %s: %s %s: %s", request.state.request_id, request.method,
+                           request.url.path, exc)
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, ServiceBusyError) else None
         return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
-    def authenticated(key: Annotated[str | None, Security(_api_key_header)]) -> None:
-        if not key:
-            raise HTTPException(401, "missing x-api-key header",
-                                headers={"WWW-Authenticate": "ApiKey"})
-        if not any(hmac.compare_digest(key.encode(), k.encode()) for k in settings.api_keys):
-            raise HTTPException(401, "invalid API key", headers={"WWW-Authenticate": "ApiKey"})
-
-    def ready_engine(_: Annotated[None, Depends(authenticated)]) -> ImageOcrEngine:
-        return slot.engine()
-
-    Engine = Annotated[ImageOcrEngine, Depends(ready_engine)]
+    Engine = Annotated[ImageOcrEngine, Depends(slot.engine)]
     FileField = Annotated[UploadFile, File(description="the file; its type is told by its bytes")]
     BatchFiles = Annotated[list[UploadFile], File(min_length=1, max_length=settings.max_batch_files,
                                                   description="PDFs and images (MAX_BATCH_FILES)")]
@@ -158,7 +151,7 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
                          prompt: str) -> OcrResponse:
         started = time.perf_counter()
         expect(upload, "image")
-        image = await asyncio.to_thread(decoded_image, upload)
+        image = await asyncio.to_thread(decoded_image, upload, max_pixels=settings.max_pixels)
         reading = await runner.infer(engine.read, image, page=1, dpi=dpi, prompt=prompt)
         return _response(engine, upload, [PageOut.of(reading)], reading.prompt, started)
 
@@ -173,6 +166,8 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
             try:
                 numbers = page_numbers(pages, page_count=pdf.page_count,
                                        max_pages=settings.max_pages, name=upload.filename)
+                await runner.render(check_pages, pdf, numbers, dpi=dpi,
+                                    max_pixels=settings.max_pixels, name=upload.filename)
                 for number in numbers:
                     image = await runner.render(render_page, pdf, number, dpi=dpi)
                     reading = await runner.infer(engine.read, image, page=number, dpi=dpi,
@@ -199,7 +194,7 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
             queued=runner.queued, peak_in_flight=runner.peak_in_flight,
         )
 
-    @app.post("/ocr/image", response_model=OcrResponse, responses=ERRORS)
+    @ocr.post("/ocr/image", response_model=OcrResponse, responses=ERRORS)
     async def ocr_image(engine: Engine, file: FileField, dpi: Dpi = settings.default_dpi,
                         prompt_type: Kind = None, prompt: Prompt = None) -> OcrResponse:
         """OCR of one image (PNG, JPEG, TIFF, BMP, WEBP, PNM)."""
@@ -207,7 +202,7 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
         upload = await read_upload(file, max_bytes=settings.max_upload_bytes)
         return await read_image(engine, upload, dpi=dpi, prompt=text)
 
-    @app.post("/ocr/pdf", response_model=OcrResponse, responses=ERRORS)
+    @ocr.post("/ocr/pdf", response_model=OcrResponse, responses=ERRORS)
     async def ocr_pdf(engine: Engine, file: FileField, pages: Pages = None,
                       dpi: Dpi = settings.default_dpi, prompt_type: Kind = None,
                       prompt: Prompt = None) -> OcrResponse:
@@ -216,7 +211,7 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
         upload = await read_upload(file, max_bytes=settings.max_upload_bytes)
         return await read_pdf(engine, upload, dpi=dpi, prompt=text, pages=pages)
 
-    @app.post("/ocr/batch", response_model=BatchResponse, responses=ERRORS)
+    @ocr.post("/ocr/batch", response_model=BatchResponse, responses=ERRORS)
     async def ocr_batch(engine: Engine, files: BatchFiles,
                         pages: Pages = None, dpi: Dpi = settings.default_dpi,
                         prompt_type: Kind = None, prompt: Prompt = None) -> BatchResponse:
@@ -239,6 +234,7 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
         items = await asyncio.gather(*(one(file) for file in files))
         return BatchResponse(files=list(items), seconds=round(time.perf_counter() - started, 4))
 
+    app.include_router(ocr)
     app.openapi = partial(_form_openapi, app)  # type: ignore[method-assign]
     return app
 

@@ -86,6 +86,8 @@ class HealthResponse(BaseModel):
 
 class ErrorResponse(BaseModel):
     detail: str
+    request_id: str | None = Field(None, description="on an unexpected error (500): the id "
+                                   "its traceback is logged under, also in X-Request-ID")
 
 
 def _mean(values: list[float]) -> float | None:

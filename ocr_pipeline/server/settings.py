@@ -33,6 +33,10 @@ class ServerSettings:
     max_pages: int
     """Per PDF."""
     max_batch_files: int
+    max_pixels: int
+    """``OCR_MAX_PIXELS``: the most pixels an image may decode to, or a PDF page render to at the
+    request's dpi (a legal page at 600 dpi is 43 million). At most 89 million: Pillow takes a
+    larger image for a decompression bomb."""
     default_dpi: int
     log_level: str
 
@@ -65,6 +69,7 @@ class ServerSettings:
             max_upload_bytes=int(_number(env, "MAX_UPLOAD_MB", 50, 0.001, 4096) * MB),
             max_pages=int(_number(env, "MAX_PAGES", 100, 1, 10_000)),
             max_batch_files=int(_number(env, "MAX_BATCH_FILES", 16, 1, 1000)),
+            max_pixels=int(_number(env, "OCR_MAX_PIXELS", 50_000_000, 1_000_000, 89_000_000)),
             default_dpi=int(_number(env, "OCR_DPI", 200, 50, 400)),
             log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
         )

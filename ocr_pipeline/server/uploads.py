@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import pymupdf
 from fastapi import UploadFile
 from PIL import Image
 
@@ -19,6 +20,7 @@ from ocr_pipeline.errors import (
     EmptyUploadError,
     FileTooLargeError,
     PageRangeError,
+    PixelBudgetError,
     TooManyPagesError,
     UnsupportedFileError,
 )
@@ -26,8 +28,6 @@ from ocr_pipeline.errors import (
 IMAGE_FORMATS = frozenset({"PNG", "JPEG", "TIFF", "BMP", "WEBP", "PPM"})
 PASSED_AS_IS = frozenset({"PNG", "PPM"})
 """Formats engines get unchanged; the others are converted to PNG first."""
-MAX_PIXELS = 80_000_000
-"""An image larger than this (e.g. 8000 x 10000) is refused: decoding it could exhaust memory."""
 CHUNK = 1 << 20
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
@@ -69,6 +69,8 @@ def sniff(name: str, data: bytes) -> Kind:
     try:
         with Image.open(io.BytesIO(data)) as img:
             fmt = img.format
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "image"  # one Pillow can read, too large to decode: decoded_image refuses it
     except Exception:  # noqa: BLE001 - Pillow's way of saying "not an image I know"
         fmt = None
     if fmt not in IMAGE_FORMATS:
@@ -86,15 +88,14 @@ def expect(upload: Upload, kind: Kind) -> None:
 _KIND_NAMES = {"pdf": "a PDF", "image": "an image"}
 
 
-def decoded_image(upload: Upload) -> bytes:
-    """The image checked end to end (size, every byte decodes), as PNG unless already PNG/PNM."""
+def decoded_image(upload: Upload, *, max_pixels: int) -> bytes:
+    """The image checked end to end (its size within ``max_pixels`` before it is decoded, every
+    byte decodes), as PNG unless already PNG/PNM."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(upload.data)) as img:
-                if img.width * img.height > MAX_PIXELS:
-                    raise FileTooLargeError(upload.filename, f"{img.width} x {img.height} pixels, "
-                                            f"limit {MAX_PIXELS:,}")
+                check_pixels(upload.filename, img.size, max_pixels=max_pixels, what="the image")
                 img.load()
                 if img.format in PASSED_AS_IS:
                     return upload.data
@@ -102,9 +103,27 @@ def decoded_image(upload: Upload) -> bytes:
                 img.convert("L" if img.mode in ("1", "L", "I;16") else "RGB").save(out, "PNG")
                 return out.getvalue()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        raise FileTooLargeError(upload.filename, str(exc)) from exc
+        raise PixelBudgetError(upload.filename, str(exc)) from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise CorruptImageError(upload.filename, str(exc)) from exc
+
+
+def check_pages(pdf: CatalogPdf, numbers: list[int], *, dpi: int, max_pixels: int,
+                name: str) -> None:
+    """PixelBudgetError unless each page of ``numbers`` renders within ``max_pixels`` at
+    ``dpi``, told by its size before any is rendered; call on the rendering thread."""
+    zoom = pymupdf.Matrix(dpi / 72, dpi / 72)
+    for number in numbers:
+        box = (pdf.page(number).rect * zoom).irect
+        check_pixels(name, (box.width, box.height), max_pixels=max_pixels,
+                     what=f"page {number} at {dpi} dpi")
+
+
+def check_pixels(name: str, size: tuple[int, int], *, max_pixels: int, what: str) -> None:
+    width, height = size
+    if width * height > max_pixels:
+        raise PixelBudgetError(name, f"{what} is {width:,} x {height:,} pixels; the budget is "
+                               f"{max_pixels:,} (OCR_MAX_PIXELS)")
 
 
 def page_numbers(spec: str | None, *, page_count: int, max_pages: int, name: str) -> list[int]:
