@@ -7,6 +7,7 @@ import dagster as dg
 from ocr_pipeline import intake, stages
 from ocr_pipeline.defs.partitions import ONE_CATALOG_PER_RUN, catalogs
 from ocr_pipeline.defs.resources import ObjectStoreResource, PipelineConfig, RegistryResource
+from ocr_pipeline.defs.run_health import mark_worker
 from ocr_pipeline.errors import InputError, RawCopyError
 
 GROUP = "catalog"
@@ -19,6 +20,7 @@ def raw_catalog_pdfs(
 ) -> dg.MaterializeResult:
     """The catalog PDF as registered (its raw copy, by sha256), validated (opens, not
     encrypted, pages)."""
+    mark_worker(context)
     entry = registry.get().get(context.partition_key)
     if entry is None:
         raise dg.Failure(f"{context.partition_key}: unknown catalog; drop its PDF in the landing "
