@@ -117,7 +117,12 @@ def demo(home: Path, port: int, serve: bool) -> None:
 
     from ocr_pipeline.definitions import build_defs
     from ocr_pipeline.local import review_console, run_catalog, scan_landing
+    from ocr_pipeline.serving import check_port
 
+    try:
+        check_port(host="127.0.0.1", port=port)  # before any work: the console needs it
+    except OcrPipelineError as exc:
+        raise click.ClickException(str(exc)) from exc
     os.environ["OCR_PIPELINE_HOME"] = str(home.resolve())
     os.environ["OCR_REVIEW_ENDPOINT"] = f"http://127.0.0.1:{port}"
     settings = Settings.from_env()
@@ -136,18 +141,24 @@ def demo(home: Path, port: int, serve: bool) -> None:
         for key in keys:
             result = run_catalog(defs, instance, key, log_level="ERROR")
             _err.print(f"{key}: run {result.run_id[:8]} {'succeeded' if result.success else 'failed'}")
-        columns, rows = DuckDBWarehouse(path=settings.warehouse_path).query(DEMO_SUMMARY)
+        warehouse = DuckDBWarehouse(path=settings.warehouse_path)
+        columns, rows = warehouse.query(DEMO_SUMMARY)
         _print_table("validated_courses by catalog", columns, rows)
+        waiting = warehouse.query(WAITING_FOR_REVIEW)[1][0][0]
+        home_env = f"OCR_PIPELINE_HOME={settings.home}"
         click.echo(
-            "\nOpen the UI:  DAGSTER_HOME={0} OCR_PIPELINE_HOME={1} OCR_REVIEW_ENDPOINT={2} "
-            ".venv/bin/dagster dev -w workspace.yaml\nQuery:        OCR_PIPELINE_HOME={1} "
+            "\nOpen the UI:  DAGSTER_HOME={0} {1} OCR_REVIEW_ENDPOINT={2} "
+            ".venv/bin/dagster dev -w workspace.yaml\nQuery:        {1} "
             ".venv/bin/ocr-pipeline query \"SELECT course_code, title FROM validated_courses "
-            "LIMIT 10\"".format(settings.dagster_home, settings.home, settings.review_endpoint)
-        )
+            "LIMIT 10\"".format(settings.dagster_home, home_env, settings.review_endpoint))
+        console = f"{home_env} .venv/bin/ocr-pipeline review-console --port {port}"
+        click.echo(f"\n{waiting} record(s) wait for review. A reviewer's sign-in link:\n"
+                   f"  {console} add-reviewer NAME")
         if serve:
-            click.echo(f"Review console: {settings.review_endpoint}/ (sign in with any name; "
-                       "Ctrl-C to stop)")
+            click.echo(f"Review console: {settings.review_endpoint}/ (Ctrl-C to stop)")
             _wait_for_interrupt()
+        else:
+            click.echo(f"Serve the review console:\n  {console}")
 
 
 def _wait_for_interrupt() -> None:
@@ -158,15 +169,57 @@ def _wait_for_interrupt() -> None:
         click.echo("stopped", err=True)
 
 
-@main.command("review-console")
+@main.group("review-console", invoke_without_command=True)
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to bind; the console has no passwords, keep it on loopback.")
+              help="Interface to bind; the console speaks plain HTTP, keep it on loopback.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8089, show_default=True)
-def review_console_command(host: str, port: int) -> None:
-    """Serve the local review console: the A2I runtime API and the reviewers' web page."""
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (repeatable); loopback names and "
+                   "--host are always allowed, any other Host header is refused.")
+@click.pass_context
+def review_console_command(ctx: click.Context, host: str, port: int,
+                           allow_hosts: tuple[str, ...]) -> None:
+    """Serve the local review console: the A2I runtime API (signed with the key pair of
+    OCR_REVIEW_ACCESS_KEY_ID/OCR_REVIEW_SECRET_ACCESS_KEY, else <home>/review-credentials.json)
+    and the reviewers' web page. Its commands manage reviewer accounts (their sign-in links
+    point at --host and --port)."""
     from ocr_pipeline.review.console import serve
 
-    serve(host=host, port=port, settings=Settings.from_env())
+    ctx.obj = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    if ctx.invoked_subcommand is None:
+        try:
+            serve(host=host, port=port, settings=Settings.from_env(), allowed_hosts=allow_hosts)
+        except OcrPipelineError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@review_console_command.command("add-reviewer")
+@click.argument("name")
+@click.option("--expert", is_flag=True, help="The account may take expert (tier-2) tasks.")
+@click.pass_obj
+def add_reviewer(console_url: str, name: str, expert: bool) -> None:
+    """Make a reviewer account and print its one-time sign-in link."""
+    _print_sign_in_link(console_url, name, new_account=True, expert=expert)
+
+
+@review_console_command.command("sign-in-link")
+@click.argument("name")
+@click.pass_obj
+def sign_in_link(console_url: str, name: str) -> None:
+    """Print a new one-time sign-in link for an existing reviewer account."""
+    _print_sign_in_link(console_url, name, new_account=False)
+
+
+def _print_sign_in_link(console_url: str, name: str, *, new_account: bool,
+                        expert: bool = False) -> None:
+    from ocr_pipeline.review.console import ReviewDatabase, ReviewerAccounts, sign_in_url
+
+    try:
+        accounts = ReviewerAccounts(db=ReviewDatabase(path=Settings.from_env().review_db_path))
+        token = accounts.add(name, expert=expert) if new_account else accounts.new_link(name)
+    except OcrPipelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(sign_in_url(console_url, token))
 
 
 @main.command("serve")
@@ -199,6 +252,7 @@ DEMO_SAMPLES = [
     ("sample-three-column", "three_column", 60, False),
     ("sample-scanned", "caps_two_column", 12, True),
 ]
+WAITING_FOR_REVIEW = "SELECT count(*) FROM course_candidates WHERE status = 'pending_review'"
 DEMO_SUMMARY = """
     SELECT catalog_id, count(*) AS courses, min(confidence) AS min_confidence,
            string_agg(DISTINCT method, ', ') AS methods

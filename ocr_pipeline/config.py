@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -83,6 +83,10 @@ class Settings:
     """remote: the OCR service's base URL."""
     model_path: str | None = None
     """deepseek: the local DeepSeek-OCR model folder."""
+    review_access_key_id: str = ""
+    """The local review console's key pair, which the A2I client signs with (SigV4) and the
+    console checks; both empty: generated once into ``review_credentials_path``."""
+    review_secret_access_key: str = field(default="", repr=False)
 
     @property
     def objects_root(self) -> Path:
@@ -99,6 +103,10 @@ class Settings:
     @property
     def review_db_path(self) -> Path:
         return self.home / "review.sqlite"
+
+    @property
+    def review_credentials_path(self) -> Path:
+        return self.home / "review-credentials.json"
 
     @property
     def dagster_home(self) -> Path:
@@ -126,6 +134,8 @@ class Settings:
             ocr_engine=_choice(env, "OCR_ENGINE", "tesseract", ("tesseract", "deepseek", "remote")),
             ocr_service_url=env.get("OCR_SERVICE_URL", ""),
             model_path=env.get("MODEL_PATH") or None,
+            review_access_key_id=env.get("OCR_REVIEW_ACCESS_KEY_ID", ""),
+            review_secret_access_key=env.get("OCR_REVIEW_SECRET_ACCESS_KEY", ""),
         )
 
 

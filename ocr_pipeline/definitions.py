@@ -4,6 +4,7 @@ This is the only place that branches on OCR_PIPELINE_ENV (DESIGN.md, "Configurat
 """
 
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
@@ -25,6 +26,7 @@ from ocr_pipeline.defs.resources import (
     WarehouseResource,
 )
 from ocr_pipeline.errors import ConfigurationError
+from ocr_pipeline.review.credentials import console_credentials
 from ocr_pipeline.storage.athena import AthenaQueries
 
 
@@ -105,9 +107,20 @@ def _common(settings: Settings) -> dict[str, dg.ConfigurableResource]:
                                  round2_flow_arn=settings.flow_arns["round2"],
                                  expert_flow_arn=settings.flow_arns["expert"],
                                  region=settings.aws.region,
-                                 metrics_environment=settings.aws.metrics_environment),
+                                 metrics_environment=settings.aws.metrics_environment,
+                                 **_console_key_pair(settings)),
     }
 
+
+
+def _console_key_pair(settings: Settings) -> dict[str, Any]:
+    """The review console's key pair as the resource takes it: the variables' names, never
+    their values, in the run config; else the file the console keeps it in."""
+    if settings.review_access_key_id or settings.review_secret_access_key:
+        console_credentials(settings)  # both or neither
+        return {"access_key_id": dg.EnvVar("OCR_REVIEW_ACCESS_KEY_ID"),
+                "secret_access_key": dg.EnvVar("OCR_REVIEW_SECRET_ACCESS_KEY")}
+    return {"credentials_path": str(settings.review_credentials_path)}
 
 
 @dg.definitions

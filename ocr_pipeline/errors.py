@@ -70,6 +70,10 @@ class ConfigurationError(OcrPipelineError):
     """A setting from the environment is missing or malformed."""
 
 
+class PortInUseError(ConfigurationError):
+    """The port a server was asked to listen on is taken."""
+
+
 class RawCopyError(OcrPipelineError):
     """The raw copy a catalog was registered with is gone, or holds other bytes."""
 

@@ -15,6 +15,7 @@ import uvicorn
 
 from ocr_pipeline.config import Settings
 from ocr_pipeline.review.console import FlowRegistry, create_app
+from ocr_pipeline.review.credentials import console_credentials
 from ocr_pipeline.serving import serving
 from ocr_pipeline.storage.objects import LocalObjectStore
 
@@ -54,6 +55,7 @@ def review_console(settings: Settings, *, host: str = "127.0.0.1", port: int = 8
                    flows: FlowRegistry | None = None) -> Iterator[uvicorn.Server]:
     """The local review console served from a background thread while the block runs."""
     app = create_app(db_path=settings.review_db_path,
-                     store=LocalObjectStore(root=settings.objects_root), flows=flows)
+                     store=LocalObjectStore(root=settings.objects_root),
+                     credentials=console_credentials(settings), flows=flows)
     with serving(app, name="review console", host=host, port=port) as server:
         yield server

@@ -1,11 +1,14 @@
 """The ``ocr-pipeline extract`` command, run as a user runs it: a real process."""
 
 import json
+import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pymupdf
+import pytest
 
 from ocr_pipeline_tests.pdfs import Text, make_pdf
 
@@ -126,8 +129,6 @@ def test_demo_then_query(tmp_path: Path) -> None:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -152,3 +153,20 @@ def test_scan_command_makes_an_image_only_copy_of_chosen_pages(tmp_path: Path) -
     bad = run_cli("scan", str(source), "--out", "x.pdf", "--pages", "3-1", cwd=tmp_path)
     assert bad.returncode == 2
     assert "is not a page range like 5-9" in bad.stderr
+
+
+@pytest.mark.parametrize("command", [["demo", "--no-serve"], ["serve"], ["review-console"]])
+def test_a_busy_port_is_one_line_naming_the_option(tmp_path: Path, command: list[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "ocr_pipeline", *command, "--port", str(port)], cwd=tmp_path,
+            env={**os.environ, "OCR_PIPELINE_HOME": str(tmp_path / "home"), "OCR_API_KEYS": "k"},
+            capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"Error: cannot listen on 127.0.0.1:{port} (Address already in use): another program "
+        "has the port; choose another with --port"]
+    assert not (tmp_path / "home" / "landing").exists()  # refused before any work

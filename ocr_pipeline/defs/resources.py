@@ -13,6 +13,7 @@ from ocr_pipeline import aws
 from ocr_pipeline.review.a2i import A2IReviews, a2i_client
 from ocr_pipeline.review.backlog import oldest_open_age, publish_backlog
 from ocr_pipeline.review.contract import Role
+from ocr_pipeline.review.credentials import ConsoleCredentials, stored_credentials
 from ocr_pipeline.storage.aws_warehouse import AwsWarehouse
 from ocr_pipeline.storage.dynamo_registry import DynamoCatalogRegistry
 from ocr_pipeline.storage.dynamo_tables import DynamoCourseTable, DynamoValidationTable
@@ -164,13 +165,28 @@ class ReviewResource(dg.ConfigurableResource):
     region: str = "us-east-1"
     metrics_environment: str = ""
     """aws: the Environment dimension of the review backlog metric (empty: not published)."""
+    access_key_id: str = ""
+    secret_access_key: str = ""
+    """The review console's key pair (``dg.EnvVar`` of OCR_REVIEW_ACCESS_KEY_ID and
+    OCR_REVIEW_SECRET_ACCESS_KEY), or empty: the one kept in ``credentials_path``."""
+    credentials_path: str = ""
 
     def reviews(self, store: ObjectStore) -> A2IReviews:
         flows: dict[Role, str] = {"round1": self.round1_flow_arn,
                                   "round2": self.round2_flow_arn,
                                   "expert": self.expert_flow_arn}
-        return A2IReviews(client=a2i_client(endpoint_url=self.endpoint_url, region=self.region),
+        client = a2i_client(endpoint_url=self.endpoint_url, region=self.region,
+                            credentials=self._console_credentials())
+        return A2IReviews(client=client,
                           flows=flows, store=store, s3=aws.client("s3", region=self.region))
+
+    def _console_credentials(self) -> ConsoleCredentials | None:
+        if not self.endpoint_url:  # Amazon A2I: the usual AWS credentials
+            return None
+        if self.access_key_id and self.secret_access_key:
+            return ConsoleCredentials(access_key_id=self.access_key_id,
+                                      secret_access_key=self.secret_access_key)
+        return stored_credentials(Path(self.credentials_path))
 
     def report_backlog(self, loops: list[dict[str, Any]]) -> float:
         """Publish how long the oldest open loop has waited; the age in seconds."""

@@ -19,8 +19,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from ocr_pipeline.errors import OcrPipelineError
+from ocr_pipeline.errors import ConfigurationError, OcrPipelineError
 from ocr_pipeline.review.contract import FIELDS, Answer, Role, TaskInput
+from ocr_pipeline.review.credentials import ConsoleCredentials
 from ocr_pipeline.storage.objects import ObjectStore
 
 logger = logging.getLogger(__name__)
@@ -41,14 +42,20 @@ class LoopState:
     failure_reason: str | None
 
 
-def a2i_client(*, endpoint_url: str, region: str) -> Any:
-    """boto3's ``sagemaker-a2i-runtime`` client; a local endpoint gets placeholder credentials
-    (the local console does not check signatures)."""
+def a2i_client(*, endpoint_url: str, region: str,
+               credentials: ConsoleCredentials | None = None) -> Any:
+    """boto3's ``sagemaker-a2i-runtime`` client: Amazon A2I with the usual AWS credentials, or,
+    given an ``endpoint_url``, the local review console, which checks the requests' signatures
+    against its key pair (``credentials``, see ``review.credentials``)."""
     config = Config(retries={"mode": "adaptive", "max_attempts": 5})
     if not endpoint_url:
         return boto3.client("sagemaker-a2i-runtime", region_name=region, config=config)
+    if credentials is None:
+        raise ConfigurationError(f"the review console at {endpoint_url} needs its key pair to "
+                                 "sign requests with")
     return boto3.client("sagemaker-a2i-runtime", region_name=region, endpoint_url=endpoint_url,
-                        aws_access_key_id="local", aws_secret_access_key="local", config=config)
+                        aws_access_key_id=credentials.access_key_id,
+                        aws_secret_access_key=credentials.secret_access_key, config=config)
 
 
 def loop_name(*, record_id: str, role: Role, attempt: int) -> str:
@@ -118,15 +125,24 @@ class A2IReviews:
 def answers_of(output: Mapping[str, Any], *, role: Role) -> list[Answer]:
     """Workers' answers from an A2I output document: the local console's shape
     (``{"fields": {...}, "not_a_course": bool}``) or the AWS task template's ``crowd-form``
-    (the fields as top-level names, the checkbox as ``{"on": bool}``)."""
+    (the fields as top-level names, the checkbox as ``{"on": bool}``).
+
+    A worker is the ``workerId`` the review service vouches for (an account of the local
+    console, a workforce member in A2I), never a name inside the answer, which its worker
+    could type: an answer without one cannot be told apart from others and is left out."""
     answers = []
     for item in output.get("humanAnswers", []):
         content = item.get("answerContent") or {}
+        worker = item.get("workerId")
+        if not worker:
+            logger.warning("%s: an answer without a workerId is left out",
+                           output.get("humanLoopName", "a human loop"))
+            continue
         fields = content.get("fields")
         if fields is None:
             fields = {name: content[name] for name in FIELDS if name in content}
         answers.append(Answer(
-            worker_id=str(item.get("workerId") or content.get("worker_id") or "unknown"),
+            worker_id=str(worker),
             not_a_course=_checked(content.get("not_a_course", False)),
             fields={k: str(v) for k, v in fields.items()},
             role=role,

@@ -4,6 +4,11 @@ Round 1 asks 3 workers: a unanimous record is decided there. Otherwise round 2 a
 and a field is accepted when at least 60% of the distinct workers agree on it after
 normalization. Anything else goes to one expert, whose answer is final.
 
+A worker is an ``Answer.worker_id``: the worker id the review service vouches for (a reviewer
+account of the local console, a workforce member in Amazon A2I; ``a2i.answers_of``), so
+"distinct workers" are distinct accounts, however many answers one account gives, and the
+evidence names the accounts.
+
 ``decide`` takes every answer of a record so far, in arrival order, and nothing else: the same
 answers give the same decision. A field that no answer carries was not asked (its task was made
 before the field was reviewed) and takes no part in the decision, so answers kept from before
@@ -58,6 +63,7 @@ class FieldEvidence:
     agreement: float
     """Supporters of ``value`` / distinct workers who answered the record."""
     supporters: tuple[str, ...]
+    """The worker ids (accounts) that gave ``value``."""
     votes: dict[str, int]
     """Normalized value -> number of distinct workers who gave it."""
 
@@ -78,7 +84,7 @@ class Decision:
     evidence: dict[str, FieldEvidence]
     """Per field of FIELDS, and NOT_A_COURSE."""
     workers: tuple[str, ...]
-    """Distinct workers counted, in order of first answer."""
+    """Distinct worker ids (accounts) counted, in order of first answer."""
     answers_bought: int
     """Every answer received, duplicates included: they were paid for."""
     agreement: float

@@ -16,8 +16,8 @@ from ocr_pipeline.catalog.synthetic.scan import Degradation, make_scanned
 from ocr_pipeline.intake import SETTLE_SECONDS, identify
 from ocr_pipeline.stages import load_candidates, render_crop
 from ocr_pipeline.storage.objects import LocalObjectStore
-from ocr_pipeline_tests.pdfs import Text, make_pdf
 from ocr_pipeline_tests.defs.conftest import Location, make_location
+from ocr_pipeline_tests.pdfs import Text, make_pdf
 
 ASSETS = {"raw_catalog_pdfs", "page_images", "ocr_outputs", "course_candidates",
           "review_requests", "review_results", "validated_courses"}

@@ -13,6 +13,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from ocr_pipeline.review.console import ReviewDatabase, ReviewerAccounts, sign_in_url
 from ocr_pipeline_tests.defs.conftest import Location
 from ocr_pipeline_tests.pdfs import Text, make_pdf
 
@@ -45,11 +46,12 @@ def plain_catalog(path: Path) -> Path:
     return make_pdf(path, [texts])
 
 
-def sign_in(driver: webdriver.Chrome, base: str, name: str) -> None:
+def sign_in(driver: webdriver.Chrome, base: str, name: str, db_path: Path) -> None:
+    """Sign in to ``name``'s account, made here, through its one-time link."""
+    token = ReviewerAccounts(db=ReviewDatabase(path=db_path)).add(name, expert=False)
     driver.delete_all_cookies()
-    driver.get(f"{base}/sign-in")
-    driver.find_element(By.ID, "name").send_keys(name)
-    submit_and_wait(driver, "form[action='/sign-in'] button")
+    driver.get(sign_in_url(base, token))
+    submit_and_wait(driver, "#sign-in")
 
 
 def submit_and_wait(driver: webdriver.Chrome, selector: str) -> None:
@@ -87,10 +89,10 @@ def test_reviewers_validate_records_through_the_web_page(location: Location, bro
     assert started["loops_started"].value == 3
     base = location.settings.review_endpoint
     for reviewer in ("alice", "bob", "carol"):
-        sign_in(browser, base, reviewer)
+        sign_in(browser, base, reviewer, location.settings.review_db_path)
         assert sorted(answer_all(browser, base, not_courses={"PHIL 210"})) == [
             "PHIL 101", "PHIL 102", "PHIL 210"]
-    sign_in(browser, base, "dave")
+    sign_in(browser, base, "dave", location.settings.review_db_path)
     assert answer_all(browser, base, not_courses=set()) == []  # every loop has its 3 workers
 
     sensor = location.defs.resolve_sensor_def("review_sensor")

@@ -1,8 +1,10 @@
-"""The review console's A2I runtime API, driven by boto3's own client over real HTTP."""
+"""The review console's A2I runtime API, driven by boto3's own client over real HTTP, signed
+with the key pair the console made in its home."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,15 +15,24 @@ from urllib.parse import urlsplit
 import boto3
 import httpx
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 
 from ocr_pipeline.config import LOCAL_FLOW_ARNS, Settings
 from ocr_pipeline.local import review_console
-from ocr_pipeline.review.a2i import A2IReviews, answers_of
-from ocr_pipeline.review.console import FlowRegistry, ReviewDatabase
+from ocr_pipeline.review.a2i import A2IReviews, a2i_client, answers_of
+from ocr_pipeline.review.console import ReviewDatabase
 from ocr_pipeline.review.contract import TaskInput
+from ocr_pipeline.review.credentials import (
+    ConsoleCredentials,
+    console_credentials,
+    stored_credentials,
+)
 from ocr_pipeline.storage.objects import LocalObjectStore
 from ocr_pipeline_tests.defs.conftest import free_port
+from ocr_pipeline_tests.review.console_support import signed_in
 
 ROUND1 = LOCAL_FLOW_ARNS["round1"]
 ROUND2 = LOCAL_FLOW_ARNS["round2"]
@@ -32,17 +43,20 @@ EXPERT = LOCAL_FLOW_ARNS["expert"]
 class Console:
     url: str
     store: LocalObjectStore
+    db_path: Path
+    credentials: ConsoleCredentials
 
     def client(self, *, validate: bool = True) -> Any:
         return boto3.client(
             "sagemaker-a2i-runtime", endpoint_url=self.url, region_name="us-east-1",
-            aws_access_key_id="x", aws_secret_access_key="x",
+            aws_access_key_id=self.credentials.access_key_id,
+            aws_secret_access_key=self.credentials.secret_access_key,
             config=Config(parameter_validation=validate, retries={"max_attempts": 1}),
         )
 
     def answer(self, reviewer: str, name: str, **fields: str) -> dict[str, Any]:
         with httpx.Client(base_url=self.url) as http:
-            assert http.post("/sign-in", data={"name": reviewer}).status_code == 303
+            signed_in(http, self.db_path, reviewer)
             response = http.post(f"/api/tasks/{name}/answer", json={"fields": fields})
             response.raise_for_status()
             return response.json()
@@ -50,12 +64,29 @@ class Console:
 
 @pytest.fixture(scope="module")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    """The console of a home, as the demo serves it: its key pair made there on first use."""
     home = tmp_path_factory.mktemp("home")
     port = free_port()
-    settings = Settings.from_env({"OCR_PIPELINE_HOME": str(home)})
-    with review_console(settings, port=port, flows=FlowRegistry.standard(experts=["erin"])):
-        yield Console(url=f"http://127.0.0.1:{port}",
-                      store=LocalObjectStore(root=settings.objects_root))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("OCR_PIPELINE_HOME", str(home))
+        settings = Settings.from_env()
+        with review_console(settings, port=port):
+            yield Console(url=f"http://127.0.0.1:{port}",
+                          store=LocalObjectStore(root=settings.objects_root),
+                          db_path=settings.review_db_path,
+                          credentials=console_credentials(settings))
+
+
+def test_the_pipelines_client_signs_with_the_homes_key_pair(console: Console) -> None:
+    settings = Settings.from_env({"OCR_PIPELINE_HOME": str(console.db_path.parent)})
+    path = settings.review_credentials_path
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert console.credentials.access_key_id in path.read_text()
+    client = a2i_client(endpoint_url=console.url, region="us-east-1",
+                        credentials=stored_credentials(path))
+    start(client, "signed-by-the-pipeline")
+    assert client.describe_human_loop(HumanLoopName="signed-by-the-pipeline")[
+        "HumanLoopStatus"] == "InProgress"
 
 
 @pytest.fixture
@@ -208,7 +239,37 @@ def test_stop_then_delete(client: Any) -> None:
     assert "stop-me" not in [
         s["HumanLoopName"] for s in
         client.list_human_loops(FlowDefinitionArn=ROUND1)["HumanLoopSummaries"]]
-    start(client, "stop-me")  # a deleted loop's name is free again
+    with pytest.raises(client.exceptions.ConflictException) as excinfo:
+        start(client, "stop-me")  # the deleted loop's answers keep its name
+    assert "was deleted" in error_of(excinfo)[2]
+
+
+def test_stop_and_delete_keep_the_answers(client: Any, console: Console) -> None:
+    start(client, "answered-then-stopped", record_id="kept")
+    asked = {"course_code": "CS 101", "credits_text": "3", "description": "Unit tests."}
+    console.answer("alice", "answered-then-stopped", **asked, title="Kept")
+    console.answer("bob", "answered-then-stopped", **asked, title="Kept too")
+
+    client.stop_human_loop(HumanLoopName="answered-then-stopped")
+    stopped = client.describe_human_loop(HumanLoopName="answered-then-stopped")
+    assert stopped["HumanLoopStatus"] == "Stopped"
+    uri = stopped["HumanLoopOutput"]["OutputS3Uri"]
+    client.delete_human_loop(HumanLoopName="answered-then-stopped")
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.describe_human_loop(HumanLoopName="answered-then-stopped")
+
+    output = console.store.get_json(uri)
+    assert [(a["workerId"], a["answerContent"]["fields"]["title"])
+            for a in output["humanAnswers"]] == [("alice", "Kept"), ("bob", "Kept too")]
+    with sqlite3.connect(console.db_path) as db:
+        kept = db.execute("SELECT worker FROM assignments WHERE loop_name = ? ORDER BY worker",
+                          ("answered-then-stopped",)).fetchall()
+    assert kept == [("alice",), ("bob",)]
+    # the kept answers still count: alice reviewed the record, so its next crowd loop is not hers
+    start(client, "kept-round-2", flow=ROUND2, record_id="kept")
+    with pytest.raises(httpx.HTTPStatusError) as refused:
+        console.answer("alice", "kept-round-2", **asked, title="Again")
+    assert refused.value.response.status_code == 409
 
 
 def test_completed_loop_cannot_be_stopped_but_can_be_deleted(client: Any,
@@ -218,7 +279,11 @@ def test_completed_loop_cannot_be_stopped_but_can_be_deleted(client: Any,
                    description="D")
     with pytest.raises(client.exceptions.ValidationException):
         client.stop_human_loop(HumanLoopName="expert-done")
+    uri = client.describe_human_loop(HumanLoopName="expert-done")["HumanLoopOutput"][
+        "OutputS3Uri"]
     client.delete_human_loop(HumanLoopName="expert-done")
+    [kept] = console.store.get_json(uri)["humanAnswers"]  # the output outlives the loop
+    assert kept["workerId"] == "erin" and kept["answerContent"]["role"] == "expert"
 
 
 def test_unknown_loop_is_resource_not_found(client: Any) -> None:
@@ -284,8 +349,19 @@ def test_describe_validates_the_name(console: Console) -> None:
         client.describe_human_loop(HumanLoopName="UPPER")
 
 
+def signed_post(console: Console, path: str, content: bytes,
+                content_type: str) -> httpx.Response:
+    """A POST signed as boto3 signs one, whatever its body."""
+    request = AWSRequest(method="POST", url=f"{console.url}{path}", data=content,
+                         headers={"Content-Type": content_type})
+    SigV4Auth(Credentials(console.credentials.access_key_id,
+                          console.credentials.secret_access_key),
+              "sagemaker", "us-east-1").add_auth(request)
+    return httpx.post(request.url, content=content, headers=dict(request.headers.items()))
+
+
 def test_raw_errors_carry_the_a2i_error_type_header(console: Console) -> None:
-    response = httpx.post(f"{console.url}/human-loops", content=b"{not json")
+    response = signed_post(console, "/human-loops", b"{not json", "application/json")
     assert response.status_code == 400
     assert response.headers["x-amzn-ErrorType"] == "ValidationException"
     assert "message" in response.json()
@@ -294,8 +370,8 @@ def test_raw_errors_carry_the_a2i_error_type_header(console: Console) -> None:
 def test_bodies_other_than_json_are_refused(client: Any, console: Console) -> None:
     """A page on another site can post text or form data without asking the browser first."""
     start(client, "no-drive-by")
-    response = httpx.post(f"{console.url}/human-loops/stop", content=b'{"HumanLoopName": '
-                          b'"no-drive-by"}', headers={"content-type": "text/plain"})
+    response = signed_post(console, "/human-loops/stop", b'{"HumanLoopName": "no-drive-by"}',
+                           "text/plain")
     assert response.status_code == 400
     assert "application/json" in response.json()["message"]
     assert client.describe_human_loop(HumanLoopName="no-drive-by")["HumanLoopStatus"] == (

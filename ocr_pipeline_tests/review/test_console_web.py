@@ -12,12 +12,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from ocr_pipeline.config import LOCAL_FLOW_ARNS
-from ocr_pipeline.errors import ConfigurationError
 from ocr_pipeline.review.console import FlowRegistry, create_app
 from ocr_pipeline.review.console.pages import LABELS
 from ocr_pipeline.review.contract import FIELDS, TaskInput
 from ocr_pipeline.storage.objects import LocalObjectStore
+from ocr_pipeline_tests.review.console_support import CREDENTIALS, signed_in, signed_request
 
+BASE = "http://127.0.0.1:8089"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 EXTRACTED = {"course_code": "HIST 210", "title": "Modern Europe", "credits_text": "3 credits",
              "description": "Europe since 1789.", "prerequisites": "HIST 110 or HIST 111",
@@ -32,44 +33,51 @@ def store(tmp_path: Path) -> LocalObjectStore:
 @pytest.fixture
 def app(tmp_path: Path, store: LocalObjectStore) -> FastAPI:
     return create_app(db_path=tmp_path / "review.sqlite", store=store,
-                      flows=FlowRegistry.standard(experts=["erin"]))
+                      flows=FlowRegistry.standard(), credentials=CREDENTIALS)
+
+
+def browser(app: FastAPI) -> TestClient:
+    return TestClient(app, base_url=BASE, follow_redirects=False)
 
 
 @pytest.fixture
-def reviewer(app: FastAPI) -> Iterator[Callable[[str], TestClient]]:
-    """A signed-in browser per reviewer name."""
+def reviewer(app: FastAPI, tmp_path: Path) -> Iterator[Callable[[str], TestClient]]:
+    """A browser signed in to a reviewer's account (an expert: erin), made if needed."""
     clients: list[TestClient] = []
 
     def sign_in(name: str) -> TestClient:
-        client = TestClient(app, follow_redirects=False)
+        client = browser(app)
         clients.append(client)
-        response = client.post("/sign-in", data={"name": name})
-        assert response.status_code == 303 and response.headers["location"] == "/tasks"
-        return client
+        return signed_in(client, tmp_path / "review.sqlite", name)
 
     yield sign_in
     for client in clients:
         client.close()
 
 
+def a2i(app: FastAPI, method: str, path: str, body: Any = None) -> Any:
+    """A signed call of the console's A2I API."""
+    content, headers = signed_request(method, f"{BASE}{path}", body)
+    with TestClient(app, base_url=BASE) as api:
+        return api.request(method, path, content=content, headers=headers)
+
+
 @pytest.fixture
-def start(app: FastAPI, store: LocalObjectStore) -> Iterator[Callable[..., str]]:
+def start(app: FastAPI, store: LocalObjectStore) -> Callable[..., str]:
     """Start a loop through the A2I API, with a page crop in the store."""
     image = store.put_bytes("pages/cat-1/crop.png", PNG)
-    api = TestClient(app)
 
     def start_loop(name: str, *, role: str = "round1", record_id: str | None = None,
                    image_uri: str = image, **fields: str) -> str:
         task = TaskInput(record_id=record_id or name, catalog_id="cat-1", page=2,
                          image_uri=image_uri, fields={**EXTRACTED, **fields})
-        response = api.post("/human-loops", json={
+        response = a2i(app, "POST", "/human-loops", {
             "HumanLoopName": name, "FlowDefinitionArn": LOCAL_FLOW_ARNS[role],
             "HumanLoopInput": {"InputContent": json.dumps(task.to_dict())}})
         assert response.status_code == 200, response.text
         return name
 
-    yield start_loop
-    api.close()
+    return start_loop
 
 
 def queue(client: TestClient) -> list[str]:
@@ -83,12 +91,11 @@ def submit(client: TestClient, name: str, **changes: str) -> Any:
 
 
 def describe(app: FastAPI, name: str) -> dict[str, Any]:
-    with TestClient(app) as api:
-        return api.get(f"/human-loops/{name}").json()
+    return a2i(app, "GET", f"/human-loops/{name}").json()
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(app: FastAPI) -> None:
-    with TestClient(app, follow_redirects=False) as client:
+    with browser(app) as client:
         assert client.get("/").headers["location"] == "/sign-in"
         for url in ("/tasks", "/tasks/next", "/tasks/any", "/tasks/any/image"):
             response = client.get(url)
@@ -98,20 +105,27 @@ def test_signed_out_visitors_are_sent_to_sign_in(app: FastAPI) -> None:
         assert response.status_code == 401 and "sign in" in response.json()["message"]
         page = client.get("/sign-in")
         assert page.status_code == 200
-        assert "127.0.0.1" in page.text and "No passwords" in page.text
+        assert "add-reviewer NAME" in page.text and 'name="token"' not in page.text
 
 
-def test_sign_in_rejects_bad_names_and_escapes_them(app: FastAPI) -> None:
-    with TestClient(app, follow_redirects=False) as client:
-        response = client.post("/sign-in", data={"name": "<b>x</b>"})
-        assert response.status_code == 400
-        assert "<b>x</b>" not in response.text and "&lt;b&gt;x&lt;/b&gt;" in response.text
-        assert "ocr_review_reviewer" not in response.cookies
-        response = client.post("/sign-in", data={"name": "  Alice "})
-        assert response.cookies["ocr_review_reviewer"] == "alice"
-        assert "Signed in as <b>alice</b>" in client.get("/tasks").text
-        assert client.post("/sign-out").headers["location"] == "/sign-in"
-        assert client.get("/tasks").headers["location"] == "/sign-in"
+def test_a_name_alone_signs_no_one_in(app: FastAPI) -> None:
+    with browser(app) as client:
+        response = client.post("/sign-in", data={"name": "alice"})
+        assert response.status_code == 403 and "does not work" in response.text
+        assert "ocr_review_session" not in response.cookies
+        assert client.get("/api/tasks").status_code == 401
+
+
+def test_sign_in_link_page_escapes_its_token_and_sign_out_ends_the_session(
+    app: FastAPI, reviewer: Callable[[str], TestClient]
+) -> None:
+    with browser(app) as client:
+        page = client.get("/sign-in", params={"token": '"><script>x</script>'})
+        assert "<script>x" not in page.text and "&lt;script&gt;x" in page.text
+    alice = reviewer("alice")
+    assert "Signed in as <b>alice</b>" in alice.get("/tasks").text
+    assert alice.post("/sign-out").headers["location"] == "/sign-in"
+    assert alice.get("/tasks").headers["location"] == "/sign-in"
 
 
 def test_three_reviewers_complete_a_loop(app: FastAPI, store: LocalObjectStore,
@@ -187,12 +201,11 @@ def test_a_task_made_before_a_field_was_reviewed_does_not_ask_for_it(
 ) -> None:
     current = start("loop-current", role="expert")
     old = {k: v for k, v in EXTRACTED.items() if k not in ("prerequisites", "corequisites")}
-    with TestClient(app) as api:
-        task = TaskInput(record_id="old", catalog_id="cat-1", page=2,
-                         image_uri=store.uri("pages/cat-1/crop.png"), fields=old)
-        assert api.post("/human-loops", json={
-            "HumanLoopName": "loop-older", "FlowDefinitionArn": LOCAL_FLOW_ARNS["expert"],
-            "HumanLoopInput": {"InputContent": json.dumps(task.to_dict())}}).status_code == 200
+    task = TaskInput(record_id="old", catalog_id="cat-1", page=2,
+                     image_uri=store.uri("pages/cat-1/crop.png"), fields=old)
+    assert a2i(app, "POST", "/human-loops", {
+        "HumanLoopName": "loop-older", "FlowDefinitionArn": LOCAL_FLOW_ARNS["expert"],
+        "HumanLoopInput": {"InputContent": json.dumps(task.to_dict())}}).status_code == 200
     erin = reviewer("erin")
     page = erin.get("/tasks/loop-older").text
     assert 'name="title"' in page and 'name="prerequisites"' not in page
@@ -226,6 +239,7 @@ def test_a_reviewer_never_sees_another_reviewers_answer(app: FastAPI,
     for page in pages:
         assert secret not in page.text, page.url
     assert all(page.status_code in (404, 405) for page in pages[3:8])
+    assert all(page.status_code == 403 for page in pages[8:10])  # unsigned A2I calls
     assert alice.get(f"/tasks/{name}").status_code == 409  # not even one's own, afterwards
 
 
@@ -282,8 +296,7 @@ def test_stopped_loops_take_no_answers(app: FastAPI, reviewer: Callable[[str], T
     name = start("loop-stopped")
     alice = reviewer("alice")
     assert alice.get(f"/tasks/{name}").status_code == 200
-    with TestClient(app) as api:
-        assert api.post("/human-loops/stop", json={"HumanLoopName": name}).status_code == 200
+    assert a2i(app, "POST", "/human-loops/stop", {"HumanLoopName": name}).status_code == 200
     assert queue(alice) == []
     response = submit(alice, name)
     assert response.status_code == 409 and "Stopped" in response.text
@@ -334,18 +347,13 @@ def test_image_is_served_from_the_store_only(tmp_path: Path, store: LocalObjectS
         assert b"root:" not in response.content
 
 
-def test_expert_workteam_comes_from_the_environment() -> None:
-    flows = FlowRegistry.from_env(environ={"OCR_REVIEW_EXPERTS": " Erin, frank ,"})
+def test_expert_flows_are_for_expert_accounts_only() -> None:
+    flows = FlowRegistry.standard()
     expert = flows.get(LOCAL_FLOW_ARNS["expert"])
-    assert expert is not None and expert.workteam == {"erin", "frank"}
+    assert expert is not None and expert.experts_only
     assert expert.task_count == 1 and expert.role == "expert"
     round2 = flows.get(LOCAL_FLOW_ARNS["round2"])
-    assert round2 is not None and round2.task_count == 2 and round2.workteam is None
-    default = FlowRegistry.from_env(environ={}).get(LOCAL_FLOW_ARNS["expert"])
-    assert default is not None and default.workteam == {"expert"}
-    for bad in ("", " , ", "no way"):
-        with pytest.raises(ConfigurationError, match="OCR_REVIEW_EXPERTS"):
-            FlowRegistry.from_env(environ={"OCR_REVIEW_EXPERTS": bad})
+    assert round2 is not None and round2.task_count == 2 and not round2.experts_only
 
 
 def test_forms_posted_from_another_site_are_refused(reviewer: Callable[[str], TestClient],
@@ -356,6 +364,5 @@ def test_forms_posted_from_another_site_are_refused(reviewer: Callable[[str], Te
                           headers={"origin": "https://evil.example"})
     assert response.status_code == 403
     assert queue(alice) == [name]
-    response = alice.post(f"/tasks/{name}", data=EXTRACTED,
-                          headers={"origin": "http://testserver"})
+    response = alice.post(f"/tasks/{name}", data=EXTRACTED, headers={"origin": BASE})
     assert response.status_code == 303

@@ -16,6 +16,7 @@ from ocr_pipeline.review.workflow import CatalogReview
 from ocr_pipeline.stages import accepted_records, apply_review, review_decisions
 from ocr_pipeline.storage.objects import LocalObjectStore
 from ocr_pipeline_tests.defs.conftest import free_port
+from ocr_pipeline_tests.review.console_support import signed_in
 
 FIELDS = {"course_code": "CS 101", "title": "Intro to Testing", "credits_text": "3",
           "description": "Unit tests.", "prerequisites": "CS 100", "corequisites": "CS 101L"}
@@ -23,15 +24,16 @@ FIELDS = {"course_code": "CS 101", "title": "Intro to Testing", "credits_text": 
 
 @pytest.fixture
 def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Settings, A2IReviews]]:
-    monkeypatch.setenv("OCR_REVIEW_EXPERTS", "erin")
+    monkeypatch.setenv("OCR_PIPELINE_HOME", str(tmp_path))
     port = free_port()
-    settings = Settings.from_env({"OCR_PIPELINE_HOME": str(tmp_path),
-                                  "OCR_REVIEW_ENDPOINT": f"http://127.0.0.1:{port}"})
+    monkeypatch.setenv("OCR_REVIEW_ENDPOINT", f"http://127.0.0.1:{port}")
+    settings = Settings.from_env()
     store = LocalObjectStore(root=settings.objects_root)
     resource = ReviewResource(endpoint_url=settings.review_endpoint,
                               round1_flow_arn=settings.flow_arns["round1"],
                               round2_flow_arn=settings.flow_arns["round2"],
-                              expert_flow_arn=settings.flow_arns["expert"])
+                              expert_flow_arn=settings.flow_arns["expert"],
+                              credentials_path=str(settings.review_credentials_path))
     with review_console(settings, port=port):
         yield settings, resource.reviews(store)
 
@@ -48,8 +50,9 @@ def record(record_id: str) -> CourseRecord:
 
 
 def answer(settings: Settings, reviewer: str, loop: str, **fields: str) -> None:
+    """``reviewer``'s answer, through the web page's API (an expert: erin)."""
     with httpx.Client(base_url=settings.review_endpoint) as http:
-        assert http.post("/sign-in", data={"name": reviewer}).status_code == 303
+        signed_in(http, settings.review_db_path, reviewer)
         body = {"fields": {**FIELDS, **fields}}
         http.post(f"/api/tasks/{loop}/answer", json=body).raise_for_status()
 
@@ -157,3 +160,20 @@ def test_answers_of_reads_the_aws_task_template_and_the_console_shapes() -> None
     assert (w1.worker_id, w1.not_a_course, w1.fields) == ("w1", False, FIELDS)
     assert (w2.not_a_course, w2.fields) == (True, {"course_code": "CS 101", "title": "Intro"})
     assert (w3.not_a_course, w3.fields) == (False, FIELDS)
+
+
+def test_a_worker_is_the_services_worker_id_never_a_name_in_the_answer() -> None:
+    """Three answers that name three workers in their content, from one account and from
+    none: one worker, whose answers consensus counts once."""
+    from ocr_pipeline.review.a2i import answers_of
+    from ocr_pipeline.review.consensus import decide
+
+    output = {"humanAnswers": [
+        {"workerId": "mallory", "answerContent": {"fields": FIELDS, "worker_id": "ann"}},
+        {"workerId": "mallory", "answerContent": {"fields": FIELDS, "worker_id": "ben"}},
+        {"answerContent": {"fields": FIELDS, "worker_id": "cal"}},
+    ]}
+    answers = answers_of(output, role="round1")
+    assert [a.worker_id for a in answers] == ["mallory", "mallory"]
+    decision = decide(answers)
+    assert decision.status == "pending" and decision.workers == ("mallory",)

@@ -1,9 +1,11 @@
 """The Amazon A2I runtime API (REST-JSON, botocore's ``sagemaker-a2i-runtime`` 2019-11-07
 model), so that boto3's own client works against the console through ``endpoint_url``.
 
-Inputs are checked as the service model says (name and ARN patterns, lengths, enums, ranges)
-and refused with a ``ValidationException``; times are ISO 8601, the model's format. The
-``InputContent`` must be a review task (``TaskInput`` as JSON) of at most 100 KB.
+Every request must be signed with the console's key pair (``signatures``), before anything
+else is looked at. Inputs are checked as the service model says (name and ARN patterns,
+lengths, enums, ranges) and refused with a ``ValidationException``; times are ISO 8601, the
+model's format. The ``InputContent`` must be a review task (``TaskInput`` as JSON) of at most
+100 KB. Stopping or deleting a loop never loses its answers (``db``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from starlette.datastructures import QueryParams
 from ocr_pipeline.review.console.db import Loop, ReviewDatabase
 from ocr_pipeline.review.console.errors import InvalidRequestError, NotFoundError
 from ocr_pipeline.review.console.flows import FLOW_ARN, FlowRegistry
-from ocr_pipeline.review.console.output import iso_time
+from ocr_pipeline.review.console.output import LoopOutputs, iso_time
+from ocr_pipeline.review.console.signatures import SignatureCheck
 from ocr_pipeline.review.contract import FIELDS, TaskInput
 
 PREFIX = "/human-loops"
@@ -55,8 +58,9 @@ async def json_body(request: Request) -> dict[str, Any]:
 JsonBody = Annotated[dict[str, Any], Depends(json_body)]
 
 
-def a2i_router(*, db: ReviewDatabase, flows: FlowRegistry) -> APIRouter:
-    router = APIRouter(prefix=PREFIX)
+def a2i_router(*, db: ReviewDatabase, flows: FlowRegistry, outputs: LoopOutputs,
+               signatures: SignatureCheck) -> APIRouter:
+    router = APIRouter(prefix=PREFIX, dependencies=[Depends(signatures)])
 
     @router.post("")
     def start_human_loop(body: JsonBody) -> dict[str, Any]:
@@ -118,7 +122,7 @@ def a2i_router(*, db: ReviewDatabase, flows: FlowRegistry) -> APIRouter:
 
     @router.post("/stop")
     def stop_human_loop(body: JsonBody) -> dict[str, Any]:
-        db.stop(_loop_name(body.get("HumanLoopName")))
+        db.stop(_loop_name(body.get("HumanLoopName")), keep=outputs.write)
         return {}
 
     @router.delete("/{name}")

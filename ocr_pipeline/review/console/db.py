@@ -1,10 +1,15 @@
 """Human loops and reviewers' answers in SQLite (WAL; one connection per call, so several
-processes can share the file).
+processes can share the file, which only its owner may read: mode 0600).
 
 A loop takes answers while it is InProgress; the answer that brings it to its TaskCount of
 distinct workers completes it in the same transaction, after ``complete`` has written its
-output. A reviewer answers a loop at most once, and never answers a second crowd loop
-(round1/round2) of a record they already answered: consensus counts distinct people.
+output. A worker is a reviewer account (``accounts``): it answers a loop at most once, and
+never answers a second crowd loop (round1/round2) of a record it already answered, so
+consensus counts distinct accounts.
+
+Answers are never deleted. Stopping a loop writes the answers it has as its output;
+deleting a loop only hides it from the A2I API (its name stays taken), as Amazon A2I keeps
+the outputs of the loops it deletes.
 """
 
 from __future__ import annotations
@@ -44,7 +49,8 @@ CREATE TABLE IF NOT EXISTS loops (
         CHECK (status IN ('InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped')),
     input_content TEXT NOT NULL,
     creation_time REAL NOT NULL,
-    output_uri TEXT
+    output_uri TEXT,
+    deleted_time REAL
 );
 CREATE INDEX IF NOT EXISTS loops_by_flow ON loops (flow_arn, creation_time, name);
 CREATE INDEX IF NOT EXISTS loops_by_record ON loops (record_id);
@@ -59,6 +65,8 @@ CREATE TABLE IF NOT EXISTS assignments (
 CREATE INDEX IF NOT EXISTS assignments_by_worker ON assignments (worker, submitted_time);
 """
 
+_MIGRATIONS = {"deleted_time": "ALTER TABLE loops ADD COLUMN deleted_time REAL"}
+"""Columns a file made by an older console lacks, and how to add each."""
 _ANSWERED = "a.worker = :worker AND a.submitted_time IS NOT NULL"
 _ANSWERED_RECORD_IN_CROWD = f"""
     SELECT 1 FROM assignments a JOIN loops o ON o.name = a.loop_name
@@ -112,20 +120,33 @@ class ReviewDatabase:
     def __init__(self, *, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.touch(mode=0o600)
+        self.path.chmod(0o600)  # reviewers' secrets: its -wal and -shm files take this mode
         with sqlite3.connect(self.path, timeout=30) as conn:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.executescript(_SCHEMA)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(loops)")}
+            for column, statement in _MIGRATIONS.items():
+                if column not in columns:
+                    conn.execute(statement)
         conn.close()
 
     # -- the A2I runtime API ------------------------------------------------------------------
 
     def insert(self, loop: Loop) -> None:
         """Store a new loop; ``ConflictError`` if a loop of that name exists."""
-        with self._transaction(write=True) as conn:
+        with self.transaction(write=True) as conn:
+            deleted = conn.execute("SELECT 1 FROM loops WHERE name = ? AND deleted_time IS NOT "
+                                   "NULL", (loop.name,)).fetchone()
+            if deleted:
+                raise ConflictError(f"a human loop named {loop.name!r} was deleted: its answers "
+                                    "are kept, so the name is not used again")
             try:
                 conn.execute(
-                    "INSERT INTO loops VALUES (:name, :arn, :flow_arn, :role, :task_count, "
-                    ":record_id, :status, :input_content, :created, :output_uri)",
+                    "INSERT INTO loops (name, arn, flow_arn, role, task_count, record_id, status, "
+                    "input_content, creation_time, output_uri) VALUES (:name, :arn, :flow_arn, "
+                    ":role, :task_count, :record_id, :status, :input_content, :created, "
+                    ":output_uri)",
                     asdict(loop),
                 )
             except sqlite3.IntegrityError:
@@ -133,13 +154,13 @@ class ReviewDatabase:
         logger.info("human loop %s started in %s", loop.name, loop.flow_arn)
 
     def get(self, name: str) -> Loop:
-        with self._transaction(write=False) as conn:
+        with self.transaction(write=False) as conn:
             return self._loop(conn, name)
 
     def page(self, *, flow_arn: str, created_after: float | None, created_before: float | None,
              descending: bool, limit: int, after: tuple[float, str] | None) -> list[Loop]:
         """Up to ``limit`` loops of a flow, ordered by (creation time, name), after ``after``."""
-        where = ["flow_arn = ?"]
+        where = ["flow_arn = ?", "deleted_time IS NULL"]
         params: list[Any] = [flow_arn]
         if created_after is not None:
             where.append("creation_time >= ?")
@@ -153,12 +174,13 @@ class ReviewDatabase:
         order = "DESC" if descending else "ASC"
         sql = (f"SELECT * FROM loops WHERE {' AND '.join(where)} "
                f"ORDER BY creation_time {order}, name {order} LIMIT ?")
-        with self._transaction(write=False) as conn:
+        with self.transaction(write=False) as conn:
             return [_row_loop(row) for row in conn.execute(sql, [*params, limit])]
 
-    def stop(self, name: str) -> None:
-        """InProgress -> Stopped (stopping a stopped loop again is fine)."""
-        with self._transaction(write=True) as conn:
+    def stop(self, name: str, *, keep: Complete) -> None:
+        """InProgress -> Stopped (stopping a stopped loop again is fine); the answers given so
+        far, if any, become the loop's output through ``keep``."""
+        with self.transaction(write=True) as conn:
             loop = self._loop(conn, name)
             if loop.status in ("Stopping", "Stopped"):
                 return
@@ -166,19 +188,23 @@ class ReviewDatabase:
                 raise InvalidRequestError(
                     f"human loop {name!r} is {loop.status}: only an InProgress loop can be stopped"
                 )
-            conn.execute("UPDATE loops SET status = 'Stopped' WHERE name = ?", (name,))
-        logger.info("human loop %s stopped", name)
+            answers = self._answers(conn, name)
+            uri = keep(loop, answers) if answers else None
+            conn.execute("UPDATE loops SET status = 'Stopped', output_uri = ? WHERE name = ?",
+                         (uri, name))
+        logger.info("human loop %s stopped with %d answer(s)", name, len(answers))
 
     def delete(self, name: str) -> None:
-        """Remove a loop that is not InProgress (A2I: stop it first), with its answers."""
-        with self._transaction(write=True) as conn:
+        """Hide a loop that is not InProgress (A2I: stop it first) from the A2I API; its
+        answers and output stay."""
+        with self.transaction(write=True) as conn:
             loop = self._loop(conn, name)
             if loop.status in ("InProgress", "Stopping"):
                 raise InvalidRequestError(
                     f"human loop {name!r} is {loop.status}: stop it before deleting it"
                 )
-            conn.execute("DELETE FROM loops WHERE name = ?", (name,))
-        logger.info("human loop %s deleted", name)
+            conn.execute("UPDATE loops SET deleted_time = ? WHERE name = ?", (time.time(), name))
+        logger.info("human loop %s deleted (its answers are kept)", name)
 
     # -- reviewers ------------------------------------------------------------------------------
 
@@ -199,17 +225,17 @@ class ReviewDatabase:
                     AND o.record_id = l.record_id AND o.role != 'expert'))
             ORDER BY l.creation_time, l.name
         """
-        with self._transaction(write=False) as conn:
+        with self.transaction(write=False) as conn:
             return [_row_loop(row) for row in conn.execute(sql, [*flow_arns, worker, worker])]
 
     def open_loop(self, *, name: str, worker: str, flow_arns: Collection[str]) -> Loop:
         """The loop if ``worker`` may answer it now; else the reason as a ``ConsoleError``."""
-        with self._transaction(write=False) as conn:
+        with self.transaction(write=False) as conn:
             return self._open(conn, name, worker, flow_arns)
 
     def accept(self, *, name: str, worker: str, flow_arns: Collection[str]) -> Loop:
         """``open_loop``, noting when ``worker`` first opened the task (A2I's acceptanceTime)."""
-        with self._transaction(write=True) as conn:
+        with self.transaction(write=True) as conn:
             loop = self._open(conn, name, worker, flow_arns)
             conn.execute(
                 "INSERT OR IGNORE INTO assignments (loop_name, worker, accepted_time) "
@@ -222,7 +248,7 @@ class ReviewDatabase:
         """Record ``worker``'s answer (in the loop's role); the TaskCount-th one completes the
         loop, once ``complete`` has written its output."""
         now = time.time()
-        with self._transaction(write=True) as conn:
+        with self.transaction(write=True) as conn:
             loop = self._open(conn, name, worker, flow_arns)
             answer = Answer(worker_id=worker, not_a_course=not_a_course, fields=fields,
                             role=loop.role)
@@ -231,17 +257,11 @@ class ReviewDatabase:
                 "DO UPDATE SET submitted_time = excluded.submitted_time, answer = excluded.answer",
                 (name, worker, now, now, json.dumps(answer.to_dict(), ensure_ascii=False)),
             )
-            rows = conn.execute(
-                "SELECT * FROM assignments WHERE loop_name = ? AND submitted_time IS NOT NULL "
-                "ORDER BY submitted_time, worker", (name,),
-            ).fetchall()
+            answers = self._answers(conn, name)
             logger.info("human loop %s: answer %d of %d from %s",
-                        name, len(rows), loop.task_count, worker)
-            if len(rows) < loop.task_count:
+                        name, len(answers), loop.task_count, worker)
+            if len(answers) < loop.task_count:
                 return loop
-            answers = [SubmittedAnswer(worker=row["worker"], answer=json.loads(row["answer"]),
-                                       accepted=_utc(row["accepted_time"]),
-                                       submitted=_utc(row["submitted_time"])) for row in rows]
             uri = complete(loop, answers)
             conn.execute("UPDATE loops SET status = 'Completed', output_uri = ? WHERE name = ?",
                          (uri, name))
@@ -251,7 +271,8 @@ class ReviewDatabase:
     # -- internals ------------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        """A connection in a transaction (``write``: taking the write lock from the start)."""
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
@@ -268,16 +289,28 @@ class ReviewDatabase:
 
     @staticmethod
     def _loop(conn: sqlite3.Connection, name: str) -> Loop:
-        row = conn.execute("SELECT * FROM loops WHERE name = ?", (name,)).fetchone()
+        row = conn.execute("SELECT * FROM loops WHERE name = ? AND deleted_time IS NULL",
+                           (name,)).fetchone()
         if row is None:
             raise NotFoundError(f"human loop {name!r} does not exist")
         return _row_loop(row)
+
+    @staticmethod
+    def _answers(conn: sqlite3.Connection, name: str) -> list[SubmittedAnswer]:
+        rows = conn.execute(
+            "SELECT * FROM assignments WHERE loop_name = ? AND submitted_time IS NOT NULL "
+            "ORDER BY submitted_time, worker", (name,),
+        )
+        return [SubmittedAnswer(worker=row["worker"], answer=json.loads(row["answer"]),
+                                accepted=_utc(row["accepted_time"]),
+                                submitted=_utc(row["submitted_time"])) for row in rows]
 
     def _open(self, conn: sqlite3.Connection, name: str, worker: str,
               flow_arns: Collection[str]) -> Loop:
         loop = self._loop(conn, name)
         if loop.flow_arn not in flow_arns:
-            raise ForbiddenError(f"task {name!r} is for another workteam")
+            raise ForbiddenError(f"task {name!r} is for another workteam (expert tasks are "
+                                 "for expert accounts)")
         if loop.status != "InProgress":
             raise ConflictError(f"task {name!r} is closed ({loop.status}): it takes no answers")
         params = {"name": name, "worker": worker, "record_id": loop.record_id}

@@ -1,7 +1,7 @@
 """The reviewers' side of the console: open tasks, a task's page crop, answers.
 
-Every method acts for one signed-in reviewer and sees only what that reviewer may: tasks of
-flows whose workteam includes them, never anyone else's answers.
+Every method acts for one signed-in reviewer account and sees only what it may: tasks of
+flows whose workteam includes it (expert tasks: expert accounts), never anyone else's answers.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ocr_pipeline.errors import ObjectNotFoundError
-from ocr_pipeline.review.console.db import Loop, ReviewDatabase, SubmittedAnswer
+from ocr_pipeline.review.console.accounts import Account
+from ocr_pipeline.review.console.db import Loop, ReviewDatabase
 from ocr_pipeline.review.console.errors import ForbiddenError, InvalidRequestError, NotFoundError
 from ocr_pipeline.review.console.flows import FlowRegistry
-from ocr_pipeline.review.console.output import output_document, output_key
+from ocr_pipeline.review.console.output import LoopOutputs
 from ocr_pipeline.storage.objects import LocalObjectStore
 
 logger = logging.getLogger(__name__)
@@ -24,36 +25,38 @@ MAX_FIELD_CHARS = 10_000
 
 
 class ReviewDesk:
-    def __init__(self, *, db: ReviewDatabase, store: LocalObjectStore,
-                 flows: FlowRegistry) -> None:
+    def __init__(self, *, db: ReviewDatabase, store: LocalObjectStore, flows: FlowRegistry,
+                 outputs: LoopOutputs) -> None:
         self._db = db
         self._store = store
         self._flows = flows
+        self._outputs = outputs
 
-    def queue(self, reviewer: str) -> list[Loop]:
+    def queue(self, reviewer: Account) -> list[Loop]:
         """Tasks ``reviewer`` may answer now, oldest first."""
-        return self._db.open_loops(worker=reviewer, flow_arns=self._arns(reviewer))
+        return self._db.open_loops(worker=reviewer.name, flow_arns=self._arns(reviewer))
 
-    def take(self, reviewer: str, name: str) -> Loop:
+    def take(self, reviewer: Account, name: str) -> Loop:
         """The task ``name`` for ``reviewer`` to answer (from now on: their acceptance time)."""
-        return self._db.accept(name=name, worker=reviewer, flow_arns=self._arns(reviewer))
+        return self._db.accept(name=name, worker=reviewer.name, flow_arns=self._arns(reviewer))
 
-    def answer(self, reviewer: str, name: str, *, not_a_course: bool,
+    def answer(self, reviewer: Account, name: str, *, not_a_course: bool,
                fields: dict[str, str]) -> Loop:
         """Record ``reviewer``'s answer to ``name``: the value of each field the task asks
         about, or "not a course"."""
         flow_arns = self._arns(reviewer)
-        task = self._db.open_loop(name=name, worker=reviewer, flow_arns=flow_arns).task
+        task = self._db.open_loop(name=name, worker=reviewer.name, flow_arns=flow_arns).task
         values = {} if not_a_course else _field_values(fields, asked=task.asked)
-        return self._db.submit(name=name, worker=reviewer, flow_arns=flow_arns,
-                               not_a_course=not_a_course, fields=values, complete=self._complete)
+        return self._db.submit(name=name, worker=reviewer.name, flow_arns=flow_arns,
+                               not_a_course=not_a_course, fields=values,
+                               complete=self._outputs.write)
 
-    def image(self, reviewer: str, name: str) -> tuple[bytes, str]:
+    def image(self, reviewer: Account, name: str) -> tuple[bytes, str]:
         """The page crop of a task ``reviewer`` may answer, and its media type.
 
         Only a ``file://`` image inside the object store is served, whatever the task says.
         """
-        uri = self._db.open_loop(name=name, worker=reviewer,
+        uri = self._db.open_loop(name=name, worker=reviewer.name,
                                  flow_arns=self._arns(reviewer)).task.image_uri
         parts = urlsplit(uri)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
@@ -70,11 +73,8 @@ class ReviewDesk:
         except (ObjectNotFoundError, ValueError):
             raise NotFoundError(f"task {name!r}: its image is missing") from None
 
-    def _arns(self, reviewer: str) -> list[str]:
+    def _arns(self, reviewer: Account) -> list[str]:
         return [flow.arn for flow in self._flows.allowed(reviewer)]
-
-    def _complete(self, loop: Loop, answers: list[SubmittedAnswer]) -> str:
-        return self._store.put_json(output_key(loop), output_document(loop, answers))
 
 
 def _field_values(fields: dict[str, str], *, asked: tuple[str, ...]) -> dict[str, str]:

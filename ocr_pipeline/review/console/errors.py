@@ -39,3 +39,28 @@ class NotFoundError(ConsoleError):
 class ConflictError(ConsoleError):
     code = "ConflictException"
     status = 409
+
+
+class MissingSignatureError(ForbiddenError):
+    """An A2I request without an AWS Signature Version 4 ``Authorization`` header."""
+
+    code = "MissingAuthenticationTokenException"
+
+
+class UnknownAccessKeyError(ForbiddenError):
+    """An A2I request signed with an access key id that is not the console's."""
+
+    code = "UnrecognizedClientException"
+
+
+class SignatureMismatchError(ForbiddenError):
+    """An A2I request whose signature is malformed, too old, or not made with the secret key."""
+
+    code = "InvalidSignatureException"
+
+
+class UnknownHostError(ConsoleError):
+    """A request for a host name the console does not answer for (DNS rebinding, most likely)."""
+
+    code = "MisdirectedRequestException"
+    status = 421

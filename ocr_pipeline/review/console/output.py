@@ -1,5 +1,5 @@
-"""A finished loop's output file, in Amazon A2I's format and at A2I's kind of key:
-``review/a2i-output/<flow>/<YYYY>/<MM>/<DD>/<hh>/<mm>/<ss>/<loop>/output.json``.
+"""A finished (or stopped) loop's output file, in Amazon A2I's format and at A2I's kind of
+key: ``review/a2i-output/<flow>/<YYYY>/<MM>/<DD>/<hh>/<mm>/<ss>/<loop>/output.json``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Any
 
 from ocr_pipeline.review.console.db import Loop, SubmittedAnswer
 from ocr_pipeline.review.console.flows import flow_name
+from ocr_pipeline.storage.objects import LocalObjectStore
 
 OUTPUT_PREFIX = "review/a2i-output"
 ISSUER = "ocr-pipeline-review-console"
@@ -29,8 +30,9 @@ def output_key(loop: Loop) -> str:
 def output_document(loop: Loop, answers: list[SubmittedAnswer]) -> dict[str, Any]:
     """A2I's output JSON: the loop's input and each worker's answer with who and when.
 
-    ``answerContent`` is the ``Answer`` without ``worker_id``: the worker is ``workerId``
-    and ``workerMetadata``'s ``sub``, as in A2I, where the task form cannot name its worker.
+    ``answerContent`` is the ``Answer`` without ``worker_id``: the worker (the reviewer's
+    account) is ``workerId`` and ``workerMetadata``'s ``sub``, as in A2I, where the task form
+    cannot name its worker.
     """
     return {
         "flowDefinitionArn": loop.flow_arn,
@@ -38,6 +40,17 @@ def output_document(loop: Loop, answers: list[SubmittedAnswer]) -> dict[str, Any
         "inputContent": json.loads(loop.input_content),
         "humanAnswers": [_human_answer(answer) for answer in answers],
     }
+
+
+class LoopOutputs:
+    """Writes loops' output files to the object store."""
+
+    def __init__(self, *, store: LocalObjectStore) -> None:
+        self._store = store
+
+    def write(self, loop: Loop, answers: list[SubmittedAnswer]) -> str:
+        """Write the output of ``loop`` with ``answers``; return its URI."""
+        return self._store.put_json(output_key(loop), output_document(loop, answers))
 
 
 def _human_answer(answer: SubmittedAnswer) -> dict[str, Any]:

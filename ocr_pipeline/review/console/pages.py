@@ -60,8 +60,9 @@ _TEMPLATES = {
 {% block main %}{% endblock %}
 </main>
 <footer>
- A local console without passwords: whoever can open this page can sign in under any name.
- It listens on 127.0.0.1 (this machine only) unless it was started with another host.
+ Each reviewer signs in with the one-time link made for their account; expert tasks go to
+ expert accounts only. The console listens on 127.0.0.1 (this machine only) unless it was
+ started with another host.
 </footer>
 </body>
 </html>
@@ -70,15 +71,18 @@ _TEMPLATES = {
 {% block title %}Sign in{% endblock %}
 {% block main %}
 <h1>Sign in</h1>
-<p class="warning">No passwords here: this console is for reviewing on this machine. It
-listens on 127.0.0.1 by default; do not expose it to a network.</p>
 {% if error %}<p class="error">{{ error }}</p>{% endif %}
+{% if token %}
+<p>This link signs you in once, on this browser.</p>
 <form method="post" action="/sign-in">
- <label for="name">Your reviewer name</label>
- <input type="text" id="name" name="name" value="{{ name }}" maxlength="63" required
-        autofocus pattern="[A-Za-z0-9][A-Za-z0-9._\\-]*">
- <p><button type="submit">Sign in</button></p>
+ <input type="hidden" name="token" value="{{ token }}">
+ <p><button type="submit" id="sign-in">Sign in</button></p>
 </form>
+{% else %}
+<p>Sign in with the link made for your account: whoever runs this console prints one with
+ <code>ocr-pipeline review-console add-reviewer NAME</code> (a new one for an existing account:
+ <code>ocr-pipeline review-console sign-in-link NAME</code>). Each link works once.</p>
+{% endif %}
 {% endblock %}
 """,
     "queue.html": """{% extends "base.html" %}

@@ -1,10 +1,12 @@
 """The reviewers' web pages, and the same actions as JSON under ``/api``.
 
-Sign-in is a name in a cookie (no passwords: the console is local). A reviewer sees their own
+A reviewer signs in with the one-time link printed for their account (``accounts``) and stays
+signed in through a signed, expiring session cookie (``sessions``). A reviewer sees their own
 queue and tasks, the page crop and the extracted values; never anyone else's answers.
 """
 
-from __future__ import annotations
+# Without ``from __future__ import annotations``: FastAPI reads the annotations of the
+# routes below, which name ``Reviewer``, a type local to ``web_router``.
 
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -12,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
+from ocr_pipeline.review.console.accounts import SIGN_IN_PATH, Account, ReviewerAccounts
 from ocr_pipeline.review.console.api import JsonBody
 from ocr_pipeline.review.console.desk import ReviewDesk
 from ocr_pipeline.review.console.errors import (
@@ -19,28 +22,13 @@ from ocr_pipeline.review.console.errors import (
     InvalidRequestError,
     NotSignedInError,
 )
-from ocr_pipeline.review.console.flows import reviewer_name
 from ocr_pipeline.review.console.pages import SECURITY_HEADERS, render
+from ocr_pipeline.review.console.sessions import ReviewerSessions
 from ocr_pipeline.review.contract import FIELDS
 
-COOKIE = "ocr_review_reviewer"
 API_PREFIX = "/api"
-
-
-def current_reviewer(request: Request) -> str | None:
-    """The signed-in reviewer's name, if the cookie holds a valid one."""
-    raw = request.cookies.get(COOKIE)
-    try:
-        return reviewer_name(raw) if raw else None
-    except InvalidRequestError:
-        return None
-
-
-def signed_in(request: Request) -> str:
-    reviewer = current_reviewer(request)
-    if reviewer is None:
-        raise NotSignedInError("sign in first")
-    return reviewer
+BAD_LINK = ("This sign-in link does not work: it was used already, it expired, or it was never "
+            "issued. Ask for a new one.")
 
 
 async def form_body(request: Request) -> dict[str, str]:
@@ -56,7 +44,6 @@ async def form_body(request: Request) -> dict[str, str]:
         raise InvalidRequestError("the form data is not valid") from None
 
 
-Reviewer = Annotated[str, Depends(signed_in)]
 FormBody = Annotated[dict[str, str], Depends(form_body)]
 
 
@@ -64,38 +51,50 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def web_router(*, desk: ReviewDesk) -> APIRouter:
+def web_router(*, desk: ReviewDesk, accounts: ReviewerAccounts,
+               sessions: ReviewerSessions) -> APIRouter:
     router = APIRouter()
+
+    def signed_in(request: Request) -> Account:
+        reviewer = sessions.reviewer(request)
+        if reviewer is None:
+            raise NotSignedInError("sign in first, with the sign-in link you were given")
+        request.state.reviewer = reviewer  # for the error pages' header
+        return reviewer
+
+    Reviewer = Annotated[Account, Depends(signed_in)]
+
+    def shown(request: Request) -> str | None:
+        reviewer = sessions.reviewer(request)
+        return reviewer.name if reviewer else None
 
     @router.get("/")
     def home(request: Request) -> Response:
-        return _see_other("/tasks" if current_reviewer(request) else "/sign-in")
+        return _see_other("/tasks" if shown(request) else SIGN_IN_PATH)
 
-    @router.get("/sign-in")
-    def sign_in_page(request: Request) -> Response:
-        return render("sign_in.html", reviewer=current_reviewer(request), name="", error=None)
+    @router.get(SIGN_IN_PATH)
+    def sign_in_page(request: Request, token: str = "") -> Response:
+        return render("sign_in.html", reviewer=shown(request), token=token, error=None)
 
-    @router.post("/sign-in")
+    @router.post(SIGN_IN_PATH)
     def sign_in(form: FormBody) -> Response:
-        raw = form.get("name", "")
-        try:
-            reviewer = reviewer_name(raw)
-        except InvalidRequestError as exc:
-            return render("sign_in.html", status=400, name=raw, error=str(exc))
+        account = accounts.redeem(form.get("token", ""))
+        if account is None:
+            return render("sign_in.html", status=403, token="", error=BAD_LINK)
         response = _see_other("/tasks")
-        response.set_cookie(COOKIE, reviewer, httponly=True, samesite="strict",
-                            max_age=30 * 24 * 3600)
+        sessions.start(response, account)
         return response
 
     @router.post("/sign-out")
     def sign_out() -> Response:
-        response = _see_other("/sign-in")
-        response.delete_cookie(COOKIE, httponly=True, samesite="strict")
+        response = _see_other(SIGN_IN_PATH)
+        sessions.end(response)
         return response
 
     @router.get("/tasks")
     def queue_page(reviewer: Reviewer, saved: bool = False) -> Response:
-        return render("queue.html", reviewer=reviewer, tasks=desk.queue(reviewer), saved=saved)
+        return render("queue.html", reviewer=reviewer.name, tasks=desk.queue(reviewer),
+                      saved=saved)
 
     @router.get("/tasks/next")
     def next_task(reviewer: Reviewer, saved: bool = False) -> Response:
@@ -106,7 +105,7 @@ def web_router(*, desk: ReviewDesk) -> APIRouter:
     @router.get("/tasks/{name}")
     def task_page(name: str, reviewer: Reviewer, saved: bool = False) -> Response:
         human_loop = desk.take(reviewer, name)
-        return render("task.html", reviewer=reviewer, human_loop=human_loop,
+        return render("task.html", reviewer=reviewer.name, human_loop=human_loop,
                       task=human_loop.task, saved=saved)
 
     @router.post("/tasks/{name}")
@@ -122,15 +121,16 @@ def web_router(*, desk: ReviewDesk) -> APIRouter:
 
     @router.get(f"{API_PREFIX}/tasks")
     def api_queue(reviewer: Reviewer) -> dict[str, Any]:
-        return {"reviewer": reviewer, "tasks": [
+        return {"reviewer": reviewer.name, "tasks": [
             {"name": loop.name, "role": loop.role, "input": loop.task.to_dict()}
             for loop in desk.queue(reviewer)
         ]}
 
     @router.post(f"{API_PREFIX}/tasks/{{name}}/answer")
     def api_answer(name: str, body: JsonBody, reviewer: Reviewer) -> dict[str, Any]:
-        if body.get("worker_id", reviewer) != reviewer:
-            raise ForbiddenError(f"signed in as {reviewer!r}: you can only answer as yourself")
+        if body.get("worker_id", reviewer.name) != reviewer.name:
+            raise ForbiddenError(f"signed in as {reviewer.name!r}: you can only answer as "
+                                 "yourself")
         not_a_course = body.get("not_a_course", False)
         fields = body.get("fields", {})
         if not isinstance(not_a_course, bool) or not isinstance(fields, dict):
