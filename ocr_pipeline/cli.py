@@ -9,6 +9,7 @@ import csv
 import dataclasses
 import json
 import logging
+import math
 import os
 import re
 import sys
@@ -37,10 +38,30 @@ _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 @click.group()
 @click.option("--log-level", default="WARNING", envvar="LOG_LEVEL", show_default=True,
-              help="Python logging level.")
-def main(log_level: str) -> None:
-    """Course-catalog PDFs to trusted course records."""
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+                                case_sensitive=False), help="Python logging level.")
+@click.pass_context
+def main(ctx: click.Context, log_level: str) -> None:
+    """Course-catalog PDFs to trusted course records.
+
+    Every command checks the pipeline's settings (the OCR service's, for serve) first: a wrong
+    value is one line naming the variable and what it allows."""
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    if ctx.invoked_subcommand != "serve":
+        _settings()
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except OcrPipelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number from 0 to 1")
+    return value
 
 
 @main.command()
@@ -303,18 +324,23 @@ def _print_table(title: str | None, columns: list[str], rows: list[tuple]) -> No
               show_default=True, help="JSONL file for the records ('-' for standard output).")
 @click.option("--engine", type=click.Choice(["auto", "text_layer", "tesseract"]), default="auto",
               show_default=True, help="auto: text layer where it is good, Tesseract elsewhere.")
-@click.option("--dpi", type=click.IntRange(50, 600), default=DEFAULT_DPI, show_default=True,
-              help="Render resolution for OCR.")
+@click.option("--dpi", type=click.IntRange(50, 600), default=None,
+              help=f"Render resolution for OCR (default: OCR_DPI or {DEFAULT_DPI}).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="OCR processes (default: one per core).")
-@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=DEFAULT_THRESHOLD,
-              show_default=True, help="Confidence at or above which records are auto-accepted.")
+              help="OCR processes (default: MAX_CONCURRENCY, or one per core).")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None, callback=_finite,
+              help="Confidence at or above which records are auto-accepted (default: "
+                   f"CONFIDENCE_THRESHOLD or {DEFAULT_THRESHOLD}).")
 @click.option("--profile", "profile_out", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write each catalog's learned profile (entry template, course pages, "
                    "explained lines) to this JSON file, keyed by file name.")
-def extract(files: tuple[Path, ...], out: Path, engine: str, dpi: int, workers: int | None,
-            threshold: float, profile_out: Path | None) -> None:
+def extract(files: tuple[Path, ...], out: Path, engine: str, dpi: int | None,
+            workers: int | None, threshold: float | None, profile_out: Path | None) -> None:
     """Extract course records from catalog PDFs into JSONL, one record per line."""
+    settings = _settings()
+    dpi = dpi or settings.dpi
+    workers = workers or settings.ocr_workers
+    threshold = settings.confidence_threshold if threshold is None else threshold
     started = time.perf_counter()
     results: list[CatalogResult] = []
     failures = 0

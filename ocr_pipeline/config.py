@@ -1,11 +1,28 @@
-"""Typed settings from the environment (DESIGN.md, "Configuration")."""
+"""Typed settings from the environment, each declared once with pydantic-settings.
+
+Each component reads its own variables: the pipeline (``Settings``), the names of its AWS side
+(``AwsSettings``, variables ``OCR_<FIELD>``), the GPU tasks it starts in ECS (``EcsSettings``,
+``OCR_ECS_<FIELD>``), and the OCR service (``server.settings.ServerSettings``). A wrong value
+fails at once with one line naming the variable and what it allows (``ConfigurationError``),
+never later as a traceback. Empty variables count as unset.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal, Self, TypeVar, get_args
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from ocr_pipeline.catalog.confidence import DEFAULT_THRESHOLD
 from ocr_pipeline.errors import ConfigurationError
@@ -20,73 +37,231 @@ LOCAL_FLOW_ARNS = {
 OcrMode = Literal["in_process", "subprocess", "ecs"]
 DEFAULT_MAX_GPU_TASKS = 10
 
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("ocr_pipeline_environ", default=None)
+T = TypeVar("T", bound="EnvSettings")
 
-@dataclass(frozen=True, slots=True)
-class AwsSettings:
+
+class _Environment(EnvSettingsSource):
+    """The process environment, or the mapping ``load`` was given (tests, the demo)."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        given = _ENVIRON.get()
+        if given is None:
+            return super()._load_env_vars()
+        return {(name if self.case_sensitive else name.lower()): value
+                for name, value in given.items() if value != ""}
+
+
+class EnvSettings(BaseSettings):
+    """Settings of one component, read from the environment only (no .env file, no secrets
+    directory), frozen once read."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", env_ignore_empty=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _Environment(settings_cls)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """Read from ``environ`` (default: the process environment); ``ConfigurationError``
+        naming the variable and what it allows when a value is wrong."""
+        token = _ENVIRON.set(environ)
+        try:
+            return cls()
+        except ValidationError as exc:
+            raise ConfigurationError(_describe(exc)) from None
+        finally:
+            _ENVIRON.reset(token)
+
+    @classmethod
+    def variable(cls, field: str) -> str:
+        """The environment variable a field is read from."""
+        alias = cls.model_fields[field].validation_alias
+        if isinstance(alias, str):
+            return alias
+        if isinstance(alias, AliasChoices):
+            return str(alias.choices[0])
+        return f"{cls.model_config.get('env_prefix', '')}{field}".upper()
+
+
+_COMPONENTS: dict[str, type[EnvSettings]] = {}
+
+
+def component(cls: type[T]) -> type[T]:
+    """Register a settings class, so its errors can name their variables."""
+    _COMPONENTS[cls.__name__] = cls
+    return cls
+
+
+def _describe(exc: ValidationError) -> str:
+    cls = _COMPONENTS.get(exc.title)
+    problems = []
+    for error in exc.errors():
+        field = _field(cls, str(error["loc"][0])) if cls and error["loc"] else None
+        if cls is None or field is None:
+            problems.append(f"{exc.title}: {error['msg']}")
+            continue
+        problems.append(f"{cls.variable(field)}={error['input']!r}: "
+                        f"{_allowed(cls.model_fields[field]) or error['msg']}")
+    return "; ".join(problems)
+
+
+def _field(cls: type[EnvSettings], loc: str) -> str | None:
+    """The field an error's location names: the field itself or one of its variables."""
+    if loc in cls.model_fields:
+        return loc
+    return next((name for name in cls.model_fields
+                 if cls.variable(name).lower() == loc.lower()
+                 or (isinstance(cls.model_fields[name].validation_alias, AliasChoices)
+                     and loc.lower() in (str(c).lower() for c in
+                                         cls.model_fields[name].validation_alias.choices))),
+                None)
+
+
+def _allowed(info: FieldInfo) -> str | None:
+    """What a field accepts, in words: ``expected one of ...`` or a number's range."""
+    choices = get_args(info.annotation) if "Literal" in str(info.annotation) else ()
+    if choices:
+        return f"expected one of {', '.join(map(str, choices))}"
+    low = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    if low is None or high is None:
+        return None
+    whole = info.annotation is int or int in get_args(info.annotation)
+    kind = "a whole number" if whole else "a number"
+    return f"expected {kind} from {low:g} to {high:g}"
+
+
+def _names(value: Any) -> Any:
+    """``a, b,`` -> ``("a", "b")``: a comma-separated variable as names."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+Names = Annotated[tuple[str, ...], NoDecode]
+
+
+@component
+class AwsSettings(EnvSettings):
     """Names of the cloud side (OCR_PIPELINE_ENV=aws); the CDK stack outputs the same names."""
 
-    region: str
-    raw_bucket: str
-    processed_bucket: str
+    model_config = SettingsConfigDict(env_prefix="OCR_")
+
+    region: str = Field("us-east-1", validation_alias=AliasChoices("AWS_REGION",
+                                                                   "AWS_DEFAULT_REGION"))
+    raw_bucket: str = "ocr-pipeline-raw"
+    processed_bucket: str = "ocr-pipeline-processed"
     """Processed objects (pages, OCR outputs, review crops) and the Parquet warehouse."""
-    review_bucket: str
-    landing_uri: str
-    """``s3://bucket/prefix/`` the landing sensor watches."""
-    warehouse_prefix: str
-    glue_database: str
-    athena_workgroup: str
-    athena_output: str
+    review_bucket: str = "ocr-pipeline-review"
+    landing_uri: str = ""
+    """``s3://bucket/prefix/`` the landing sensor watches (default: the raw bucket's
+    ``landing/``)."""
+    warehouse_prefix: str = "warehouse/"
+    glue_database: str = "ocr_pipeline"
+    athena_workgroup: str = "primary"
+    athena_output: str = ""
     """``s3://`` URI for Athena results; empty: the workgroup's own setting."""
-    metrics_environment: str
+    metrics_environment: str = ""
     """Environment dimension of the pipeline's CloudWatch metrics (the stack's env name)."""
-    state_table: str
-    validation_table: str
-    courses_table: str
+    state_table: str = "ocr-pipeline-state"
+    validation_table: str = "ocr-pipeline-validation"
+    courses_table: str = "ocr-pipeline-courses"
+
+    @model_validator(mode="after")
+    def _landing(self) -> AwsSettings:
+        if not self.landing_uri:
+            object.__setattr__(self, "landing_uri", f"s3://{self.raw_bucket}/landing/")
+        elif not self.landing_uri.startswith("s3://"):
+            raise ConfigurationError(f"OCR_LANDING_URI={self.landing_uri!r} is not an s3:// URI")
+        return self
 
 
-@dataclass(frozen=True, slots=True)
-class EcsSettings:
+@component
+class EcsSettings(EnvSettings):
     """What ``run_task`` needs to start the OCR worker on the GPU capacity provider."""
 
-    cluster: str
-    task_definition: str
-    capacity_provider: str
-    container: str
-    subnets: tuple[str, ...]
-    security_groups: tuple[str, ...]
-    max_tasks: int
+    model_config = SettingsConfigDict(env_prefix="OCR_ECS_")
+
+    cluster: str = ""
+    task_definition: str = ""
+    capacity_provider: str = ""
+    container: str = "ocr-worker"
+    subnets: Names = ()
+    """Comma-separated."""
+    security_groups: Names = ()
+    max_tasks: int = Field(DEFAULT_MAX_GPU_TASKS, ge=1, le=100)
     """GPU tasks of one catalog running at once."""
-    pages_per_task: int
+    pages_per_task: int = Field(50, ge=1, le=100_000)
     """A catalog with more pages is split into page ranges of this size."""
-    timeout_seconds: int
+    timeout_seconds: int = Field(3600, ge=30, le=7 * 86400)
     """How long to wait for one task before stopping it and failing the step."""
 
+    _split = field_validator("subnets", "security_groups", mode="before")(_names)
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    env: Environment
-    home: Path
-    landing: Path
-    confidence_threshold: float
-    ocr_mode: OcrMode
-    ocr_workers: int | None
-    dpi: int
-    review_endpoint: str
-    """A2I runtime endpoint: the local review console, or empty for Amazon A2I itself."""
-    flow_arns: dict[str, str]
-    """Flow definition ARN per review role (round1, round2, expert)."""
-    aws: AwsSettings
-    ecs: EcsSettings
-    ocr_engine: str = "tesseract"
-    """Engine for scanned pages: tesseract | deepseek | remote (``ocr.engines``)."""
-    ocr_service_url: str = ""
+
+@component
+class Settings(EnvSettings):
+    """The pipeline's settings (DESIGN.md, "Configuration"); ``aws`` and ``ecs`` are read with
+    it."""
+
+    env: Environment = Field("local", validation_alias="OCR_PIPELINE_ENV")
+    home: Path = Field(Path(".ocr_pipeline"), validation_alias="OCR_PIPELINE_HOME")
+    landing: Path | None = Field(None, validation_alias="OCR_PIPELINE_LANDING")
+    """The folder the landing sensor watches (default: ``<home>/landing``)."""
+    confidence_threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0, allow_inf_nan=False,
+                                        validation_alias="CONFIDENCE_THRESHOLD")
+    ocr_mode: OcrMode = Field("in_process", validation_alias="OCR_MODE")
+    max_concurrency: int = Field(0, ge=0, le=256, validation_alias="MAX_CONCURRENCY")
+    """OCR processes; 0: one per core."""
+    dpi: int = Field(200, ge=50, le=600, validation_alias="OCR_DPI")
+    review_endpoint: str | None = Field(None, validation_alias="OCR_REVIEW_ENDPOINT")
+    """A2I runtime endpoint: the local review console, or empty for Amazon A2I itself
+    (default: the console locally, A2I in aws)."""
+    round1_flow_arn: str = Field(LOCAL_FLOW_ARNS["round1"], validation_alias="A2I_FLOW_ROUND1_ARN")
+    round2_flow_arn: str = Field(LOCAL_FLOW_ARNS["round2"], validation_alias="A2I_FLOW_ROUND2_ARN")
+    expert_flow_arn: str = Field(LOCAL_FLOW_ARNS["expert"], validation_alias="A2I_FLOW_EXPERT_ARN")
+    ocr_engine: Literal["tesseract", "deepseek", "remote"] = Field(
+        "tesseract", validation_alias="OCR_ENGINE")
+    """Engine for scanned pages (``ocr.engines``)."""
+    ocr_service_url: str = Field("", validation_alias="OCR_SERVICE_URL")
     """remote: the OCR service's base URL."""
-    model_path: str | None = None
+    model_path: str | None = Field(None, validation_alias="MODEL_PATH")
     """deepseek: the local DeepSeek-OCR model folder."""
-    review_access_key_id: str = ""
+    review_access_key_id: str = Field("", validation_alias="OCR_REVIEW_ACCESS_KEY_ID")
     """The local review console's key pair, which the A2I client signs with (SigV4) and the
     console checks; both empty: generated once into ``review_credentials_path``."""
-    review_secret_access_key: str = field(default="", repr=False)
+    review_secret_access_key: str = Field("", repr=False,
+                                          validation_alias="OCR_REVIEW_SECRET_ACCESS_KEY")
+    aws: AwsSettings = Field(default_factory=AwsSettings)
+    ecs: EcsSettings = Field(default_factory=EcsSettings)
+
+    @model_validator(mode="after")
+    def _derived(self) -> Settings:
+        """Paths made absolute, and the defaults that depend on other settings."""
+        home = self.home.resolve()
+        object.__setattr__(self, "home", home)
+        object.__setattr__(self, "landing", (self.landing or home / "landing").resolve())
+        if self.review_endpoint is None:
+            object.__setattr__(self, "review_endpoint",
+                               "" if self.env == "aws" else LOCAL_REVIEW_ENDPOINT)
+        return self
+
+    @property
+    def ocr_workers(self) -> int | None:
+        """OCR processes; None: one per core."""
+        return self.max_concurrency or None
+
+    @property
+    def flow_arns(self) -> dict[str, str]:
+        """Flow definition ARN per review role (round1, round2, expert)."""
+        return {"round1": self.round1_flow_arn, "round2": self.round2_flow_arn,
+                "expert": self.expert_flow_arn}
 
     @property
     def objects_root(self) -> Path:
@@ -111,89 +286,3 @@ class Settings:
     @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
-
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        env = dict(os.environ if environ is None else environ)
-        home = Path(env.get("OCR_PIPELINE_HOME", ".ocr_pipeline")).resolve()
-        environment = _choice(env, "OCR_PIPELINE_ENV", "local", ("local", "aws"))
-        return cls(
-            env=environment,  # type: ignore[arg-type]
-            home=home,
-            landing=Path(env.get("OCR_PIPELINE_LANDING", str(home / "landing"))).resolve(),
-            confidence_threshold=_number(env, "CONFIDENCE_THRESHOLD", DEFAULT_THRESHOLD, 0.0, 1.0),
-            ocr_mode=_choice(env, "OCR_MODE", "in_process", ("in_process", "subprocess", "ecs")),  # type: ignore[arg-type]
-            ocr_workers=int(_number(env, "MAX_CONCURRENCY", 0, 0, 256)) or None,
-            dpi=int(_number(env, "OCR_DPI", 200, 50, 600)),
-            review_endpoint=env.get("OCR_REVIEW_ENDPOINT",
-                                    "" if environment == "aws" else LOCAL_REVIEW_ENDPOINT),
-            flow_arns={role: env.get(f"A2I_FLOW_{role.upper()}_ARN", arn)
-                       for role, arn in LOCAL_FLOW_ARNS.items()},
-            aws=_aws_settings(env),
-            ecs=_ecs_settings(env),
-            ocr_engine=_choice(env, "OCR_ENGINE", "tesseract", ("tesseract", "deepseek", "remote")),
-            ocr_service_url=env.get("OCR_SERVICE_URL", ""),
-            model_path=env.get("MODEL_PATH") or None,
-            review_access_key_id=env.get("OCR_REVIEW_ACCESS_KEY_ID", ""),
-            review_secret_access_key=env.get("OCR_REVIEW_SECRET_ACCESS_KEY", ""),
-        )
-
-
-def _aws_settings(env: dict[str, str]) -> AwsSettings:
-    raw_bucket = env.get("OCR_RAW_BUCKET", "ocr-pipeline-raw")
-    landing_uri = env.get("OCR_LANDING_URI", f"s3://{raw_bucket}/landing/")
-    if not landing_uri.startswith("s3://"):
-        raise ConfigurationError(f"OCR_LANDING_URI={landing_uri!r} is not an s3:// URI")
-    return AwsSettings(
-        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
-        raw_bucket=raw_bucket,
-        processed_bucket=env.get("OCR_PROCESSED_BUCKET", "ocr-pipeline-processed"),
-        review_bucket=env.get("OCR_REVIEW_BUCKET", "ocr-pipeline-review"),
-        landing_uri=landing_uri,
-        warehouse_prefix=env.get("OCR_WAREHOUSE_PREFIX", "warehouse/"),
-        glue_database=env.get("OCR_GLUE_DATABASE", "ocr_pipeline"),
-        athena_workgroup=env.get("OCR_ATHENA_WORKGROUP", "primary"),
-        athena_output=env.get("OCR_ATHENA_OUTPUT", ""),
-        metrics_environment=env.get("OCR_METRICS_ENVIRONMENT", ""),
-        state_table=env.get("OCR_STATE_TABLE", "ocr-pipeline-state"),
-        validation_table=env.get("OCR_VALIDATION_TABLE", "ocr-pipeline-validation"),
-        courses_table=env.get("OCR_COURSES_TABLE", "ocr-pipeline-courses"),
-    )
-
-
-def _ecs_settings(env: dict[str, str]) -> EcsSettings:
-    return EcsSettings(
-        cluster=env.get("OCR_ECS_CLUSTER", ""),
-        task_definition=env.get("OCR_ECS_TASK_DEFINITION", ""),
-        capacity_provider=env.get("OCR_ECS_CAPACITY_PROVIDER", ""),
-        container=env.get("OCR_ECS_CONTAINER", "ocr-worker"),
-        subnets=_names(env, "OCR_ECS_SUBNETS"),
-        security_groups=_names(env, "OCR_ECS_SECURITY_GROUPS"),
-        max_tasks=int(_number(env, "OCR_ECS_MAX_TASKS", DEFAULT_MAX_GPU_TASKS, 1, 100)),
-        pages_per_task=int(_number(env, "OCR_ECS_PAGES_PER_TASK", 50, 1, 100_000)),
-        timeout_seconds=int(_number(env, "OCR_ECS_TIMEOUT_SECONDS", 3600, 30, 7 * 86400)),
-    )
-
-
-def _names(env: dict[str, str], name: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
-
-
-def _choice(env: dict[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
-    value = env.get(name, default)
-    if value not in allowed:
-        raise ConfigurationError(f"{name}={value!r}: expected one of {', '.join(allowed)}")
-    return value
-
-
-def _number(env: dict[str, str], name: str, default: float, low: float, high: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name}={raw!r} is not a number") from None
-    if not low <= value <= high:
-        raise ConfigurationError(f"{name}={raw} is outside {low:g}..{high:g}")
-    return value

@@ -32,7 +32,7 @@ LIVE = frozenset({dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
 
 def mark_worker(context: dg.AssetExecutionContext) -> None:
     """Tag the run with the process working it, so its death can be told from outside."""
-    context.instance.add_run_tags(context.run_id,
+    context.instance.add_run_tags(context.run.run_id,
                                   {WORKER_TAG: f"{socket.gethostname()}:{os.getpid()}"})
 
 

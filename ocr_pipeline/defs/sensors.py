@@ -13,7 +13,7 @@ from ocr_pipeline.defs.resources import (
     RegistryResource,
     ReviewResource,
 )
-from ocr_pipeline.review.workflow import CatalogReview
+from ocr_pipeline.review.workflow import OPEN, CatalogReview
 
 
 @dg.sensor(job=process_catalog, minimum_interval_seconds=30,
@@ -60,26 +60,37 @@ def review_sensor(
     context: dg.SensorEvaluationContext, registry: RegistryResource,
     objects: ObjectStoreResource, review: ReviewResource,
 ) -> dg.SensorResult | dg.SkipReason:
-    """Poll the open human loops of catalogs waiting on review; when some have finished,
-    ask for review_results (and validated_courses) of that catalog."""
+    """Poll the open human loops of catalogs waiting on review; when some have ended (or are
+    gone: the listing no longer has them), or a record is neither decided nor in an open loop
+    (``CatalogReview.stalled_loops``), ask for review_results (and validated_courses) of that
+    catalog. The run key names those loops, so the same state asks once."""
     store = objects.get()
     reviews = review.reviews(store)
     waiting = registry.get().list(statuses=["waiting_review"])
     if not waiting:
         return dg.SkipReason("no catalog is waiting on review")
+    # states read before the listing: a loop they have that the listing lacks is gone
+    catalog_reviews = [CatalogReview(catalog_id=entry.catalog_id, store=store, reviews=reviews)
+                       for entry in waiting]
     # one paged listing per flow instead of a call per loop
     loops = [loop for role in ("round1", "round2", "expert") for loop in reviews.list(role=role)]
     status = {loop["HumanLoopName"]: loop["HumanLoopStatus"] for loop in loops}
     age = review.report_backlog(loops)
     context.log.info(f"oldest open human loop: {age / 3600:.1f} h")
     runs = []
-    for entry in waiting:
-        open_loops = CatalogReview(catalog_id=entry.catalog_id, store=store,
-                                   reviews=reviews).open_loops()
-        finished = sorted(name for name in open_loops
-                          if status.get(name, "InProgress") not in ("InProgress", "Stopping"))
+    for catalog_review in catalog_reviews:
+        catalog_id = catalog_review.catalog_id
+        finished = sorted(name for name in catalog_review.open_loops()
+                          if status.get(name, "Deleted") not in OPEN)
+        stalled = sorted(catalog_review.stalled_loops())
         if finished:
-            context.log.info(f"{entry.catalog_id}: {len(finished)} loop(s) finished")
-            runs.append(dg.RunRequest(partition_key=entry.catalog_id,
-                                      run_key=f"{entry.catalog_id}:{','.join(finished)}"))
-    return dg.SensorResult(run_requests=runs) if runs else dg.SkipReason("no finished loops")
+            context.log.info(f"{catalog_id}: {len(finished)} loop(s) finished")
+            runs.append(dg.RunRequest(partition_key=catalog_id,
+                                      run_key=f"{catalog_id}:{','.join(finished)}"))
+        elif stalled:
+            context.log.info(f"{catalog_id}: {len(stalled)} record(s) undecided with no open "
+                             "loop")
+            runs.append(dg.RunRequest(partition_key=catalog_id,
+                                      run_key=f"{catalog_id}:stalled:{','.join(stalled)}"))
+    return (dg.SensorResult(run_requests=runs) if runs
+            else dg.SkipReason("no finished loops and no stalled records"))

@@ -3,6 +3,15 @@
 State lives in the object store (``review/<catalog>/state.json``); every completed loop's
 output is copied, unchanged, to ``review/<catalog>/outputs/<loop>.json`` and decisions are
 recomputed from those copies each time, so they can always be audited and re-derived.
+
+Nothing is left waiting on a loop that will never answer. A loop that failed, was stopped or
+deleted (kept in the state as ``Deleted``), or completed with its output lost (no output URI,
+or nothing there any more) is logged as a warning and, while its record is undecided, counted
+in ``failed_loops``. After ``collect`` every record not yet decided has an open loop: the one
+its decision needs (round 2, the expert), else another of the role it last had. Loop names are
+deterministic per attempt, so collecting the same state twice (or in two runs at once) starts
+nothing twice; decided records get no new loop. ``stalled_loops`` tells the review sensor
+about records left without one (by a run that died, or by older code).
 """
 
 from __future__ import annotations
@@ -12,7 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from ocr_pipeline.catalog.models import CourseRecord
+from ocr_pipeline.errors import ObjectNotFoundError
 from ocr_pipeline.review.a2i import A2IReviews, ReviewError, answers_of
 from ocr_pipeline.review.consensus import Decision, answers_saved, decide
 from ocr_pipeline.review.contract import FIELDS, Answer, Role, TaskInput
@@ -21,6 +33,11 @@ from ocr_pipeline.storage.objects import ObjectStore
 logger = logging.getLogger(__name__)
 
 FINAL = ("validated", "rejected")
+OPEN = ("InProgress", "Stopping")
+"""Loop statuses that may still bring answers."""
+ESCALATION: dict[str, Role] = {"needs_round2": "round2", "needs_expert": "expert"}
+"""The loop a record's decision asks for; any other undecided record gets another loop of
+the role it last had."""
 CropFn = Callable[[CourseRecord], str]
 """Renders the page region of a record; returns the image URI."""
 
@@ -34,6 +51,8 @@ class ReviewSummary:
     waiting: int
     loops_started: int
     failed_loops: int
+    """Loops of undecided records that ended without answers (each record is in an open
+    loop again)."""
     answers_bought: int
     """All answers received so far, for decided and open records."""
     agreement: float
@@ -59,6 +78,7 @@ class CatalogReview:
         self._store = store
         self._reviews = reviews
         self._state_key = f"review/{catalog_id}/state.json"
+        self._decisions_key = f"review/{catalog_id}/decisions.json"
         self._state: dict[str, Any] = (
             store.get_json(self._state_key) if store.exists(self._state_key) else {}
         )
@@ -96,20 +116,20 @@ class CatalogReview:
         return self._started - before
 
     def collect(self) -> ReviewSummary:
-        """Poll open loops, keep finished outputs, decide, escalate where needed."""
+        """Poll open loops, keep finished outputs, decide, and give every record not yet
+        decided an open loop (escalating, or replacing loops that ended without answers)."""
         decisions: dict[str, Decision] = {}
         for record_id, entry in self._state.items():
-            self._poll(record_id, entry)
+            lost = self._poll(entry)
             decision = decide(self._answers(entry))
             decisions[record_id] = decision
-            roles = {loop["role"] for loop in entry["loops"]}
-            if decision.status == "needs_round2" and "round2" not in roles:
-                self._start(record_id, "round2")
-            elif decision.status == "needs_expert" and "expert" not in roles:
-                self._start(record_id, "expert")
+            if decision.status not in FINAL:
+                entry["failed"] += lost
+                self._failed += lost
+                self._resume(record_id, entry, decision)
         self._save()
         self._store.put_json(
-            f"review/{self.catalog_id}/decisions.json",
+            self._decisions_key,
             {rid: d.to_dict() for rid, d in decisions.items() if d.status in FINAL},
         )
         decided = [d for d in decisions.values() if d.status in FINAL]
@@ -126,7 +146,25 @@ class CatalogReview:
 
     def open_loops(self) -> list[str]:
         return [loop["name"] for entry in self._state.values() for loop in entry["loops"]
-                if loop["status"] in ("InProgress", "Stopping")]
+                if loop["status"] in OPEN]
+
+    def stalled_loops(self) -> list[str]:
+        """The last loop of each record that is neither decided (by the last ``collect``) nor
+        in an open loop: ``collect`` starts the loop it needs."""
+        decided = (self._store.get_json(self._decisions_key)
+                   if self._store.exists(self._decisions_key) else {})
+        return [entry["loops"][-1]["name"] for record_id, entry in self._state.items()
+                if record_id not in decided and not _has_open_loop(entry)]
+
+    def _resume(self, record_id: str, entry: dict[str, Any], decision: Decision) -> None:
+        """Start the loop an undecided record needs, unless one is open."""
+        if _has_open_loop(entry):
+            return
+        role = ESCALATION.get(decision.status, entry["loops"][-1]["role"])
+        if any(loop["role"] == role for loop in entry["loops"]):
+            logger.warning("%s: record %s is %s with no open loop; starting another %s loop",
+                           self.catalog_id, record_id, decision.status, role)
+        self._start(record_id, role)
 
     def _start(self, record_id: str, role: Role) -> None:
         entry = self._state[record_id]
@@ -136,21 +174,57 @@ class CatalogReview:
         entry["loops"].append({"name": name, "role": role, "status": "InProgress"})
         self._started += 1
 
-    def _poll(self, record_id: str, entry: dict[str, Any]) -> None:
-        for loop in list(entry["loops"]):
-            if loop["status"] not in ("InProgress", "Stopping"):
-                continue
-            state = self._reviews.state(loop["name"])
-            loop["status"] = state.status
-            if state.status == "Completed" and state.output_uri:
-                output = self._reviews.output(state.output_uri)
-                self._store.put_json(self._output_key(loop["name"]), output)
-            elif state.status == "Failed":
-                logger.warning("loop %s failed (%s); starting it again", loop["name"],
-                               state.failure_reason)
-                entry["failed"] += 1
-                self._failed += 1
-                self._start(record_id, loop["role"])
+    def _poll(self, entry: dict[str, Any]) -> int:
+        """Update the record's open loops, keeping the outputs of completed ones; how many
+        ended without answers (failed, stopped, deleted, or completed with the output lost)."""
+        lost = 0
+        for loop in entry["loops"]:
+            if loop["status"] in OPEN:
+                loop["status"], why = self._finish(loop["name"])
+                if why:
+                    logger.warning("%s: loop %s ended without answers: %s", self.catalog_id,
+                                   loop["name"], why)
+                    lost += 1
+        return lost
+
+    def _finish(self, name: str) -> tuple[str, str | None]:
+        """The loop's status, its output kept if it completed; and why it brings no answers
+        if it ended without (else None)."""
+        try:
+            state = self._reviews.state(name)
+        except ClientError as exc:
+            if _error_code(exc) != "ResourceNotFoundException":
+                raise
+            return "Deleted", "it was deleted"
+        if state.status == "Completed":
+            return state.status, self._keep_output(name, state.output_uri)
+        if state.status in OPEN:
+            return state.status, None
+        reason = f": {state.failure_reason}" if state.failure_reason else ""
+        return state.status, f"{state.status.lower()}{reason}"
+
+    def _keep_output(self, name: str, uri: str | None) -> str | None:
+        """Copy a completed loop's output; why there is none, if so. A copy kept by a run
+        that ended before saving its state still counts."""
+        key = self._output_key(name)
+        output = self._output(uri) if uri else None
+        if output is not None:
+            self._store.put_json(key, output)
+        elif not self._store.exists(key):
+            return f"completed, but its output {uri} is gone" if uri else (
+                "completed with no output URI")
+        return None
+
+    def _output(self, uri: str) -> dict[str, Any] | None:
+        """The loop output at ``uri``; None if nothing is there any more."""
+        try:
+            return self._reviews.output(uri)
+        except ObjectNotFoundError:
+            return None
+        except ClientError as exc:
+            if _error_code(exc) != "NoSuchKey":
+                raise
+            return None
 
     def _answers(self, entry: dict[str, Any]) -> list[Answer]:
         answers: list[Answer] = []
@@ -165,3 +239,11 @@ class CatalogReview:
 
     def _save(self) -> None:
         self._store.put_json(self._state_key, self._state)
+
+
+def _has_open_loop(entry: dict[str, Any]) -> bool:
+    return any(loop["status"] in OPEN for loop in entry["loops"])
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
