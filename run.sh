@@ -46,7 +46,8 @@ case "${1:-}" in
     apt_install npm nodejs npm  # the CDK CLI that infra/tests/test_synth.py runs
     echo "== installing the pinned AWS CDK CLI (infra/package-lock.json)" >&2
     npm ci --prefix infra --no-audit --no-fund --loglevel=error
-    exec "$VENV/bin/python" -m pytest -q "$@"
+    # in parallel, one worker per core (every test has its own ports, homes and instances)
+    exec "$VENV/bin/python" -m pytest -q -n auto --durations=15 "$@"
     ;;
   *)
     echo "usage: ./run.sh demo|test [args...]" >&2
