@@ -207,8 +207,7 @@ class EcsSettings(EnvSettings):
 
 @component
 class Settings(EnvSettings):
-    """The pipeline's settings (DESIGN.md, "Configuration"); ``aws`` and ``ecs`` are read with
-    it."""
+    """The pipeline's settings; ``aws`` and ``ecs`` are read with it."""
 
     env: Environment = Field("local", validation_alias="OCR_PIPELINE_ENV")
     home: Path = Field(Path(".ocr_pipeline"), validation_alias="OCR_PIPELINE_HOME")

@@ -1,6 +1,6 @@
 """The Dagster code location: the defs/ folder plus the resources of the environment.
 
-This is the only place that branches on OCR_PIPELINE_ENV (DESIGN.md, "Configuration").
+This is the only place that branches on OCR_PIPELINE_ENV (ARCHITECTURE.md, "Layers").
 """
 
 from pathlib import Path
@@ -64,7 +64,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
 
 
 def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
-    """Everything under one home folder (DESIGN.md, "Storage": local)."""
+    """Everything under one home folder."""
     return {
         "objects": LocalObjectStoreResource(root=str(settings.objects_root)),
         "warehouse": _warehouse(settings),
@@ -75,7 +75,7 @@ def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
 
 
 def aws_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
-    """S3, DynamoDB, Glue and ECS (DESIGN.md, "Storage": aws), named by ``settings.aws``."""
+    """S3, DynamoDB, Glue and ECS, named by ``settings.aws``."""
     cloud = settings.aws
     return {
         "objects": S3ObjectStoreResource(

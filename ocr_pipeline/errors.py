@@ -3,20 +3,28 @@
 Every error a user can cause (bad input, missing tools) is an ``OcrPipelineError`` whose
 message names the file and the reason in one line, so the CLI and the orchestrator can report
 it without a traceback.
+
+Each class carries the HTTP status it is answered with (``http_status``), the one mapping the
+OCR service and the review console both use; the console's refusals also carry the A2I error
+type boto3 raises them as (``a2i_code``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 
 class OcrPipelineError(Exception):
     """Base class of every error this package raises on purpose."""
 
+    http_status: ClassVar[int] = 500
+
 
 class InputError(OcrPipelineError):
     """A catalog file that cannot be processed. Carries the offending path."""
 
+    http_status = 400
     reason = "cannot be processed"
 
     def __init__(self, path: str | Path, detail: str | None = None) -> None:
@@ -27,6 +35,7 @@ class InputError(OcrPipelineError):
 
 
 class NotAPdfError(InputError):
+    http_status = 415
     reason = "not a PDF file"
 
 
@@ -47,6 +56,7 @@ class EmptyPdfError(InputError):
 
 
 class FileTooLargeError(InputError):
+    http_status = 413
     reason = "file is too large"
 
 
@@ -64,6 +74,8 @@ class OcrError(OcrPipelineError):
 
 class EngineUnavailableError(OcrError):
     """An OCR engine's program or model is not installed here."""
+
+    http_status = 503
 
 
 class ConfigurationError(OcrPipelineError):
@@ -111,10 +123,12 @@ class EmptyUploadError(InputError):
 
 
 class UnsupportedFileError(InputError):
+    http_status = 415
     reason = "unsupported file type"
 
 
 class TooManyPagesError(InputError):
+    http_status = 413
     reason = "too many pages"
 
 
@@ -124,6 +138,8 @@ class PageRangeError(InputError):
 
 class ServiceBusyError(OcrPipelineError):
     """The OCR service cannot take the request now (model loading, queue full); retry later."""
+
+    http_status = 503
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         self.retry_after = retry_after
@@ -137,4 +153,67 @@ class CorruptImageError(InputError):
 class PixelBudgetError(InputError):
     """An image or a PDF page that would decode or render to more pixels than allowed."""
 
+    http_status = 413
+
     reason = "over the pixel budget"
+
+
+class ReviewError(OcrPipelineError):
+    """A human loop could not be started or read."""
+
+
+class ConsoleError(OcrPipelineError):
+    """A request the review console cannot serve; ``a2i_code`` is the A2I error type the
+    console answers it with (``x-amzn-ErrorType``, boto3's ``client.exceptions.<code>``)."""
+
+    a2i_code: ClassVar[str] = "InternalServerException"
+
+
+class InvalidRequestError(ConsoleError):
+    http_status = 400
+    a2i_code = "ValidationException"
+
+
+class NotSignedInError(ConsoleError):
+    http_status = 401
+    a2i_code = "NotSignedInException"
+
+
+class ForbiddenError(ConsoleError):
+    http_status = 403
+    a2i_code = "AccessDeniedException"
+
+
+class NotFoundError(ConsoleError):
+    http_status = 404
+    a2i_code = "ResourceNotFoundException"
+
+
+class ConflictError(ConsoleError):
+    http_status = 409
+    a2i_code = "ConflictException"
+
+
+class MissingSignatureError(ForbiddenError):
+    """An A2I request without an AWS Signature Version 4 ``Authorization`` header."""
+
+    a2i_code = "MissingAuthenticationTokenException"
+
+
+class UnknownAccessKeyError(ForbiddenError):
+    """An A2I request signed with an access key id that is not the console's."""
+
+    a2i_code = "UnrecognizedClientException"
+
+
+class SignatureMismatchError(ForbiddenError):
+    """An A2I request whose signature is malformed, too old, or not made with the secret key."""
+
+    a2i_code = "InvalidSignatureException"
+
+
+class UnknownHostError(ConsoleError):
+    """A request for a host name the console does not answer for (DNS rebinding, most likely)."""
+
+    http_status = 421
+    a2i_code = "MisdirectedRequestException"

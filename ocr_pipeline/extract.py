@@ -19,8 +19,8 @@ from ocr_pipeline.catalog.confidence import DEFAULT_THRESHOLD
 from ocr_pipeline.catalog.ids import catalog_id
 from ocr_pipeline.catalog.models import CourseRecord, PageText
 from ocr_pipeline.catalog.parse import CatalogReading, read_catalog
-from ocr_pipeline.catalog.profile import CatalogProfile
 from ocr_pipeline.catalog.pdf import CatalogPdf, PageClass
+from ocr_pipeline.catalog.profile import CatalogProfile
 from ocr_pipeline.catalog.records import build_records, method_mix
 from ocr_pipeline.errors import NoCoursesFoundError
 from ocr_pipeline.ocr.repair import has_garbled_words, repair_garbled_words

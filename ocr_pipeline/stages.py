@@ -1,6 +1,6 @@
 """The catalog pipeline in stages, each reading and writing the object store.
 
-One function per asset of the Dagster graph (DESIGN.md, "The data flow"); the asset bodies
+One function per asset of the Dagster graph (ARCHITECTURE.md, "The asset graph"); the asset bodies
 only call these. Bytes (PDFs, PNGs, page text) go to the object store and travel as URIs.
 Per-page outputs are cached by (page sha256, engine, engine version), so a re-run, or a
 worker killed mid-catalog and started again, skips the pages already read.

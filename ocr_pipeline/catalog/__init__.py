@@ -1,4 +1,4 @@
 """Pure domain layer: models, PDF inventory and rendering, layout, parser, confidence.
 
-Imports neither Dagster nor boto3 (see DESIGN.md).
+Imports neither Dagster nor boto3 (ARCHITECTURE.md, "Layers").
 """

@@ -9,7 +9,8 @@ BBox = tuple[float, float, float, float]
 """(x0, y0, x1, y1) in PDF points, origin top-left of the page."""
 
 PageKind = Literal["born_digital", "scanned"]
-RecordStatus = Literal["auto_accepted", "pending_review", "validated", "needs_expert", "rejected"]
+RecordStatus = Literal["auto_accepted", "pending_review", "validated"]
+"""A record review rejects as not a course is dropped, not kept with a status."""
 
 
 def union_bbox(boxes: list[BBox]) -> BBox:
@@ -184,7 +185,7 @@ def _word_from_row(row: list[Any]) -> Word:
 
 @dataclass(slots=True)
 class CourseRecord:
-    """The course-record contract of DESIGN.md, shared by every layer."""
+    """The course-record contract (ARCHITECTURE.md), shared by every layer."""
 
     record_id: str
     catalog_id: str

@@ -1,4 +1,4 @@
-"""From parsed entries to course records (the DESIGN.md contract)."""
+"""From parsed entries to course records (the record contract, ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

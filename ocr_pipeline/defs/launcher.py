@@ -1,4 +1,4 @@
-"""The OcrLauncher resource: where page reading runs (DESIGN.md, "Where OCR runs").
+"""The OcrLauncher resource: where page reading runs.
 
 - ``in_process``: in the step's own process.
 - ``subprocess``: ``python -m ocr_pipeline.worker`` through ``PipesSubprocessClient``.

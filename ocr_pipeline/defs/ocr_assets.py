@@ -3,8 +3,8 @@
 import dagster as dg
 
 from ocr_pipeline.defs.catalog_assets import page_images
-from ocr_pipeline.defs.partitions import ONE_CATALOG_PER_RUN, catalogs
 from ocr_pipeline.defs.launcher import OcrLauncher
+from ocr_pipeline.defs.partitions import ONE_CATALOG_PER_RUN, catalogs
 from ocr_pipeline.defs.resources import ObjectStoreResource
 
 

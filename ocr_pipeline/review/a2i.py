@@ -19,7 +19,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from ocr_pipeline.errors import ConfigurationError, OcrPipelineError
+from ocr_pipeline.errors import ConfigurationError, ReviewError
 from ocr_pipeline.review.contract import FIELDS, Answer, Role, TaskInput
 from ocr_pipeline.review.credentials import ConsoleCredentials
 from ocr_pipeline.storage.objects import ObjectStore
@@ -28,10 +28,6 @@ logger = logging.getLogger(__name__)
 
 LoopStatus = Literal["InProgress", "Completed", "Failed", "Stopping", "Stopped"]
 _ROLE_TAG: dict[Role, str] = {"round1": "r1", "round2": "r2", "expert": "ex"}
-
-
-class ReviewError(OcrPipelineError):
-    """A human loop could not be started or read."""
 
 
 @dataclass(frozen=True, slots=True)

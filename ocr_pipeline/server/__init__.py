@@ -10,8 +10,8 @@ import logging
 import uvicorn
 
 from ocr_pipeline.server.app import create_app
-from ocr_pipeline.serving import check_port
 from ocr_pipeline.server.settings import ServerSettings
+from ocr_pipeline.serving import check_port
 
 __all__ = ["ServerSettings", "create_app", "serve"]
 

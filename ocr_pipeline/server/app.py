@@ -42,17 +42,9 @@ from fastapi.security import APIKeyHeader
 
 from ocr_pipeline import __version__
 from ocr_pipeline.errors import (
-    EngineUnavailableError,
-    FileTooLargeError,
-    InputError,
-    NotAPdfError,
-    OcrError,
     OcrPipelineError,
-    PixelBudgetError,
     PromptError,
     ServiceBusyError,
-    TooManyPagesError,
-    UnsupportedFileError,
 )
 from ocr_pipeline.ocr.base import ImageOcrEngine
 from ocr_pipeline.ocr.deepseek import PROMPTS, resolve_prompt
@@ -83,26 +75,11 @@ from ocr_pipeline.server.uploads import (
 logger = logging.getLogger(__name__)
 
 PromptType = Enum("PromptType", {name: name for name in PROMPTS}, type=str)  # type: ignore[misc]
-STATUS: list[tuple[type[OcrPipelineError], int]] = [
-    (FileTooLargeError, 413),
-    (TooManyPagesError, 413),
-    (PixelBudgetError, 413),
-    (UnsupportedFileError, 415),
-    (NotAPdfError, 415),
-    (InputError, 400),
-    (ServiceBusyError, 503),
-    (EngineUnavailableError, 503),
-    (OcrError, 500),
-]
 ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 413, 415, 500, 503)}
 """Documented on every OCR route (422 is FastAPI's own)."""
 _api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False,
                                description="one of the keys in OCR_API_KEYS / OCR_API_KEYS_FILE")
 """Documents the key in the schema; ``keyed_route`` checks it, before the body is read."""
-
-
-def status_for(exc: OcrPipelineError) -> int:
-    return next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
 
 
 def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> FastAPI:
@@ -127,7 +104,7 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
 
     @app.exception_handler(OcrPipelineError)
     async def pipeline_error(request: Request, exc: OcrPipelineError) -> JSONResponse:
-        status = status_for(exc)
+        status = exc.http_status
         if status >= 500:
             logger.warning("request %s: %s %s: %s", request.state.request_id, request.method,
                            request.url.path, exc)
@@ -228,7 +205,7 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
                                 if upload.kind == "pdf"
                                 else read_image(engine, upload, dpi=dpi, prompt=text))
             except OcrPipelineError as exc:
-                return BatchItem(filename=name, status=status_for(exc), detail=str(exc))
+                return BatchItem(filename=name, status=exc.http_status, detail=str(exc))
             return BatchItem(filename=name, status=200, result=result)
 
         items = await asyncio.gather(*(one(file) for file in files))

@@ -21,7 +21,7 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class ObjectStore(Protocol):
-    """What the pipeline needs from an object store (local folder now, S3 later)."""
+    """What the pipeline needs from an object store (a local folder, or S3)."""
 
     def put_bytes(self, key: str, data: bytes) -> str:
         """Store ``data`` under ``key`` atomically; return the object's URI."""

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import json
 import logging
-import random
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import duckdb
+import tenacity
 
 from ocr_pipeline.catalog.models import CourseRecord
 from ocr_pipeline.errors import (
@@ -211,31 +210,51 @@ class DuckDBWarehouse:
     def _open(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + self.lock_timeout
-        delay = _FIRST_DELAY
-        retries = 0
-        while True:
-            try:
-                conn = duckdb.connect(str(self.path), read_only=read_only)
-            except duckdb.Error as exc:
-                if not any(message in str(exc) for message in _LOCK_MESSAGES):
-                    raise WarehouseError(f"cannot open warehouse {self.path}: {exc}") from exc
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise WarehouseBusyError(
-                        f"warehouse {self.path} stayed locked by another process for "
-                        f"{self.lock_timeout:g} s ({retries} retries): {exc}"
-                    ) from exc
-                pause = min(remaining, delay * random.uniform(0.5, 1.0))
-                retries += 1
-                logger.debug("warehouse %s is locked; retry %d in %.3f s",
-                             self.path, retries, pause)
-                time.sleep(pause)
-                delay = min(delay * 2, _MAX_DELAY)
-                continue
-            if retries:
-                logger.info("warehouse %s: lock acquired after %d retries", self.path, retries)
-            return conn
+        retrying = _lock_retrying(self.path, self.lock_timeout)
+        try:
+            conn = retrying(duckdb.connect, str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot open warehouse {self.path}: {exc}") from exc
+        retries = retrying.statistics["attempt_number"] - 1
+        if retries:
+            logger.info("warehouse %s: lock acquired after %d retries", self.path, retries)
+        return conn
+
+
+def _lock_retrying(path: Path, lock_timeout: float) -> tenacity.Retrying:
+    """The wait for another connection's lock on the warehouse file at ``path``.
+
+    Only lock errors are retried, each retry logged at DEBUG, after waits of exponential
+    backoff with jitter (between half and all of ``_FIRST_DELAY`` doubling up to ``_MAX_DELAY``)
+    that end at ``lock_timeout`` at the latest; then ``WarehouseBusyError``.
+    """
+    half = {"multiplier": _FIRST_DELAY / 2, "max": _MAX_DELAY / 2}  # a fixed and a random half
+    backoff = tenacity.wait_exponential(**half) + tenacity.wait_random_exponential(**half)
+
+    def wait(state: tenacity.RetryCallState) -> float:
+        return max(0.0, min(backoff(state), lock_timeout - state.seconds_since_start))
+
+    def log(state: tenacity.RetryCallState) -> None:
+        assert state.next_action is not None  # the wait about to begin
+        logger.debug("warehouse %s is locked; retry %d in %.3f s",
+                     path, state.attempt_number, state.next_action.sleep)
+
+    def give_up(state: tenacity.RetryCallState) -> NoReturn:
+        assert state.outcome is not None  # the last lock error
+        error = state.outcome.exception()
+        raise WarehouseBusyError(
+            f"warehouse {path} stayed locked by another process for {lock_timeout:g} s "
+            f"({state.attempt_number - 1} retries): {error}") from error
+
+    return tenacity.Retrying(
+        retry=tenacity.retry_if_exception(_is_lock_error),
+        stop=tenacity.stop_after_delay(lock_timeout),
+        wait=wait, before_sleep=log, retry_error_callback=give_up,
+    )
+
+
+def _is_lock_error(error: BaseException) -> bool:
+    return isinstance(error, duckdb.Error) and any(m in str(error) for m in _LOCK_MESSAGES)
 
 
 _DDL = ", ".join(

@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import httpx
@@ -31,7 +30,6 @@ from ocr_pipeline_tests.server.conftest import (
     Files,
     Live,
     free_port,
-    gated_loader,
     settings,
     text_png,
     wait_ready,
@@ -96,19 +94,6 @@ def test_remote_engine_errors_are_clear(live: Live, files: Files) -> None:
         nobody.read_image(files.png, page=1, dpi=150)
     with pytest.raises(EngineUnavailableError, match="OCR_SERVICE_URL"):
         RemoteEngine(url="", api_key=KEY)
-
-
-def test_remote_engine_waits_out_a_loading_service(files: Files) -> None:
-    gate = threading.Event()
-    port = free_port()
-    app = create_app(settings(), loader=gated_loader(gate, lambda: TesseractEngine(workers=1)))
-    with serving(app, name="OCR service", port=port):
-        url = f"http://127.0.0.1:{port}"
-        assert httpx.get(f"{url}/health").status_code == 503
-        threading.Timer(0.5, gate.set).start()
-        remote = RemoteEngine(url=url, api_key=KEY, retries=8, backoff=0.1, max_backoff=0.3)
-        page = remote.read_image(files.png, page=4, dpi=150)
-    assert page.page == 4 and page.text == "BIOL 210 Cell Biology"
 
 
 def test_the_cli_serves_it(tmp_path: Path, files: Files) -> None:

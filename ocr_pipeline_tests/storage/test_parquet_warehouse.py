@@ -15,7 +15,6 @@ from ocr_pipeline.catalog.models import CourseRecord
 from ocr_pipeline.errors import DuplicateContentError, QueryRefusedError, WarehouseError
 from ocr_pipeline.storage.parquet_warehouse import S3ParquetWarehouse
 
-
 pytest_plugins = ["ocr_pipeline_tests.storage.aws_server"]
 
 

@@ -407,3 +407,27 @@ def test_read_while_this_process_writes_is_a_lock_wait(warehouse: DuckDBWarehous
         writer.close()
     assert impatient.count("course_candidates") == 2
 
+
+
+def test_lock_waits_back_off_exponentially_with_jitter(
+    warehouse: DuckDBWarehouse, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Seven lock errors, then the file opens: waits recorded, not slept."""
+    connect, failures, slept = duckdb.connect, iter(range(7)), []
+
+    def locked_at_first(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        if next(failures, None) is not None:
+            raise duckdb.IOException(f'IO Error: Could not set lock on file "{path}"')
+        return connect(path, read_only=read_only)
+
+    monkeypatch.setattr(duckdb, "connect", locked_at_first)
+    monkeypatch.setattr("time.sleep", slept.append)  # what tenacity's default sleep calls
+    with caplog.at_level(logging.DEBUG, logger="ocr_pipeline.storage.warehouse"):
+        assert warehouse.upsert("course_candidates", _records("cat", 1)) == 1
+
+    full = [min(0.05 * 2**n, 1.0) for n in range(7)]  # 0.05 s doubling, at most 1 s
+    assert all(step / 2 <= pause <= step for pause, step in zip(slept, full, strict=True))
+    messages = [r.getMessage() for r in caplog.records]
+    assert [m.split(" in ")[0] for m in messages[:7]] == [
+        f"warehouse {warehouse.path} is locked; retry {n}" for n in range(1, 8)]
+    assert f"warehouse {warehouse.path}: lock acquired after 7 retries" in messages

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from ocr_pipeline.errors import ConflictError, InvalidRequestError, NotFoundError
 from ocr_pipeline.review.console.db import ReviewDatabase
-from ocr_pipeline.review.console.errors import ConflictError, InvalidRequestError, NotFoundError
 
 logger = logging.getLogger(__name__)
 

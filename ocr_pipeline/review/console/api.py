@@ -21,8 +21,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import QueryParams
 
+from ocr_pipeline.errors import InvalidRequestError, NotFoundError
 from ocr_pipeline.review.console.db import Loop, ReviewDatabase
-from ocr_pipeline.review.console.errors import InvalidRequestError, NotFoundError
 from ocr_pipeline.review.console.flows import FLOW_ARN, FlowRegistry
 from ocr_pipeline.review.console.output import LoopOutputs, iso_time
 from ocr_pipeline.review.console.signatures import SignatureCheck

@@ -14,11 +14,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from ocr_pipeline.config import Settings
+from ocr_pipeline.errors import ConsoleError, NotSignedInError, UnknownHostError
 from ocr_pipeline.review.console.accounts import SIGN_IN_PATH, ReviewerAccounts
 from ocr_pipeline.review.console.api import PREFIX, a2i_router
 from ocr_pipeline.review.console.db import ReviewDatabase
 from ocr_pipeline.review.console.desk import ReviewDesk
-from ocr_pipeline.review.console.errors import ConsoleError, NotSignedInError, UnknownHostError
 from ocr_pipeline.review.console.flows import FlowRegistry
 from ocr_pipeline.review.console.hosts import LOOPBACK_HOSTS, AllowedHosts
 from ocr_pipeline.review.console.output import LoopOutputs
@@ -120,12 +120,12 @@ def _wants_json(request: Request) -> bool:
 
 def _console_error(request: Request, exc: ConsoleError) -> Response:
     if _wants_json(request):
-        return JSONResponse({"message": str(exc)}, status_code=exc.status,
-                            headers={"x-amzn-ErrorType": exc.code})
+        return JSONResponse({"message": str(exc)}, status_code=exc.http_status,
+                            headers={"x-amzn-ErrorType": exc.a2i_code})
     if isinstance(exc, NotSignedInError):
         return RedirectResponse(SIGN_IN_PATH, status_code=303)
     reviewer = getattr(request.state, "reviewer", None)
-    return render("error.html", status=exc.status, reviewer=reviewer and reviewer.name,
+    return render("error.html", status=exc.http_status, reviewer=reviewer and reviewer.name,
                   message=str(exc))
 
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from ocr_pipeline.review.console.errors import (
+from ocr_pipeline.errors import (
     ConflictError,
     ForbiddenError,
     InvalidRequestError,

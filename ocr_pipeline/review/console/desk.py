@@ -11,10 +11,14 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ocr_pipeline.errors import ObjectNotFoundError
+from ocr_pipeline.errors import (
+    ForbiddenError,
+    InvalidRequestError,
+    NotFoundError,
+    ObjectNotFoundError,
+)
 from ocr_pipeline.review.console.accounts import Account
 from ocr_pipeline.review.console.db import Loop, ReviewDatabase
-from ocr_pipeline.review.console.errors import ForbiddenError, InvalidRequestError, NotFoundError
 from ocr_pipeline.review.console.flows import FlowRegistry
 from ocr_pipeline.review.console.output import LoopOutputs
 from ocr_pipeline.storage.objects import LocalObjectStore

@@ -19,7 +19,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from fastapi import Request
 
-from ocr_pipeline.review.console.errors import (
+from ocr_pipeline.errors import (
     MissingSignatureError,
     SignatureMismatchError,
     UnknownAccessKeyError,

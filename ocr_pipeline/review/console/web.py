@@ -14,14 +14,14 @@ from urllib.parse import parse_qsl, urlsplit
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from ocr_pipeline.review.console.accounts import SIGN_IN_PATH, Account, ReviewerAccounts
-from ocr_pipeline.review.console.api import JsonBody
-from ocr_pipeline.review.console.desk import ReviewDesk
-from ocr_pipeline.review.console.errors import (
+from ocr_pipeline.errors import (
     ForbiddenError,
     InvalidRequestError,
     NotSignedInError,
 )
+from ocr_pipeline.review.console.accounts import SIGN_IN_PATH, Account, ReviewerAccounts
+from ocr_pipeline.review.console.api import JsonBody
+from ocr_pipeline.review.console.desk import ReviewDesk
 from ocr_pipeline.review.console.pages import SECURITY_HEADERS, render
 from ocr_pipeline.review.console.sessions import ReviewerSessions
 from ocr_pipeline.review.contract import FIELDS
