@@ -9,6 +9,10 @@ One table, string hash key ``pk``, two items per catalog:
 ``register`` writes both in one transaction, each on condition that it does not exist yet, so a
 catalog id and a sha256 are each registered once however many workers race on the same file.
 
+Retries: throttling and transient errors are retried by the boto3 client itself (adaptive mode,
+see ``ocr_pipeline.aws.client``); a transaction that DynamoDB cancels only because another one
+touched the same items (``TransactionConflict``) is tried again here (``conflict_retrying``).
+
 Expiry: a catalog that reaches a terminal status (``done``, ``failed``) gets ``expires_at``
 (epoch seconds, the table's TTL attribute, see ``create_table``) = now + ``ttl`` (90 days by
 default) on both items, so DynamoDB deletes the processing state some time after that; moving it
@@ -18,15 +22,14 @@ new.
 
 from __future__ import annotations
 
-import itertools
 import logging
-import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import tenacity
 from botocore.exceptions import ClientError
 
 from ocr_pipeline.storage.registry import (
@@ -45,6 +48,8 @@ TERMINAL_STATUSES: frozenset[CatalogStatus] = frozenset({"done", "failed"})
 
 _CONFLICT_ATTEMPTS = 8
 """Tries of a transaction that DynamoDB cancels because another one touched the same items."""
+_CONFLICT_BACKOFF = 0.1
+"""The first wait after a conflict is up to this long (random), each next one up to twice it."""
 
 
 def create_table(client: Any, table: str) -> None:
@@ -71,6 +76,7 @@ class DynamoCatalogRegistry:
         self.client = client
         self.table = table
         self.ttl = ttl
+        self._retrying = conflict_retrying(table)
 
     def register(self, *, catalog_id: str, sha256: str, source_path: str | Path, size: int) -> bool:
         """Add a catalog as ``new``; False (and nothing changed) if its sha256 is known."""
@@ -187,20 +193,47 @@ class DynamoCatalogRegistry:
     def _transact(self, items: list[dict[str, Any]]) -> None:
         """``transact_write_items``, tried again while it is cancelled only because of
         concurrent transactions on the same items; ``_Cancelled`` for any other cancellation."""
-        for attempt in itertools.count(1):
-            try:
-                self.client.transact_write_items(TransactItems=items)
-                return
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                    raise
-                codes = [reason.get("Code", "None")
-                         for reason in exc.response.get("CancellationReasons", [])]
-                if ("ConditionalCheckFailed" in codes or "TransactionConflict" not in codes
-                        or attempt == _CONFLICT_ATTEMPTS):
-                    raise _Cancelled(exc, codes) from None
-                logger.debug("transaction conflict on %s; retrying", self.table)
-                time.sleep(random.uniform(0, 0.05 * 2**attempt))
+        try:
+            self._retrying(self.client.transact_write_items, TransactItems=items)
+        except ClientError as exc:
+            if _error_code(exc) != "TransactionCanceledException":
+                raise
+            raise _Cancelled(exc, _cancellation_codes(exc)) from None
+
+
+def conflict_retrying(table: str, *,
+                      sleep: Callable[[float], None] = time.sleep) -> tenacity.Retrying:
+    """The retry policy of transactions on ``table``: a ``TransactionCanceledException`` whose
+    items were cancelled for ``TransactionConflict`` and none for ``ConditionalCheckFailed`` is
+    tried again (logged at DEBUG), ``_CONFLICT_ATTEMPTS`` tries in all, after random waits of
+    exponential backoff (full jitter) that ``sleep`` waits; any other error, or the last
+    conflict, is raised as it is."""
+
+    def log(_state: tenacity.RetryCallState) -> None:
+        logger.debug("transaction conflict on %s; retrying", table)
+
+    return tenacity.Retrying(
+        retry=tenacity.retry_if_exception(_is_conflict),
+        stop=tenacity.stop_after_attempt(_CONFLICT_ATTEMPTS),
+        wait=tenacity.wait_random_exponential(multiplier=_CONFLICT_BACKOFF),
+        sleep=sleep, before_sleep=log, reraise=True,
+    )
+
+
+def _is_conflict(error: BaseException) -> bool:
+    if not isinstance(error, ClientError) or _error_code(error) != "TransactionCanceledException":
+        return False
+    codes = _cancellation_codes(error)
+    return "TransactionConflict" in codes and "ConditionalCheckFailed" not in codes
+
+
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _cancellation_codes(error: ClientError) -> list[str]:
+    """The reason code of each item of a cancelled transaction (``None`` when it was fine)."""
+    return [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
 
 
 class _Cancelled(Exception):

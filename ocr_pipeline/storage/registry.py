@@ -8,15 +8,15 @@ the file.
 from __future__ import annotations
 
 import logging
-import random
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, get_args
+
+import tenacity
 
 logger = logging.getLogger(__name__)
 
@@ -114,19 +114,14 @@ class CatalogRegistry:
 
     def _create(self) -> None:
         """WAL journal and table. Switching to WAL can fail with "locked" without waiting on
-        the busy timeout while another process creates the same file, hence the retry."""
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                with self._connect() as conn:
-                    conn.execute("PRAGMA journal_mode=WAL")
-                    conn.execute(_DDL)
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                logger.debug("registry %s is being created elsewhere; retrying", self.path)
-                time.sleep(random.uniform(0.01, 0.05))
+        the busy timeout while another process creates the same file, hence the retry
+        (``_creation_retrying``)."""
+        _creation_retrying(self.path, self.timeout)(self._create_once)
+
+    def _create_once(self) -> None:
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(_DDL)
 
     def _one(self, column: str, value: str) -> CatalogEntry | None:
         with self._connect() as conn:
@@ -154,6 +149,26 @@ class CatalogRegistry:
             yield conn
         finally:
             conn.close()
+
+
+def _creation_retrying(path: Path, timeout: float) -> tenacity.Retrying:
+    """The wait while another process creates the registry at ``path``: "locked" errors are
+    tried again after 10-50 ms (random), logged at DEBUG, for up to ``timeout`` seconds; then,
+    like any other error, raised as it is."""
+
+    def log(_state: tenacity.RetryCallState) -> None:
+        logger.debug("registry %s is being created elsewhere; retrying", path)
+
+    return tenacity.Retrying(
+        retry=tenacity.retry_if_exception(_is_locked),
+        stop=tenacity.stop_after_delay(timeout),
+        wait=tenacity.wait_random(0.01, 0.05),
+        before_sleep=log, reraise=True,
+    )
+
+
+def _is_locked(error: BaseException) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
 def check_statuses(statuses: Iterable[str]) -> list[str]:

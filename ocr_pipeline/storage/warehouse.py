@@ -232,7 +232,8 @@ def _lock_retrying(path: Path, lock_timeout: float) -> tenacity.Retrying:
     backoff = tenacity.wait_exponential(**half) + tenacity.wait_random_exponential(**half)
 
     def wait(state: tenacity.RetryCallState) -> float:
-        return max(0.0, min(backoff(state), lock_timeout - state.seconds_since_start))
+        remaining = lock_timeout - (state.seconds_since_start or 0.0)
+        return max(0.0, min(backoff(state), remaining))
 
     def log(state: tenacity.RetryCallState) -> None:
         assert state.next_action is not None  # the wait about to begin

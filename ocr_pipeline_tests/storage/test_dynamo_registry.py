@@ -1,8 +1,10 @@
 """DynamoCatalogRegistry against a moto server with real boto3 clients: the CatalogRegistry
-behaviour, TTL, threads racing on the same bytes, injected faults."""
+behaviour, TTL, threads racing on the same bytes, injected faults; and its retry policy of
+conflicting transactions on its own, its waits recorded instead of slept."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -12,9 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from ocr_pipeline import aws
-from ocr_pipeline.storage.dynamo_registry import DynamoCatalogRegistry, create_table
+from ocr_pipeline.storage.dynamo_registry import (
+    DynamoCatalogRegistry,
+    conflict_retrying,
+    create_table,
+)
 
 if TYPE_CHECKING:
     from ocr_pipeline_tests.storage.aws_server import Faults
@@ -131,3 +138,61 @@ def test_transient_errors_are_retried_and_nothing_is_lost(
     entry = DynamoCatalogRegistry(client=reader, table=table).by_sha256(SHA_A)
     assert entry is not None and entry.catalog_id == "cat"
     assert faults.injected == count
+
+
+def cancelled(*codes: str) -> ClientError:
+    return ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "no"},
+                        "CancellationReasons": [{"Code": code} for code in codes]},
+                       "TransactWriteItems")
+
+
+class Transaction:
+    """A transact_write_items that fails with the given errors, then succeeds."""
+
+    def __init__(self, *errors: Exception) -> None:
+        self.errors = list(errors)
+        self.calls = 0
+
+    def __call__(self, **_: Any) -> dict[str, Any]:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return {}
+
+
+def test_conflicts_back_off_then_succeed(caplog: pytest.LogCaptureFixture) -> None:
+    slept: list[float] = []
+    transaction = Transaction(*[cancelled("None", "TransactionConflict")] * 7)
+    with caplog.at_level(logging.DEBUG, logger="ocr_pipeline.storage.dynamo_registry"):
+        conflict_retrying("catalogs", sleep=slept.append)(transaction, TransactItems=[])
+    assert transaction.calls == 8
+    assert all(0 <= pause <= 0.1 * 2**n for n, pause in enumerate(slept))
+    assert len(slept) == 7
+    assert [r.getMessage() for r in caplog.records] == [
+        "transaction conflict on catalogs; retrying"] * 7
+
+
+def test_conflicts_give_up_after_eight_tries() -> None:
+    slept: list[float] = []
+    last = cancelled("TransactionConflict", "None")
+    transaction = Transaction(*[cancelled("TransactionConflict", "None")] * 7, last)
+    with pytest.raises(ClientError) as info:
+        conflict_retrying("catalogs", sleep=slept.append)(transaction, TransactItems=[])
+    assert info.value is last
+    assert (transaction.calls, len(slept)) == (8, 7)
+
+
+@pytest.mark.parametrize("error", [
+    cancelled("ConditionalCheckFailed", "TransactionConflict"),
+    cancelled("None", "ValidationError"),
+    ClientError({"Error": {"Code": "ValidationException", "Message": "bad"}},
+                "TransactWriteItems"),
+    ValueError("not an AWS error"),
+])
+def test_other_failures_are_not_retried(error: Exception) -> None:
+    slept: list[float] = []
+    transaction = Transaction(error)
+    with pytest.raises(type(error)) as info:
+        conflict_retrying("catalogs", sleep=slept.append)(transaction, TransactItems=[])
+    assert info.value is error
+    assert (transaction.calls, slept) == (1, [])
