@@ -1,4 +1,4 @@
-"""course_candidates and validated_courses: records in the warehouse, upserted by record_id."""
+"""course_candidates and validated_courses: records in the warehouse, replaced per catalog."""
 
 import time
 

@@ -116,17 +116,8 @@ class DuckDBWarehouse:
         with self._transaction() as conn:
             refuse_other_ids(conn, table, catalog_id, records)
             conn.execute(f"DELETE FROM {table} WHERE catalog_id = ?", [catalog_id])
-            _insert(conn, table, rows, replace=False)
+            _insert(conn, table, rows)
         logger.info("%s: %d rows for catalog %s", table, len(rows), catalog_id)
-        return len(rows)
-
-    def upsert(self, table: Table, records: Sequence[CourseRecord]) -> int:
-        """Insert ``records``, replacing rows with the same ``record_id``; rows written."""
-        _check_table(table)
-        rows = _unique_rows(records)
-        with self._transaction() as conn:
-            _insert(conn, table, rows, replace=True)
-        logger.info("%s: upserted %d rows", table, len(rows))
         return len(rows)
 
     def record_checks(self, catalog_id: str, outcomes: Sequence[CheckOutcome]) -> None:
@@ -357,19 +348,16 @@ def _unique_rows(records: Sequence[CourseRecord]) -> list[tuple[Any, ...]]:
     return [_to_row(record) for record in latest.values()]
 
 
-def _insert(
-    conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]], *, replace: bool
-) -> None:
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[Any, ...]]) -> None:
     """One INSERT of all rows: each column goes in as a typed list and is unnested.
 
     Measured on 2,000 records: about 0.05 s, against 2.3 s for ``executemany``.
     """
     if not rows:
         return
-    verb = "INSERT OR REPLACE" if replace else "INSERT"
     values = ", ".join(f"unnest(?::{kind}[])" for _, kind in SCHEMA)
     conn.execute(
-        f"{verb} INTO {table} ({', '.join(COLUMNS)}) SELECT {values}",
+        f"INSERT INTO {table} ({', '.join(COLUMNS)}) SELECT {values}",
         [list(column) for column in zip(*rows, strict=True)],
     )
 

@@ -119,7 +119,7 @@ def test_a_warehouse_made_before_the_new_columns_is_upgraded_in_place(
 
     new = _record("cat", 1)
     assert warehouse.replace_catalog("course_candidates", "cat", [new]) == 1
-    assert warehouse.upsert("validated_courses", [new]) == 1
+    assert warehouse.replace_catalog("validated_courses", "cat", [new]) == 1
 
     for table in ("course_candidates", "validated_courses"):
         _, described = warehouse.query(f"DESCRIBE {table}")
@@ -188,23 +188,11 @@ def test_failed_replace_changes_nothing(
 
 def test_unknown_table(warehouse: DuckDBWarehouse) -> None:
     for call in (lambda: warehouse.replace_catalog("courses", "cat", []),  # type: ignore[arg-type]
-                 lambda: warehouse.upsert("courses; DROP TABLE x", []),  # type: ignore[arg-type]
+                 lambda: warehouse.replace_catalog("courses; DROP TABLE x", "cat", []),  # type: ignore[arg-type]
                  lambda: warehouse.rows("courses"),  # type: ignore[arg-type]
                  lambda: warehouse.count("courses")):  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="unknown warehouse table 'courses"):
             call()
-
-
-def test_upsert_replaces_by_record_id(warehouse: DuckDBWarehouse) -> None:
-    warehouse.upsert("validated_courses", _records("cat", 3))
-
-    changed = _record("cat", 1, title="Organic Chemistry", status="validated", confidence=1.0)
-    assert warehouse.upsert("validated_courses", [changed, _record("cat", 3)]) == 2
-
-    rows = {r["record_id"]: r for r in warehouse.rows("validated_courses")}
-    assert len(rows) == 4
-    assert rows["cat-00001"] == changed.to_dict()
-    assert rows["cat-00000"]["title"] == "Général Chemistry I"
 
 
 def test_repeated_record_id_keeps_the_last(
@@ -212,7 +200,7 @@ def test_repeated_record_id_keeps_the_last(
 ) -> None:
     twice = [_record("cat", 0, title="first"), _record("cat", 0, title="second")]
     with caplog.at_level(logging.WARNING, logger="ocr_pipeline.storage.warehouse"):
-        assert warehouse.upsert("validated_courses", twice) == 1
+        assert warehouse.replace_catalog("validated_courses", "cat", twice) == 1
         assert warehouse.replace_catalog("course_candidates", "cat", twice) == 1
     assert [r["title"] for r in warehouse.rows("validated_courses")] == ["second"]
     assert [r["title"] for r in warehouse.rows("course_candidates")] == ["second"]
@@ -326,7 +314,7 @@ def test_file_that_is_not_a_database(tmp_path: Path) -> None:
     with pytest.raises(WarehouseError, match="cannot open warehouse"):
         warehouse.count("course_candidates")
     with pytest.raises(WarehouseError, match="cannot open warehouse"):
-        warehouse.upsert("course_candidates", _records("cat", 1))
+        warehouse.replace_catalog("course_candidates", "cat", _records("cat", 1))
 
 
 _HOLDER = """
@@ -387,7 +375,7 @@ def test_gives_up_after_the_timeout(warehouse: DuckDBWarehouse, hold_lock: Holde
     impatient = DuckDBWarehouse(path=warehouse.path, lock_timeout=0.3)
 
     with pytest.raises(WarehouseBusyError, match="locked by another process") as info:
-        impatient.upsert("validated_courses", _records("cat", 1))
+        impatient.replace_catalog("validated_courses", "cat", _records("cat", 1))
     assert isinstance(info.value, WarehouseError)
     with pytest.raises(WarehouseBusyError):
         impatient.rows("validated_courses")
@@ -423,7 +411,7 @@ def test_lock_waits_back_off_exponentially_with_jitter(
     monkeypatch.setattr(duckdb, "connect", locked_at_first)
     monkeypatch.setattr("time.sleep", slept.append)  # what tenacity's default sleep calls
     with caplog.at_level(logging.DEBUG, logger="ocr_pipeline.storage.warehouse"):
-        assert warehouse.upsert("course_candidates", _records("cat", 1)) == 1
+        assert warehouse.replace_catalog("course_candidates", "cat", _records("cat", 1)) == 1
 
     full = [min(0.05 * 2**n, 1.0) for n in range(7)]  # 0.05 s doubling, at most 1 s
     assert all(step / 2 <= pause <= step for pause, step in zip(slept, full, strict=True))
