@@ -29,7 +29,13 @@ from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.catalog.synthetic import LAYOUTS, PRESETS, generate_catalog, make_scanned
 from ocr_pipeline.config import Settings
 from ocr_pipeline.errors import OcrPipelineError
-from ocr_pipeline.extract import DEFAULT_DPI, CatalogResult, extract_catalog
+from ocr_pipeline.extract import (
+    DEFAULT_DPI,
+    ENGINE_CHOICES,
+    CatalogResult,
+    EngineOptions,
+    extract_catalog,
+)
 from ocr_pipeline.storage.warehouse import DuckDBWarehouse
 
 logger = logging.getLogger(__name__)
@@ -137,7 +143,7 @@ def demo(home: Path, port: int, serve: bool) -> None:
     import dagster as dg
 
     from ocr_pipeline.definitions import build_defs
-    from ocr_pipeline.local import review_console, run_catalog, scan_landing
+    from ocr_pipeline.local import instance_home, landing_requests, review_console, run_catalog
     from ocr_pipeline.serving import check_port
 
     try:
@@ -147,8 +153,7 @@ def demo(home: Path, port: int, serve: bool) -> None:
     os.environ["OCR_PIPELINE_HOME"] = str(home.resolve())
     os.environ["OCR_REVIEW_ENDPOINT"] = f"http://127.0.0.1:{port}"
     settings = Settings.from_env()
-    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
-    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(instance_home(settings.dagster_home))
     for name, layout, courses, scanned in DEMO_SAMPLES:
         if (settings.landing / f"{name}.pdf").exists():  # a second demo re-uses its samples
             continue
@@ -157,10 +162,11 @@ def demo(home: Path, port: int, serve: bool) -> None:
     _err.print(f"sample catalogs in {settings.landing}")
     defs = build_defs(settings)
     with review_console(settings, port=port), dg.DagsterInstance.get() as instance:
-        keys = scan_landing(defs, instance)
-        _err.print(f"landing sensor: {len(keys)} new catalog(s)")
-        for key in keys:
-            result = run_catalog(defs, instance, key, log_level="ERROR")
+        requests = landing_requests(defs, instance)
+        _err.print(f"landing sensor: {len(requests)} new catalog(s)")
+        for request in requests:
+            key = str(request.partition_key)
+            result = run_catalog(defs, instance, key, log_level="ERROR", tags=request.tags)
             _err.print(f"{key}: run {result.run_id[:8]} {'succeeded' if result.success else 'failed'}")
         warehouse = DuckDBWarehouse(path=settings.warehouse_path)
         columns, rows = warehouse.query(DEMO_SUMMARY)
@@ -322,8 +328,10 @@ def _print_table(title: str | None, columns: list[str], rows: list[tuple]) -> No
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out", type=click.Path(path_type=Path, allow_dash=True), default="-",
               show_default=True, help="JSONL file for the records ('-' for standard output).")
-@click.option("--engine", type=click.Choice(["auto", "text_layer", "tesseract"]), default="auto",
-              show_default=True, help="auto: text layer where it is good, Tesseract elsewhere.")
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True,
+              help="auto: text layer where it is good, Tesseract elsewhere; text_layer: every "
+                   "page from its text layer; tesseract, deepseek (MODEL_PATH) or remote "
+                   "(OCR_SERVICE_URL, OCR_API_KEY): every page by that engine.")
 @click.option("--dpi", type=click.IntRange(50, 600), default=None,
               help=f"Render resolution for OCR (default: OCR_DPI or {DEFAULT_DPI}).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
@@ -341,6 +349,8 @@ def extract(files: tuple[Path, ...], out: Path, engine: str, dpi: int | None,
     dpi = dpi or settings.dpi
     workers = workers or settings.ocr_workers
     threshold = settings.confidence_threshold if threshold is None else threshold
+    engines = EngineOptions(model_path=settings.model_path, service_url=settings.ocr_service_url,
+                            api_key=os.environ.get("OCR_API_KEY", ""))
     started = time.perf_counter()
     results: list[CatalogResult] = []
     failures = 0
@@ -355,7 +365,7 @@ def extract(files: tuple[Path, ...], out: Path, engine: str, dpi: int | None,
                 result = extract_catalog(
                     path, engine=engine, dpi=dpi, workers=workers,  # type: ignore[arg-type]
                     threshold=threshold, progress=lambda n, t=task: progress.advance(t, n),
-                )
+                    engines=engines)
             except OcrPipelineError as exc:
                 failures += 1
                 progress.console.print(f"[red]error[/red]: {exc}")

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-import pymupdf
+from typing import Literal, get_args
 
 from ocr_pipeline.catalog.confidence import DEFAULT_THRESHOLD
 from ocr_pipeline.catalog.ids import catalog_id
@@ -23,13 +21,27 @@ from ocr_pipeline.catalog.pdf import CatalogPdf, PageClass
 from ocr_pipeline.catalog.profile import CatalogProfile
 from ocr_pipeline.catalog.records import build_records, method_mix
 from ocr_pipeline.errors import NoCoursesFoundError
-from ocr_pipeline.ocr.repair import has_garbled_words, repair_garbled_words
-from ocr_pipeline.ocr.tesseract import TesseractEngine
-from ocr_pipeline.ocr.text_layer import TextLayerEngine
+from ocr_pipeline.ocr.base import OcrEngine
+from ocr_pipeline.ocr.engines import make_engine
+from ocr_pipeline.reading import PagePlan
+from ocr_pipeline.reading import read_pages as read_planned
 
 logger = logging.getLogger(__name__)
 
-EngineChoice = Literal["auto", "text_layer", "tesseract"]
+EngineChoice = Literal["auto", "text_layer", "tesseract", "deepseek", "remote"]
+ENGINE_CHOICES: tuple[EngineChoice, ...] = get_args(EngineChoice)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineOptions:
+    """Where the OCR engines other than Tesseract find their model or service."""
+
+    model_path: str | None = None
+    """deepseek: the local DeepSeek-OCR model folder."""
+    service_url: str = ""
+    """remote: the OCR service's base URL."""
+    api_key: str = ""
+    """remote: its API key."""
 DEFAULT_DPI = 200
 ProgressFn = Callable[[int], None]
 """Called with the number of pages just finished."""
@@ -59,48 +71,33 @@ def read_pages(
     dpi: int = DEFAULT_DPI,
     workers: int | None = None,
     progress: ProgressFn | None = None,
+    engines: EngineOptions | None = None,
 ) -> tuple[list[PageText], list[PageClass]]:
-    """Read every page of ``path``: text layer where it is good, OCR elsewhere."""
-    line_ocr = TesseractEngine(psm=6, workers=1)
-    pages: dict[int, PageText] = {}
+    """Read every page of ``path`` through the one page pipeline (``reading``), no cache:
+    ``auto``, the text layer where it is good and OCR elsewhere; ``text_layer``, every page
+    from its text layer; an OCR engine's name, every page by that engine (``engines`` says
+    where deepseek's model or the remote service is)."""
     classes: list[PageClass] = []
-    to_ocr: list[int] = []
-    with CatalogPdf(path) as pdf:
-        for number in range(1, pdf.page_count + 1):
-            page = pdf.page(number)
-            page_class, text = pdf.classify_loaded(page, number=number)
-            classes.append(page_class)
-            use_ocr = engine == "tesseract" or (engine == "auto" and page_class.kind == "scanned")
-            if use_ocr:
-                to_ocr.append(number)
-                continue
-            pages[number] = read_text_page(
-                page, number=number, text=text, line_ocr=line_ocr if engine == "auto" else None
-            )
-            if progress:
-                progress(1)
-    if to_ocr:
-        logger.info("%s: OCR of %d page(s) at %d dpi", path.name, len(to_ocr), dpi)
-        for page_text in TesseractEngine(workers=workers).read_pages(path, to_ocr, dpi=dpi):
-            pages[page_text.page] = page_text
-            if progress:
-                progress(1)
-    return [pages[n] for n in sorted(pages)], classes
+    options = engines or EngineOptions()
 
+    def plan() -> Iterator[PagePlan]:
+        with CatalogPdf(path) as pdf:
+            for number in range(1, pdf.page_count + 1):
+                page_class, text = pdf.classify_loaded(pdf.page(number), number=number)
+                classes.append(page_class)
+                ocr = engine not in ("auto", "text_layer") or (
+                    engine == "auto" and page_class.kind == "scanned")
+                yield PagePlan(number=number, ocr=ocr, text=None if ocr else text)
 
-def read_text_page(
-    page: pymupdf.Page,
-    *,
-    number: int,
-    line_ocr: TesseractEngine | None,
-    text: dict[str, Any] | None = None,
-) -> PageText:
-    """Read a page from its text layer; words with unmapped glyphs are read again by
-    ``line_ocr`` (None: leave them, at low confidence)."""
-    page_text = TextLayerEngine().read_page(page, number=number, text=text)
-    if line_ocr is not None and has_garbled_words(page_text):
-        page_text = repair_garbled_words(page_text, page=page, engine=line_ocr)
-    return page_text
+    def ocr_engine() -> OcrEngine:
+        name = "tesseract" if engine in ("auto", "text_layer") else engine
+        return make_engine(name, workers=workers, model_path=options.model_path,
+                           service_url=options.service_url, api_key=options.api_key)
+
+    pages = [read.page for read in read_planned(
+        path, plan(), engine=ocr_engine, dpi=dpi, repair=engine == "auto",
+        progress=(lambda _: progress(1)) if progress else None)]
+    return sorted(pages, key=lambda page: page.page), classes
 
 
 def extract_catalog(
@@ -111,11 +108,13 @@ def extract_catalog(
     workers: int | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     progress: ProgressFn | None = None,
+    engines: EngineOptions | None = None,
 ) -> CatalogResult:
     """Extract the course records of one catalog PDF."""
     started = time.perf_counter()
     path = Path(path)
-    pages, classes = read_pages(path, engine=engine, dpi=dpi, workers=workers, progress=progress)
+    pages, classes = read_pages(path, engine=engine, dpi=dpi, workers=workers, progress=progress,
+                                engines=engines)
     with CatalogPdf(path) as pdf:
         sha = pdf.sha256
     catalog = catalog_id(file_name=path.name, sha256=sha)

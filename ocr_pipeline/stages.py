@@ -25,13 +25,13 @@ from ocr_pipeline.catalog.models import CourseRecord, PageKind, PageText
 from ocr_pipeline.catalog.parse import CatalogReading
 from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.errors import OcrError
-from ocr_pipeline.extract import parse_catalog, read_text_page
+from ocr_pipeline.extract import parse_catalog
 from ocr_pipeline.intake import RawCatalog, load_raw
 from ocr_pipeline.ocr.base import OcrEngine
 from ocr_pipeline.ocr.engines import make_engine
 from ocr_pipeline.ocr.orient import upright_clip
 from ocr_pipeline.ocr.tesseract import TesseractEngine
-from ocr_pipeline.ocr.text_layer import TextLayerEngine
+from ocr_pipeline.reading import PagePlan, PageRead, StoreCache, read_pages
 from ocr_pipeline.review.consensus import normalize
 from ocr_pipeline.storage.objects import ObjectStore
 
@@ -47,9 +47,8 @@ class PageEntry:
     kind: PageKind
     reason: str
     sha256: str
-    """Identity of the page's content: the cache key of its outputs."""
-    image_uri: str | None
-    """Grayscale PNG for OCR and review; only pages that need OCR are rendered here."""
+    """Identity of the page's reading: the catalog's bytes, the page, and for a scanned page
+    the dpi it is read at (the cache key of its outputs)."""
 
 
 @dataclass(slots=True)
@@ -77,22 +76,18 @@ def manifest_key(catalog_id: str) -> str:
 
 
 def inventory_pages(*, raw: RawCatalog, store: ObjectStore, dpi: int) -> PageManifest:
-    """Classify every page; render the ones that need OCR to PNG."""
+    """Classify every page: born-digital (read from its text layer) or scanned (read by OCR,
+    which renders the page itself at ``dpi``)."""
     manifest = PageManifest(catalog_id=raw.catalog_id, raw_key=raw.key, raw_uri=raw.uri,
                             sha256=raw.sha256, dpi=dpi)
     with CatalogPdf(store.path(raw.key)) as pdf:
         for number in range(1, pdf.page_count + 1):
             page_class = pdf.classify(number)
-            image_uri = None
-            if page_class.kind == "scanned":
-                png = pdf.render_gray(number, dpi=dpi).tobytes("png")
-                digest = hashlib.sha256(png).hexdigest()
-                image_uri = store.put_bytes(f"pages/{raw.catalog_id}/{number:05d}.png", png)
-            else:
-                digest = hashlib.sha256(f"{raw.sha256}:{number}".encode()).hexdigest()
+            reading = f"{raw.sha256}:{number}" + (
+                f":{dpi}" if page_class.kind == "scanned" else "")
             manifest.pages.append(PageEntry(page=number, kind=page_class.kind,
-                                            reason=page_class.reason, sha256=digest,
-                                            image_uri=image_uri))
+                                            reason=page_class.reason,
+                                            sha256=hashlib.sha256(reading.encode()).hexdigest()))
     store.put_json(manifest_key(raw.catalog_id), manifest.to_dict())
     return manifest
 
@@ -185,70 +180,38 @@ def read_all_pages(
     pages: PageRange | None = None,
     engine: OcrEngine | None = None,
 ) -> OcrSummary:
-    """Read every page (text layer, or ``engine`` for scanned pages: default Tesseract with
-    ``workers`` processes), skipping pages whose output is cached.
+    """Read every page of the manifest through the one page pipeline (``reading``), cached in
+    the object store: the text layer, or ``engine`` for scanned pages (default Tesseract with
+    ``workers`` processes).
 
     With ``pages``, only that range is read and its index goes to ``range_index_key`` (a
     worker among several; ``merge_range_indexes`` joins them), else the catalog's index.
     """
     started = time.perf_counter()
-    text_layer = TextLayerEngine()
-    ocr = engine or TesseractEngine(workers=workers)
-    line_ocr = TesseractEngine(psm=6, workers=1)
+    plan = [PagePlan(number=entry.page, ocr=entry.kind == "scanned", identity=entry.sha256)
+            for entry in manifest.pages if pages is None or pages[0] <= entry.page <= pages[1]]
     index: dict[int, str] = {}
-    methods: Counter[str] = Counter()
-    turned: dict[int, int] = {}
-    deskewed = 0
-    cached = 0
-    todo_ocr: list[PageEntry] = []
-    pdf_path = store.path(manifest.raw_key)
-    entries = [entry for entry in manifest.pages
-               if pages is None or pages[0] <= entry.page <= pages[1]]
-    total = len(entries)
+    summary = OcrSummary(pages=len(plan), cached=0, methods={}, seconds=0.0, index_uri="")
 
-    def done(entry: PageEntry, key: str, page: PageText | None) -> None:
-        nonlocal cached, deskewed
-        if page is None:
-            cached += 1
-            page = PageText.from_dict(store.get_json(key))
-        index[entry.page] = store.uri(key)
-        methods[page.method] += 1
-        if page.rotation:
-            turned[entry.page] = page.rotation
-        deskewed += page.skew != 0.0
+    def done(read: PageRead) -> None:
+        index[read.plan.number] = read.uri
+        summary.cached += read.cached
+        summary.methods[read.page.method] = summary.methods.get(read.page.method, 0) + 1
+        if read.page.rotation:
+            summary.turned[read.plan.number] = read.page.rotation
+        summary.deskewed += read.page.skew != 0.0
         if progress:
-            progress(len(index), total)
+            progress(len(index), len(plan))
 
-    with CatalogPdf(pdf_path) as pdf:
-        for entry in entries:
-            if entry.kind == "scanned":
-                key = _cache_key(entry, engine=ocr.name, version=ocr.version)
-                if store.exists(key):
-                    done(entry, key, None)
-                else:
-                    todo_ocr.append(entry)
-                continue
-            key = _cache_key(entry, engine=text_layer.name, version=text_layer.version)
-            if store.exists(key):
-                done(entry, key, None)
-                continue
-            page = read_text_page(pdf.page(entry.page), number=entry.page, line_ocr=line_ocr)
-            store.put_json(key, page.to_dict())
-            done(entry, key, page)
-    numbers = [entry.page for entry in todo_ocr]
-    by_number = {entry.page: entry for entry in todo_ocr}
-    for page in ocr.read_pages(pdf_path, numbers, dpi=manifest.dpi):
-        entry = by_number[page.page]
-        key = _cache_key(entry, engine=ocr.name, version=ocr.version)
-        store.put_json(key, page.to_dict())
-        done(entry, key, page)
-    ordered = {str(n): index[n] for n in sorted(index)}
+    for _ in read_pages(store.path(manifest.raw_key), plan, dpi=manifest.dpi,
+                        cache=StoreCache(store=store), progress=done,
+                        engine=lambda: engine or TesseractEngine(workers=workers)):
+        pass  # each page is kept in the cache as it is read
     key = (index_key(manifest.catalog_id) if pages is None
            else range_index_key(manifest.catalog_id, pages))
-    index_uri = store.put_json(key, ordered)
-    return OcrSummary(pages=total, cached=cached, methods=dict(methods),
-                      seconds=time.perf_counter() - started, index_uri=index_uri,
-                      turned=turned, deskewed=deskewed)
+    summary.index_uri = store.put_json(key, {str(n): index[n] for n in sorted(index)})
+    summary.seconds = time.perf_counter() - started
+    return summary
 
 
 def load_pages(*, catalog_id: str, store: ObjectStore) -> list[PageText]:
@@ -376,7 +339,3 @@ def confidence_histogram(records: list[CourseRecord], *, bins: int = 10) -> list
     for record in records:
         counts[min(int(record.confidence * bins), bins - 1)] += 1
     return counts
-
-
-def _cache_key(entry: PageEntry, *, engine: str, version: str) -> str:
-    return f"ocr/cache/{engine}/{version}/{entry.sha256}.json"

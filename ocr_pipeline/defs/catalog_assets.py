@@ -44,11 +44,12 @@ def raw_catalog_pdfs(
 
 
 @dg.asset(partitions_def=catalogs, backfill_policy=ONE_CATALOG_PER_RUN, group_name=GROUP,
-          deps=[raw_catalog_pdfs], kinds={"png"})
+          deps=[raw_catalog_pdfs], kinds={"pdf"})
 def page_images(
     context: dg.AssetExecutionContext, objects: ObjectStoreResource, pipeline: PipelineConfig
 ) -> dg.MaterializeResult:
-    """Per page: born-digital or scanned (and why); scanned pages rendered to PNG for OCR."""
+    """Per page: born-digital or scanned (and why), and the identity its reading is cached by
+    (the OCR engines render scanned pages themselves: no page image is stored)."""
     started = time.perf_counter()
     store = objects.get()
     raw = intake.load_raw(catalog_id=context.partition_key, store=store)

@@ -5,15 +5,43 @@ Loops run in Amazon A2I or in the local review console; the review sensor asks f
 review_results when loops finish.
 """
 
+from urllib.parse import urlsplit
+
 import dagster as dg
+from botocore.exceptions import EndpointConnectionError
 
 from ocr_pipeline import stages
 from ocr_pipeline.defs.partitions import ONE_CATALOG_PER_RUN, catalogs
 from ocr_pipeline.defs.record_assets import course_candidates
 from ocr_pipeline.defs.resources import ObjectStoreResource, ReviewResource
+from ocr_pipeline.errors import ReviewError
 from ocr_pipeline.review.workflow import CatalogReview
 
 GROUP = "review"
+
+
+def unavailable_reason(review: ReviewResource, error: ReviewError | EndpointConnectionError
+                       ) -> str:
+    """Why human review cannot go on, in one line. Nothing answering at the local review
+    console's endpoint means the console is not running: the line says how to start it."""
+    refused = error if isinstance(error, EndpointConnectionError) else error.__cause__
+    if not review.endpoint_url or not isinstance(refused, EndpointConnectionError):
+        return str(error)  # Amazon A2I, or a service that answered with a refusal
+    port = urlsplit(review.endpoint_url).port or 80
+    return (f"no review console answers at {review.endpoint_url} ({refused}); start it with "
+            f"`ocr-pipeline review-console --port {port}` and the pipeline's "
+            "OCR_PIPELINE_HOME; the records wait for review until then")
+
+
+def _unavailable_metadata(context: dg.AssetExecutionContext, review: ReviewResource,
+                          error: ReviewError | EndpointConnectionError | None) -> dict[str, str]:
+    """``review_unavailable`` (and a warning) when the review service did not answer; nothing
+    when it did."""
+    if error is None:
+        return {}
+    reason = unavailable_reason(review, error)
+    context.log.warning(f"human review unavailable: {reason}")
+    return {"review_unavailable": reason}
 
 
 @dg.asset(partitions_def=catalogs, backfill_policy=ONE_CATALOG_PER_RUN, group_name=GROUP,
@@ -26,18 +54,16 @@ def review_requests(
     records = stages.load_candidates(catalog_id=catalog_id, store=store)
     pending = [r for r in records if r.status == "pending_review"]
     started, unavailable = 0, None
-    if pending:
+    if pending:  # review unavailable: auto-accepted records go on; the nightly run asks again
         catalog_review = CatalogReview(catalog_id=catalog_id, store=store,
                                        reviews=review.reviews(store))
         started = catalog_review.request(pending, crop=lambda r: stages.render_crop(
             catalog_id=catalog_id, record=r, store=store))
         unavailable = catalog_review.unavailable
-    if unavailable:  # auto-accepted records go on; the nightly run asks again
-        context.log.warning(f"human review unavailable: {unavailable}")
     return dg.MaterializeResult(metadata={
         "records_for_review": len(pending), "loops_started": started,
         "review_rate": round(len(pending) / len(records), 4) if records else 0.0,
-        "review_unavailable": unavailable or "",
+        **_unavailable_metadata(context, review, unavailable),
     })
 
 
@@ -51,6 +77,9 @@ def review_results(
     if not any(r.status == "pending_review"
                for r in stages.load_candidates(catalog_id=catalog_id, store=store)):
         return dg.MaterializeResult(metadata={"reviewed_records": 0, "waiting": 0})
-    summary = CatalogReview(catalog_id=catalog_id, store=store,
-                            reviews=review.reviews(store)).collect()
-    return dg.MaterializeResult(metadata=summary.metadata())
+    catalog_review = CatalogReview(catalog_id=catalog_id, store=store,
+                                   reviews=review.reviews(store))
+    summary = catalog_review.collect()  # the review service down: the records wait
+    return dg.MaterializeResult(metadata={
+        **summary.metadata(), **_unavailable_metadata(context, review, catalog_review.unavailable),
+    })

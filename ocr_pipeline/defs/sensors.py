@@ -3,6 +3,7 @@
 import json
 
 import dagster as dg
+from botocore.exceptions import EndpointConnectionError
 
 from ocr_pipeline import intake
 from ocr_pipeline.defs.jobs import collect_reviews, process_catalog
@@ -13,6 +14,7 @@ from ocr_pipeline.defs.resources import (
     RegistryResource,
     ReviewResource,
 )
+from ocr_pipeline.defs.review_assets import unavailable_reason
 from ocr_pipeline.review.workflow import OPEN, CatalogReview
 
 
@@ -63,7 +65,8 @@ def review_sensor(
     """Poll the open human loops of catalogs waiting on review; when some have ended (or are
     gone: the listing no longer has them), or a record is neither decided nor in an open loop
     (``CatalogReview.stalled_loops``), ask for review_results (and validated_courses) of that
-    catalog. The run key names those loops, so the same state asks once."""
+    catalog. The run key names those loops, so the same state asks once. While the review
+    service cannot be reached, each tick is skipped with one warning saying what to do."""
     store = objects.get()
     reviews = review.reviews(store)
     waiting = registry.get().list(statuses=["waiting_review"])
@@ -72,8 +75,13 @@ def review_sensor(
     # states read before the listing: a loop they have that the listing lacks is gone
     catalog_reviews = [CatalogReview(catalog_id=entry.catalog_id, store=store, reviews=reviews)
                        for entry in waiting]
-    # one paged listing per flow instead of a call per loop
-    loops = [loop for role in ("round1", "round2", "expert") for loop in reviews.list(role=role)]
+    try:  # one paged listing per flow instead of a call per loop
+        loops = [loop for role in ("round1", "round2", "expert")
+                 for loop in reviews.list(role=role)]
+    except EndpointConnectionError as exc:
+        reason = unavailable_reason(review, exc)
+        context.log.warning(reason)
+        return dg.SkipReason(reason)
     status = {loop["HumanLoopName"]: loop["HumanLoopStatus"] for loop in loops}
     age = review.report_backlog(loops)
     context.log.info(f"oldest open human loop: {age / 3600:.1f} h")

@@ -21,11 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, EndpointConnectionError
 
 from ocr_pipeline.catalog.models import CourseRecord
-from ocr_pipeline.errors import ObjectNotFoundError
-from ocr_pipeline.review.a2i import A2IReviews, ReviewError, answers_of
+from ocr_pipeline.errors import ObjectNotFoundError, ReviewError
+from ocr_pipeline.review.a2i import A2IReviews, answers_of
 from ocr_pipeline.review.consensus import Decision, answers_saved, decide
 from ocr_pipeline.review.contract import FIELDS, Answer, Role, TaskInput
 from ocr_pipeline.storage.objects import ObjectStore
@@ -84,8 +84,9 @@ class CatalogReview:
         )
         self._started = 0
         self._failed = 0
-        self.unavailable: str | None = None
-        """Why the last ``request`` could not start every loop (the review service refused)."""
+        self.unavailable: ReviewError | EndpointConnectionError | None = None
+        """Why the last ``request`` or ``collect`` stopped short: the review service refused a
+        start, or could not be reached; None when it answered."""
 
     def request(self, records: list[CourseRecord], *, crop: CropFn) -> int:
         """Start a round-1 loop for every record under the threshold not yet in review;
@@ -109,7 +110,7 @@ class CatalogReview:
                 self._start(record.record_id, "round1")
             except ReviewError as exc:
                 del self._state[record.record_id]
-                self.unavailable = str(exc)
+                self.unavailable = exc
                 logger.warning("%s: review requests paused: %s", self.catalog_id, exc)
                 break
         self._save()
@@ -117,16 +118,16 @@ class CatalogReview:
 
     def collect(self) -> ReviewSummary:
         """Poll open loops, keep finished outputs, decide, and give every record not yet
-        decided an open loop (escalating, or replacing loops that ended without answers)."""
+        decided an open loop (escalating, or replacing loops that ended without answers).
+
+        When the review service cannot be reached (or refuses a start), ``unavailable`` says
+        why and the records not advanced yet are decided on the answers kept so far: their
+        loops stay as they are for the next collect."""
+        self.unavailable = None
         decisions: dict[str, Decision] = {}
         for record_id, entry in self._state.items():
-            lost = self._poll(entry)
-            decision = decide(self._answers(entry))
-            decisions[record_id] = decision
-            if decision.status not in FINAL:
-                entry["failed"] += lost
-                self._failed += lost
-                self._resume(record_id, entry, decision)
+            decisions[record_id] = (self._advance(record_id, entry) if self.unavailable is None
+                                    else decide(self._answers(entry)))
         self._save()
         self._store.put_json(
             self._decisions_key,
@@ -143,6 +144,27 @@ class CatalogReview:
             agreement=(sum(d.agreement for d in decided) / len(decided)) if decided else 0.0,
             savings=answers_saved(decided),
         )
+
+    def _advance(self, record_id: str, entry: dict[str, Any]) -> Decision:
+        """Poll the record's loops, decide, and start the loop an undecided record needs."""
+        try:
+            lost = self._poll(entry)
+        except EndpointConnectionError as exc:
+            self._pause(exc)
+            return decide(self._answers(entry))
+        decision = decide(self._answers(entry))
+        if decision.status not in FINAL:
+            entry["failed"] += lost
+            self._failed += lost
+            try:
+                self._resume(record_id, entry, decision)
+            except ReviewError as exc:
+                self._pause(exc)
+        return decision
+
+    def _pause(self, exc: ReviewError | EndpointConnectionError) -> None:
+        self.unavailable = exc
+        logger.warning("%s: collecting reviews paused: %s", self.catalog_id, exc)
 
     def open_loops(self) -> list[str]:
         return [loop["name"] for entry in self._state.values() for loop in entry["loops"]

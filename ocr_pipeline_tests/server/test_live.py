@@ -4,6 +4,7 @@ limit, the remote engine against it, and `ocr-pipeline serve` as a process."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -158,3 +159,22 @@ def test_engine_names_are_checked() -> None:
     assert isinstance(make_engine("remote", service_url="http://x", api_key="k"), RemoteEngine)
     with pytest.raises(EngineUnavailableError, match="MODEL_PATH is not set"):
         make_engine("deepseek")
+
+
+def test_extract_reads_every_page_through_the_chosen_engine(tmp_path: Path, live: Live) -> None:
+    made = generate_catalog(out_dir=tmp_path, name="born", layout="one_column", courses=5,
+                            seed=3)
+    env = {**os.environ, "OCR_SERVICE_URL": live.url, "OCR_API_KEY": KEY}
+    out = tmp_path / "records.jsonl"
+    done = subprocess.run([sys.executable, "-m", "ocr_pipeline", "extract", str(made.pdf),
+                           "--engine", "remote", "--out", str(out)],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 5
+    assert {r["method"] for r in records} == {"tesseract"}  # the service's engine, not the layer
+    no_model = subprocess.run([sys.executable, "-m", "ocr_pipeline", "extract", str(made.pdf),
+                               "--engine", "deepseek"], env={**os.environ, "MODEL_PATH": ""},
+                              capture_output=True, text=True, timeout=300)
+    assert no_model.returncode == 1
+    assert "MODEL_PATH is not set" in no_model.stderr and "Traceback" not in no_model.stderr
