@@ -10,7 +10,13 @@ import dagster as dg
 
 from ocr_pipeline import aws
 from ocr_pipeline.config import Settings
-from ocr_pipeline.defs.launcher import OcrLauncher
+from ocr_pipeline.defs.ecs_launcher import EcsLauncher
+from ocr_pipeline.defs.launcher import (
+    InProcessLauncher,
+    OcrLauncher,
+    ReadingOptions,
+    SubprocessLauncher,
+)
 from ocr_pipeline.defs.resources import (
     AdaptiveS3Resource,
     AwsWarehouseResource,
@@ -63,7 +69,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
     )
 
 
-def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+def local_resources(settings: Settings) -> dict[str, Any]:
     """Everything under one home folder."""
     return {
         "objects": LocalObjectStoreResource(root=str(settings.objects_root)),
@@ -74,7 +80,7 @@ def local_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     }
 
 
-def aws_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+def aws_resources(settings: Settings) -> dict[str, Any]:
     """S3, DynamoDB, Glue and ECS, named by ``settings.aws``."""
     cloud = settings.aws
     return {
@@ -88,20 +94,11 @@ def aws_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     }
 
 
-def _common(settings: Settings) -> dict[str, dg.ConfigurableResource]:
-    ecs = settings.ecs
+def _common(settings: Settings) -> dict[str, Any]:
     return {
         "pipeline": PipelineConfig(confidence_threshold=settings.confidence_threshold,
                                    dpi=settings.dpi),
-        "ocr_launcher": OcrLauncher(
-            mode=settings.ocr_mode, workers=settings.ocr_workers, engine=settings.ocr_engine,
-            service_url=settings.ocr_service_url, model_path=settings.model_path or "",
-            region=settings.aws.region, cluster=ecs.cluster,
-            task_definition=ecs.task_definition, capacity_provider=ecs.capacity_provider,
-            container=ecs.container, subnets=list(ecs.subnets),
-            security_groups=list(ecs.security_groups), max_tasks=ecs.max_tasks,
-            pages_per_task=ecs.pages_per_task, timeout_seconds=ecs.timeout_seconds,
-            context_bucket=settings.aws.processed_bucket if settings.env == "aws" else ""),
+        "ocr_launcher": _ocr_launcher(settings),
         "review": ReviewResource(endpoint_url=settings.review_endpoint,
                                  round1_flow_arn=settings.flow_arns["round1"],
                                  round2_flow_arn=settings.flow_arns["round2"],
@@ -111,6 +108,20 @@ def _common(settings: Settings) -> dict[str, dg.ConfigurableResource]:
                                  **_console_key_pair(settings)),
     }
 
+
+def _ocr_launcher(settings: Settings) -> OcrLauncher:
+    """Where OCR runs (OCR_MODE), chosen once for the code location."""
+    reading = ReadingOptions.from_settings(settings)
+    match settings.ocr_mode:
+        case "in_process":
+            return InProcessLauncher(reading=reading)
+        case "subprocess":
+            return SubprocessLauncher(reading=reading)
+        case "ecs":
+            # Pipes contexts too large for ECS overrides go through the processed bucket.
+            bucket = settings.aws.processed_bucket if settings.env == "aws" else ""
+            return EcsLauncher(settings=settings.ecs, reading=reading,
+                               region=settings.aws.region, context_bucket=bucket)
 
 
 def _console_key_pair(settings: Settings) -> dict[str, Any]:

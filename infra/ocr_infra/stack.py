@@ -18,6 +18,7 @@ from ocr_infra.review import Review
 from ocr_infra.service import OcrService
 from ocr_infra.settings import EnvSettings
 from ocr_infra.storage import LANDING_PREFIX, Storage
+from ocr_pipeline import config
 
 
 class OcrPipelineStack(Stack):
@@ -43,21 +44,23 @@ class OcrPipelineStack(Stack):
                              pages_bucket=self.storage.processed, key=self.storage.key)
         self.pipeline_environment = {
             **storage_env, **self._ecs_environment(),
-            "A2I_FLOW_ROUND1_ARN": self.review.flow_arns["round1"],
-            "A2I_FLOW_ROUND2_ARN": self.review.flow_arns["round2"],
-            "A2I_FLOW_EXPERT_ARN": self.review.flow_arns["expert"],
-            "OCR_SERVICE_URL": self.service.api.url,
-            # OCR of scanned pages runs as GPU tasks of the worker task definition, DeepSeek
-            # on the GPU (the model is baked into the image at MODEL_PATH).
-            "OCR_MODE": "ecs",
-            "OCR_ENGINE": "deepseek",
-            "OCR_METRICS_ENVIRONMENT": settings.name,
+            **_variables(config.Settings,
+                         round1_flow_arn=self.review.flow_arns["round1"],
+                         round2_flow_arn=self.review.flow_arns["round2"],
+                         expert_flow_arn=self.review.flow_arns["expert"],
+                         ocr_service_url=self.service.api.url,
+                         # OCR of scanned pages runs as GPU tasks of the worker task
+                         # definition, DeepSeek on the GPU (the model is baked into the image
+                         # at MODEL_PATH).
+                         ocr_mode="ecs", ocr_engine="deepseek"),
+            **_variables(config.AwsSettings, metrics_environment=settings.name),
         }
         self.dagster = Dagster(
             self, "Dagster", settings=settings, network=self.network, compute=self.compute,
             repository=self.images.dagster, access_logs=self.storage.access_logs,
             # An empty review endpoint means Amazon A2I itself, not the local review console.
-            environment={**self.pipeline_environment, "OCR_REVIEW_ENDPOINT": ""})
+            environment={**self.pipeline_environment,
+                         **_variables(config.Settings, review_endpoint="")})
         self._grant_pipeline(self.dagster.daemon_role)
         self.monitoring = Monitoring(self, "Monitoring", settings=settings, compute=self.compute,
                                      service=self.service, topic=self.alerts.topic)
@@ -73,28 +76,32 @@ class OcrPipelineStack(Stack):
     def _storage_environment(self) -> dict[str, str]:
         storage = self.storage
         return {
-            "OCR_PIPELINE_ENV": "aws",
-            "AWS_REGION": Aws.REGION,
-            "OCR_RAW_BUCKET": storage.raw.bucket_name,
-            "OCR_PROCESSED_BUCKET": storage.processed.bucket_name,
-            "OCR_REVIEW_BUCKET": storage.review.bucket_name,
-            "OCR_LANDING_URI": f"s3://{storage.raw.bucket_name}/{LANDING_PREFIX}",
-            "OCR_STATE_TABLE": storage.state_table.table_name,
-            "OCR_VALIDATION_TABLE": storage.validation_table.table_name,
-            "OCR_COURSES_TABLE": storage.courses_table.table_name,
-            "OCR_GLUE_DATABASE": storage.glue_database_name,
-            "OCR_ATHENA_WORKGROUP": storage.athena_workgroup.ref,
+            **_variables(config.Settings, env="aws"),
+            **_variables(config.AwsSettings,
+                         region=Aws.REGION,
+                         raw_bucket=storage.raw.bucket_name,
+                         processed_bucket=storage.processed.bucket_name,
+                         review_bucket=storage.review.bucket_name,
+                         landing_uri=f"s3://{storage.raw.bucket_name}/{LANDING_PREFIX}",
+                         state_table=storage.state_table.table_name,
+                         validation_table=storage.validation_table.table_name,
+                         courses_table=storage.courses_table.table_name,
+                         glue_database=storage.glue_database_name,
+                         athena_workgroup=storage.athena_workgroup.ref),
         }
 
     def _ecs_environment(self) -> dict[str, str]:
         compute = self.compute
         return {
-            "OCR_ECS_CLUSTER": compute.cluster.cluster_name,
-            "OCR_ECS_TASK_DEFINITION": compute.worker_task.task_definition_arn,
-            "OCR_ECS_CAPACITY_PROVIDER": compute.capacity_provider.capacity_provider_name,
-            "OCR_ECS_CONTAINER": WORKER_CONTAINER,
-            "OCR_ECS_SUBNETS": ",".join(compute.worker_subnet_ids),
-            "OCR_ECS_SECURITY_GROUPS": compute.worker_security_group.security_group_id,
+            **_variables(config.EcsSettings,
+                         cluster=compute.cluster.cluster_name,
+                         task_definition=compute.worker_task.task_definition_arn,
+                         capacity_provider=compute.capacity_provider.capacity_provider_name,
+                         container=WORKER_CONTAINER,
+                         subnets=",".join(compute.worker_subnet_ids),
+                         security_groups=compute.worker_security_group.security_group_id),
+            # For operators (`aws logs tail`), not settings: the pipeline's Pipes client finds
+            # the worker's log group and stream prefix in its task definition.
             "OCR_ECS_LOG_GROUP": compute.worker_log_group.log_group_name,
             "OCR_ECS_LOG_STREAM_PREFIX": WORKER_LOG_STREAM_PREFIX,
         }
@@ -169,6 +176,13 @@ class OcrPipelineStack(Stack):
         tags.add("Project", "ocr-pipeline")
         tags.add("Environment", self.settings.name)
         tags.add("CostCenter", self.settings.cost_center)
+
+
+def _variables(settings: type[config.EnvSettings], **values: str) -> dict[str, str]:
+    """``values`` by field of one of the pipeline's settings (``ocr_pipeline.config``), keyed
+    by the environment variable the pipeline reads the field from: a variable renamed there
+    (prefix or alias) is renamed here, and a field that no longer exists fails the synth."""
+    return {settings.variable(field): value for field, value in values.items()}
 
 
 def _output_id(name: str) -> str:

@@ -1,5 +1,7 @@
 from aws_cdk.assertions import Match, Template
 
+from ocr_infra.stack import OcrPipelineStack
+from ocr_pipeline import config
 from tests.conftest import only
 
 PIPELINE_VARIABLES = (
@@ -39,6 +41,19 @@ def test_webserver_and_daemon_on_fargate_with_the_pipeline_environment(dev: Temp
             e["Name"]: e["Value"] for e in container["Environment"]}.items()
         assert {s["Name"] for s in container["Secrets"]} == {"DAGSTER_PG_USERNAME",
                                                              "DAGSTER_PG_PASSWORD"}
+
+
+def test_the_pipeline_variables_are_named_by_its_settings(
+        dev_stack: OcrPipelineStack) -> None:
+    read = {cls.variable(field)
+            for cls in (config.Settings, config.AwsSettings, config.EcsSettings)
+            for field in cls.model_fields if field not in ("aws", "ecs")}
+    # the worker's log group and stream prefix are for operators: the Pipes client finds them
+    # in the task definition
+    assert set(dev_stack.pipeline_environment) - read == {"OCR_ECS_LOG_GROUP",
+                                                          "OCR_ECS_LOG_STREAM_PREFIX"}
+    assert {"OCR_MODE": "ecs", "OCR_ENGINE": "deepseek",
+            "OCR_METRICS_ENVIRONMENT": "dev"}.items() <= dev_stack.pipeline_environment.items()
 
 
 def test_outputs_name_every_pipeline_variable(dev: Template) -> None:

@@ -11,7 +11,8 @@ from ocr_pipeline.defs.resources import ObjectStoreResource
 @dg.asset(partitions_def=catalogs, backfill_policy=ONE_CATALOG_PER_RUN, group_name="ocr",
           deps=[page_images], kinds={"tesseract"}, pool="gpu")
 def ocr_outputs(
-    context: dg.AssetExecutionContext, objects: ObjectStoreResource, ocr_launcher: OcrLauncher
+    context: dg.AssetExecutionContext, objects: ObjectStoreResource,
+    ocr_launcher: dg.ResourceParam[OcrLauncher],
 ) -> dg.MaterializeResult:
     """Text blocks with boxes and word confidences for every page (JSON per page)."""
     return ocr_launcher.read_pages(context, catalog_id=context.partition_key, objects=objects)

@@ -11,6 +11,7 @@ from ocr_pipeline import definitions
 from ocr_pipeline.bootstrap import bootstrap
 from ocr_pipeline.config import Settings
 from ocr_pipeline.definitions import aws_resources
+from ocr_pipeline.defs.launcher import OcrLauncher
 from ocr_pipeline.defs.resources import LandingResource
 from ocr_pipeline.local import review_console
 from ocr_pipeline_tests.defs.conftest import Location, free_port
@@ -35,7 +36,7 @@ def provision(unique_name: Callable[[str], str]) -> dict[str, str]:
 
 
 def aws_location(tmp_path: Path, env: dict[str, str],
-                 launcher: dg.ConfigurableResource | None = None,
+                 launcher: OcrLauncher | None = None,
                  landing_page_size: int = 1000) -> Iterator[Location]:
     """The code location in aws mode on a test instance; ``launcher`` replaces the
     OcrLauncher the settings would make."""

@@ -1,4 +1,4 @@
-"""An ECS client whose tasks really run, for the ecs mode of the OcrLauncher.
+"""An ECS client whose tasks really run, for the EcsLauncher (``defs/ecs_launcher.py``).
 
 A stand-in where no local server can exist: there is no container runtime on these machines,
 and moto's ECS records tasks without running them. So every call goes to moto's ECS (the

@@ -1,4 +1,4 @@
-"""The OcrLauncher's ecs mode: PipesECSClient starting ``python -m ocr_pipeline.worker`` as
+"""The EcsLauncher: PipesECSClient starting ``python -m ocr_pipeline.worker`` as
 ECS tasks on the GPU capacity provider (moto's ECS, tasks run by ``LocalEcsClient``), Pipes
 messages read back from CloudWatch, page ranges fanned out, timeouts and killed workers."""
 
@@ -15,7 +15,10 @@ from dagster_pipes import decode_env_var
 
 from ocr_pipeline import aws
 from ocr_pipeline.catalog.synthetic import generate_catalog
-from ocr_pipeline.defs.launcher import WORKER_COMMAND, OcrLauncher
+from ocr_pipeline.config import EcsSettings
+from ocr_pipeline.defs.ecs_launcher import EcsLauncher
+from ocr_pipeline.defs.ecs_task import WORKER_COMMAND
+from ocr_pipeline.defs.launcher import OcrLauncher, ReadingOptions
 from ocr_pipeline_tests.defs.aws_cloud import aws_location, provision
 from ocr_pipeline_tests.defs.conftest import Location
 from ocr_pipeline_tests.defs.local_ecs import LocalEcsClient
@@ -23,12 +26,7 @@ from ocr_pipeline_tests.defs.local_ecs import LocalEcsClient
 pytest_plugins = ["ocr_pipeline_tests.storage.aws_server"]
 
 CLIENTS: dict[str, LocalEcsClient] = {}
-"""The stand-in client of each test's cluster (a resource's fields must be plain config)."""
-
-
-class LocalEcsLauncher(OcrLauncher):
-    def ecs_client(self) -> Any:
-        return CLIENTS[self.cluster]
+"""The stand-in client of each test's cluster."""
 
 
 @pytest.fixture
@@ -69,11 +67,19 @@ def ecs(aws_env: str, unique_name: Callable[[str], str]) -> Iterator[dict[str, s
     CLIENTS.pop(cluster).kill_all()
 
 
-def launcher(ecs: dict[str, str], **fields: Any) -> LocalEcsLauncher:
-    settings = {"mode": "ecs", "cluster": ecs["cluster"], "task_definition": ecs["task_definition"],
-                "capacity_provider": ecs["provider"], "subnets": ["subnet-0a1b"],
-                "security_groups": ["sg-0c2d"], "poll_seconds": 1, **fields}
-    return LocalEcsLauncher(**settings)
+def launcher(ecs: dict[str, str], *, workers: int | None = None,
+             **fields: Any) -> EcsLauncher:
+    """The launcher on the test's cluster; ``fields`` are ``EcsSettings`` fields, set unchecked
+    (``timeout_seconds=1`` is under the 30 s a deployment may set), or the launcher's own."""
+    names = {"cluster": ecs["cluster"], "task_definition": ecs["task_definition"],
+             "capacity_provider": ecs["provider"], "subnets": ("subnet-0a1b",),
+             "security_groups": ("sg-0c2d",)}
+    settings = EcsSettings.from_env({}).model_copy(update={
+        **names, **{k: v for k, v in fields.items() if k in EcsSettings.model_fields}})
+    own = {k: v for k, v in fields.items() if k not in EcsSettings.model_fields}
+    reading = ReadingOptions(engine="tesseract", workers=workers, service_url="", model_path="")
+    return EcsLauncher(settings=settings, reading=reading, region="", poll_seconds=1,
+                       ecs_client=CLIENTS[ecs["cluster"]], **own)
 
 
 def land(tmp_path: Path, cloud: dict[str, str], name: str, **kwargs: object) -> int:
