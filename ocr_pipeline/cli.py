@@ -158,7 +158,8 @@ def demo(home: Path, port: int, serve: bool) -> None:
         if (settings.landing / f"{name}.pdf").exists():  # a second demo re-uses its samples
             continue
         generate_catalog(out_dir=settings.landing, name=name, layout=layout, courses=courses,
-                         seed=len(name), scanned=scanned).truth.unlink()
+                         seed=len(name), scanned=scanned,
+                         scan_dpi=DEMO_SCAN_DPI).truth.unlink()
     _err.print(f"sample catalogs in {settings.landing}")
     defs = build_defs(settings)
     with review_console(settings, port=port), dg.DagsterInstance.get() as instance:
@@ -279,6 +280,8 @@ DEMO_SAMPLES = [
     ("sample-three-column", "three_column", 60, False),
     ("sample-scanned", "caps_two_column", 12, True),
 ]
+DEMO_SCAN_DPI = 150
+"""A coarse scan, so that the demo has uncertain records to review."""
 WAITING_FOR_REVIEW = "SELECT count(*) FROM course_candidates WHERE status = 'pending_review'"
 DEMO_SUMMARY = """
     SELECT catalog_id, count(*) AS courses, min(confidence) AS min_confidence,
