@@ -171,6 +171,30 @@ def scanned_page_engine(name: str, *, workers: int | None, service_url: str,
                        api_key=os.environ.get("OCR_API_KEY", ""))
 
 
+PROGRESS_EVERY = 10
+"""Pages between two progress lines."""
+
+
+def progress_lines(log: Callable[[str], None]) -> ProgressFn:
+    """A progress callback writing ``read 10/120 pages`` to ``log`` every ten pages, and at
+    the end."""
+    def report(done: int, total: int) -> None:
+        if done == total or done % PROGRESS_EVERY == 0:
+            log(f"read {done}/{total} pages")
+
+    return report
+
+
+def read_catalog_pages(*, catalog_id: str, store: ObjectStore, engine: OcrEngine,
+                       workers: int | None, progress: ProgressFn | None = None,
+                       pages: PageRange | None = None) -> OcrSummary:
+    """``read_all_pages`` of the catalog's manifest (written by ``page_images``): what a
+    step reading in its own process and a Pipes or ECS worker both run."""
+    manifest = PageManifest.from_dict(store.get_json(manifest_key(catalog_id)))
+    return read_all_pages(manifest=manifest, store=store, workers=workers, engine=engine,
+                          progress=progress, pages=pages)
+
+
 def read_all_pages(
     *,
     manifest: PageManifest,

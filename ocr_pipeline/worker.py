@@ -25,33 +25,24 @@ from dagster_pipes import (
 from ocr_pipeline import aws
 from ocr_pipeline.stages import (
     OcrSummary,
-    PageManifest,
-    manifest_key,
-    read_all_pages,
+    progress_lines,
+    read_catalog_pages,
     scanned_page_engine,
 )
 from ocr_pipeline.storage.stores import open_store
 
-PROGRESS_EVERY = 10
-
 
 def run(pipes: PipesContext) -> OcrSummary:
-    catalog_id = pipes.get_extra("catalog_id")
-    store = open_store(pipes.get_extra("store"))
-    manifest = PageManifest.from_dict(store.get_json(manifest_key(catalog_id)))
     pages = pipes.extras.get("pages")
-
-    def progress(done: int, total: int) -> None:
-        if done == total or done % PROGRESS_EVERY == 0:
-            pipes.log.info(f"read {done}/{total} pages")
-
     workers = pipes.extras.get("workers")
     engine = scanned_page_engine(pipes.extras.get("engine", "tesseract"), workers=workers,
                                  service_url=pipes.extras.get("service_url", ""),
                                  model_path=pipes.extras.get("model_path")
                                  or os.environ.get("MODEL_PATH", ""))
-    return read_all_pages(manifest=manifest, store=store, workers=workers, progress=progress,
-                          pages=tuple(pages) if pages else None, engine=engine)
+    return read_catalog_pages(catalog_id=pipes.get_extra("catalog_id"),
+                              store=open_store(pipes.get_extra("store")), engine=engine,
+                              workers=workers, progress=progress_lines(pipes.log.info),
+                              pages=tuple(pages) if pages else None)
 
 
 def main() -> None:

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -22,9 +21,6 @@ from ocr_pipeline import stages
 from ocr_pipeline.config import Settings
 from ocr_pipeline.defs.resources import ObjectStoreResource
 from ocr_pipeline.ocr.base import OcrEngine
-
-PROGRESS_EVERY = 10
-"""Log OCR progress every this many pages."""
 
 
 class OcrLauncher(Protocol):
@@ -71,12 +67,10 @@ class InProcessLauncher:
 
     def read_pages(self, context: dg.AssetExecutionContext, *, catalog_id: str,
                    objects: ObjectStoreResource) -> dg.MaterializeResult:
-        store = objects.get()
-        manifest = stages.PageManifest.from_dict(store.get_json(stages.manifest_key(catalog_id)))
-        summary = stages.read_all_pages(manifest=manifest, store=store,
-                                        workers=self.reading.workers,
-                                        engine=self.reading.scanned_page_engine(),
-                                        progress=_progress_logger(context.log))
+        summary = stages.read_catalog_pages(
+            catalog_id=catalog_id, store=objects.get(), workers=self.reading.workers,
+            engine=self.reading.scanned_page_engine(),
+            progress=stages.progress_lines(context.log.info))
         return dg.MaterializeResult(metadata=summary.metadata())
 
 
@@ -92,11 +86,3 @@ class SubprocessLauncher:
             context=context, command=[sys.executable, "-m", "ocr_pipeline.worker"],
             extras=self.reading.extras(catalog_id=catalog_id, objects=objects),
         ).get_materialize_result()
-
-
-def _progress_logger(log: Any) -> Callable[[int, int], None]:
-    def report(done: int, total: int) -> None:
-        if done == total or done % PROGRESS_EVERY == 0:
-            log.info(f"read {done}/{total} pages")
-
-    return report
