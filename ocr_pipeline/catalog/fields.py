@@ -162,6 +162,29 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
     if rules.heading_fields:
         rest, attributes = _heading_fields(rest)
     part = _HeadingPart(text=rest, credits=credits, position=position)
+    _read_title(stream, i, code, rules, part)
+    below = False
+    if not part.text.strip(" .:—–-") and rules.title_below and i + 1 < len(stream):
+        below = _read_title_below(stream, i, rules, part)
+    text = _read_credits(stream, i, rules, part)
+    title, notes = _clean_title(text)
+    if not first.line.words[0].font and title[:1] in ("i", "l") and title[1:2].islower():
+        title = "I" + title[1:]  # a scan's "introduction to ...": OCR read the I as i or l
+    credits = part.credits
+    designators = " ".join(d for d in (credits.designators if credits else "", part.marks,
+                                       notes) if d)
+    end = text.rstrip()[-1:] if part.run_in and part.sure_end else ""
+    return Heading(lines=part.taken, title=title, credits=credits,
+                   credits_position=part.position, designators=designators,
+                   attributes=attributes, run_in=part.run_in, title_below=below,
+                   alone=not code.rest, title_end=end if end in _TITLE_ENDS else "")
+
+
+def _read_title(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: HeadingRules,
+                part: _HeadingPart) -> None:
+    """The title on the heading's line(s), and body text run in after it: the heading-type
+    text where type sets headings apart, else up to the credits or a sentence's end."""
+    first = stream[i]
     if rules.distinct and first.styled:
         _read_styled(stream, i, code, rules, part)
         if not first.line.words[0].font:  # a scan's weight is measured, not known:
@@ -176,12 +199,15 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
             ):  # credits end a wrapped title too (not a line of credits alone below it)
                 more, part.taken = _plain_wrap(stream, i, part.text, rules.heads)
                 part.text = join_lines([part.text, *more])
-    elif rest:
-        more, part.taken = _plain_wrap(stream, i, rest, rules.heads)
-        part.text, part.run_in = _first_sentence(join_lines([rest, *more]))
-    below = False
-    if not part.text.strip(" .:—–-") and rules.title_below and i + 1 < len(stream):
-        below = _read_title_below(stream, i, rules, part)
+    elif part.text:
+        more, part.taken = _plain_wrap(stream, i, part.text, rules.heads)
+        part.text, part.run_in = _first_sentence(join_lines([part.text, *more]))
+
+
+def _read_credits(stream: Sequence[StreamLine], i: int, rules: HeadingRules,
+                  part: _HeadingPart) -> str:
+    """Credits not found yet: labelled or at the end of the title's (last) line, or on a line
+    of their own below it. Returns the title text without them."""
     if part.credits is None:  # labelled credits on a wrapped heading's last line
         part.text, labelled = labelled_credits(part.text, heading=True)
         if labelled is not None:
@@ -193,22 +219,12 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
         text = part.text
     j = i + part.taken
     if part.credits is None and ("next_line" in rules.positions or not rules.positions) and (
-        j < len(stream) and stream[j].block == first.block
+        j < len(stream) and stream[j].block == stream[i].block
     ):
         line_credits = credits_line(stream[j].text)
         if line_credits is not None:
             part.credits, part.position, part.taken = line_credits, "next_line", part.taken + 1
-    title, notes = _clean_title(text)
-    if not first.line.words[0].font and title[:1] in ("i", "l") and title[1:2].islower():
-        title = "I" + title[1:]  # a scan's "introduction to ...": OCR read the I as i or l
-    credits = part.credits
-    designators = " ".join(d for d in (credits.designators if credits else "", part.marks,
-                                       notes) if d)
-    end = text.rstrip()[-1:] if part.run_in and part.sure_end else ""
-    return Heading(lines=part.taken, title=title, credits=credits,
-                   credits_position=part.position, designators=designators,
-                   attributes=attributes, run_in=part.run_in, title_below=below,
-                   alone=not code.rest, title_end=end if end in _TITLE_ENDS else "")
+    return text
 
 
 def _cut_at_title_end(part: _HeadingPart, sign: str) -> None:
@@ -471,18 +487,8 @@ def read_body(
         lines = [*lines[:first], *lines[last + 1 :]]
         if not credits_found:
             out.credits, out.credits_position = found, "table"
-    description: list[str] = [run_in] if run_in else []
-    current: Labelled | None = None
-    current_line: StreamLine | None = None
-    current_values: list[str] = []
-
-    def close() -> None:
-        nonlocal current, current_values
-        if current is not None:
-            _assign(out, Labelled(label=current.label, value=join_lines(current_values),
-                                  field=current.field))
-        current, current_values = None, []
-
+    sorter = _BodyLines(out=out, body=body, learned=learned,
+                        description=[run_in] if run_in else [])
     for n, item in enumerate(lines):
         text = item.text.strip()
         if n == 0 and not credits_found and not run_in:
@@ -491,47 +497,78 @@ def read_body(
                 text, out.credits, out.credits_position = lead[0], lead[1], "next_line"
                 if not text:
                     continue
+        sorter.add(item, text)
+    if sorter.label is not None and not credits_found and ("paragraph_end" in positions
+                                                           or not positions):
+        sorter.credits_ending_label()
+    sorter.close_label()
+    _read_paragraph(out, join_lines(sorter.description), positions=positions,
+                    credits_found=credits_found)
+    return out
+
+
+@dataclass(slots=True)
+class _BodyLines:
+    """An entry's body lines as they are being sorted: the description so far, and the
+    labelled line still open (lines that continue its value may follow)."""
+
+    out: Body
+    body: BodyStyle
+    learned: frozenset[str]
+    description: list[str]
+    label: Labelled | None = None
+    label_line: StreamLine | None = None
+    values: list[str] = field(default_factory=list)
+    """The open label's value, line by line."""
+
+    def add(self, item: StreamLine, text: str) -> None:
+        """Sort the line ``item`` (its text ``text``): an hours line, a labelled line, the
+        open label's value going on, or description."""
+        out = self.out
         if _HOURS_LINE.match(text):
-            close()
+            self.close_label()
             out.attributes["hours"] = text.strip("(). ")
-            continue
+            return
         found = line_label(text)
         if found is not None:
             out.labels.append(found[0])
-            labelled = classify(found[0], found[1], learned=learned)
+            labelled = classify(found[0], found[1], learned=self.learned)
             if labelled is not None and labelled.field == "description":
-                close()  # "Course Description: ..." is the description itself
-                description.append(labelled.value)
-                continue
+                self.close_label()  # "Course Description: ..." is the description itself
+                self.description.append(labelled.value)
+                return
             if labelled is not None and labelled.field == "credits":
-                close()  # a value of its own: what follows is no part of it
+                self.close_label()  # a value of its own: what follows is no part of it
                 _assign(out, labelled)
-                continue
+                return
             if labelled is not None:
-                close()
-                current, current_line, current_values = labelled, item, [labelled.value]
-                continue
+                self.close_label()
+                self.label, self.label_line, self.values = labelled, item, [labelled.value]
+                return
             out.unknown_labels.append(found[0])
-        if current is not None and current_line is not None and _continues_label(
-            current_line, item, current_values[-1], body
+        if self.label is not None and self.label_line is not None and _continues_label(
+            self.label_line, item, self.values[-1], self.body
         ):
-            current_values.append(text)
-            continue
-        close()
-        description.append(text)
-    if current is not None and not credits_found and ("paragraph_end" in positions
-                                                      or not positions):
-        # the entry ends with a labelled line, and its credits end that line
-        head, found, instructor = trailing_credits(join_lines(current_values))
+            self.values.append(text)
+            return
+        self.close_label()
+        self.description.append(text)
+
+    def credits_ending_label(self) -> None:
+        """The entry ends with a labelled line, and its credits end that line."""
+        head, found, instructor = trailing_credits(join_lines(self.values))
         if found is not None:
-            current_values = [head]
-            out.credits, out.credits_position = found, "paragraph_end"
+            self.values = [head]
+            self.out.credits, self.out.credits_position = found, "paragraph_end"
             if instructor:
-                out.attributes["instructor"] = instructor
-    close()
-    _read_paragraph(out, join_lines(description), positions=positions,
-                    credits_found=credits_found)
-    return out
+                self.out.attributes["instructor"] = instructor
+
+    def close_label(self) -> None:
+        """Assign the open label its value, and close it."""
+        if self.label is not None:
+            _assign(self.out, Labelled(label=self.label.label, value=join_lines(self.values),
+                                       field=self.label.field))
+        self.label, self.values = None, []
 
 
 def is_credits_header(text: str) -> bool:

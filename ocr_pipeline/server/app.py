@@ -7,8 +7,8 @@ pixel budget before it is decoded or rendered, and its inference run off the eve
 through the ``InferenceRunner``. Errors are answered with their own status code and a
 ``detail``; an unexpected one with a JSON 500 and the request id its traceback is logged under.
 
-No ``from __future__ import annotations`` here: FastAPI reads the route signatures, whose
-annotated types are defined inside ``create_app``.
+No ``from __future__ import annotations`` here: FastAPI reads the route signatures, and two
+of their annotated types (the engine, the batch's files) are made per app, in ``_add_ocr_routes``.
 """
 
 import asyncio
@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from enum import Enum
 from functools import partial
 from importlib import metadata
@@ -81,6 +82,16 @@ _api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False,
                                description="one of the keys in OCR_API_KEYS / OCR_API_KEYS_FILE")
 """Documents the key in the schema; ``keyed_route`` checks it, before the body is read."""
 
+FileField = Annotated[UploadFile, File(description="the file; its type is told by its bytes")]
+Dpi = Annotated[int, Form(ge=50, le=600, description="resolution the image was scanned or "
+                                                     "the PDF is rendered at; boxes are in "
+                                                     "points at this resolution")]
+Prompt = Annotated[str | None, Form(max_length=4000, description="custom prompt "
+                                    "(DeepSeek-OCR); '<image>\\n' is put in front if missing")]
+Kind = Annotated[PromptType | None, Form(description="named prompt (default course_catalog)")]
+Pages = Annotated[str | None, Form(max_length=200, pattern=r"^[0-9,\- ]*$",
+                                   description="pages like 1-3,7 (default: all)")]
+
 
 def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> FastAPI:
     """The service; ``loader`` replaces the configured engine's loader (tests)."""
@@ -99,43 +110,67 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
     app.state.slot, app.state.runner = slot, runner
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestIds)  # outermost: its id is on every answer
+    app.add_exception_handler(OcrPipelineError, _pipeline_error)
+    _add_health_route(app, settings=settings, slot=slot, runner=runner)
     ocr = APIRouter(route_class=keyed_route(settings.api_keys),
                     dependencies=[Security(_api_key_header)])
+    _add_ocr_routes(ocr, settings=settings, slot=slot,
+                    reader=_UploadReader(settings=settings, runner=runner))
+    app.include_router(ocr)
+    app.openapi = partial(_form_openapi, app)  # type: ignore[method-assign]
+    return app
 
-    @app.exception_handler(OcrPipelineError)
-    async def pipeline_error(request: Request, exc: OcrPipelineError) -> JSONResponse:
-        status = exc.http_status
-        if status >= 500:
-            logger.warning("request %s: %s %s: %s", request.state.request_id, request.method,
-                           request.url.path, exc)
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, ServiceBusyError) else None
-        return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
-    Engine = Annotated[ImageOcrEngine, Depends(slot.engine)]
-    FileField = Annotated[UploadFile, File(description="the file; its type is told by its bytes")]
-    BatchFiles = Annotated[list[UploadFile], File(min_length=1, max_length=settings.max_batch_files,
-                                                  description="PDFs and images (MAX_BATCH_FILES)")]
-    Dpi = Annotated[int, Form(ge=50, le=600, description="resolution the image was scanned or "
-                                                         "the PDF is rendered at; boxes are in "
-                                                         "points at this resolution")]
-    Prompt = Annotated[str | None, Form(max_length=4000, description="custom prompt "
-                                        "(DeepSeek-OCR); '<image>\\n' is put in front if missing")]
-    Kind = Annotated[PromptType | None, Form(description="named prompt (default course_catalog)")]
-    Pages = Annotated[str | None, Form(max_length=200, pattern=r"^[0-9,\- ]*$",
-                                       description="pages like 1-3,7 (default: all)")]
+async def _pipeline_error(request: Request, exc: OcrPipelineError) -> JSONResponse:
+    """The error's own status code and its message as ``detail``; a server error is logged."""
+    status = exc.http_status
+    if status >= 500:
+        logger.warning("request %s: %s %s: %s", request.state.request_id, request.method,
+                       request.url.path, exc)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, ServiceBusyError) else None
+    return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
 
-    async def read_image(engine: ImageOcrEngine, upload: Upload, *, dpi: int,
-                         prompt: str) -> OcrResponse:
+
+def _add_health_route(app: FastAPI, *, settings: ServerSettings, slot: EngineSlot,
+                      runner: InferenceRunner) -> None:
+    @app.get("/health", response_model=HealthResponse,
+             responses={503: {"model": HealthResponse, "description": "loading or failed"}})
+    def health(response: Response) -> HealthResponse:
+        """Engine, device, whether the model is loaded, versions; 503 until it is."""
+        engine = slot.loaded
+        if slot.state != "ok":
+            response.status_code = 503
+        return HealthResponse(
+            status=slot.state, engine=settings.engine,
+            engine_version=engine.version if engine else None,
+            device=engine.device if engine else None, model_loaded=engine is not None,
+            error=slot.error, versions=_versions(settings.engine),
+            max_concurrency=runner.max_concurrency, in_flight=runner.in_flight,
+            queued=runner.queued, peak_in_flight=runner.peak_in_flight,
+        )
+
+
+@dataclass(frozen=True)
+class _UploadReader:
+    """Reads an upload's image or PDF pages through the runner, within the settings' limits."""
+
+    settings: ServerSettings
+    runner: InferenceRunner
+
+    async def image(self, engine: ImageOcrEngine, upload: Upload, *, dpi: int,
+                    prompt: str) -> OcrResponse:
         started = time.perf_counter()
         expect(upload, "image")
-        image = await asyncio.to_thread(decoded_image, upload, max_pixels=settings.max_pixels)
-        reading = await runner.infer(engine.read, image, page=1, dpi=dpi, prompt=prompt)
+        image = await asyncio.to_thread(decoded_image, upload,
+                                        max_pixels=self.settings.max_pixels)
+        reading = await self.runner.infer(engine.read, image, page=1, dpi=dpi, prompt=prompt)
         return _response(engine, upload, [PageOut.of(reading)], reading.prompt, started)
 
-    async def read_pdf(engine: ImageOcrEngine, upload: Upload, *, dpi: int, prompt: str,
-                       pages: str | None) -> OcrResponse:
+    async def pdf(self, engine: ImageOcrEngine, upload: Upload, *, dpi: int, prompt: str,
+                  pages: str | None) -> OcrResponse:
         started = time.perf_counter()
         expect(upload, "pdf")
+        settings, runner = self.settings, self.runner
         used: str | None = None
         out: list[PageOut] = []
         with tempfile.TemporaryDirectory(prefix="ocr-upload-") as folder:
@@ -155,40 +190,46 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
                 await runner.render(pdf.close)
         return _response(engine, upload, out, used, started)
 
-    @app.get("/health", response_model=HealthResponse,
-             responses={503: {"model": HealthResponse, "description": "loading or failed"}})
-    def health(response: Response) -> HealthResponse:
-        """Engine, device, whether the model is loaded, versions; 503 until it is."""
-        engine = slot.loaded
-        if slot.state != "ok":
-            response.status_code = 503
-        return HealthResponse(
-            status=slot.state, engine=settings.engine,
-            engine_version=engine.version if engine else None,
-            device=engine.device if engine else None, model_loaded=engine is not None,
-            error=slot.error, versions=_versions(settings.engine),
-            max_concurrency=runner.max_concurrency, in_flight=runner.in_flight,
-            queued=runner.queued, peak_in_flight=runner.peak_in_flight,
-        )
+    async def batch_item(self, engine: ImageOcrEngine, file: UploadFile, *, dpi: int,
+                         prompt: str, pages: str | None) -> BatchItem:
+        """One file of a batch, PDF or image, with the status it would have been answered
+        alone."""
+        name = safe_name(file.filename)
+        try:
+            upload = await read_upload(file, max_bytes=self.settings.max_upload_bytes)
+            result = await (self.pdf(engine, upload, dpi=dpi, prompt=prompt, pages=pages)
+                            if upload.kind == "pdf"
+                            else self.image(engine, upload, dpi=dpi, prompt=prompt))
+        except OcrPipelineError as exc:
+            return BatchItem(filename=name, status=exc.http_status, detail=str(exc))
+        return BatchItem(filename=name, status=200, result=result)
 
-    @ocr.post("/ocr/image", response_model=OcrResponse, responses=ERRORS)
+
+def _add_ocr_routes(router: APIRouter, *, settings: ServerSettings, slot: EngineSlot,
+                    reader: _UploadReader) -> None:
+    """``/ocr/image``, ``/ocr/pdf`` and ``/ocr/batch``, read by the engine in ``slot``."""
+    Engine = Annotated[ImageOcrEngine, Depends(slot.engine)]
+    BatchFiles = Annotated[list[UploadFile], File(min_length=1, max_length=settings.max_batch_files,
+                                                  description="PDFs and images (MAX_BATCH_FILES)")]
+
+    @router.post("/ocr/image", response_model=OcrResponse, responses=ERRORS)
     async def ocr_image(engine: Engine, file: FileField, dpi: Dpi = settings.default_dpi,
                         prompt_type: Kind = None, prompt: Prompt = None) -> OcrResponse:
         """OCR of one image (PNG, JPEG, TIFF, BMP, WEBP, PNM)."""
         text = _prompt(prompt_type, prompt)
         upload = await read_upload(file, max_bytes=settings.max_upload_bytes)
-        return await read_image(engine, upload, dpi=dpi, prompt=text)
+        return await reader.image(engine, upload, dpi=dpi, prompt=text)
 
-    @ocr.post("/ocr/pdf", response_model=OcrResponse, responses=ERRORS)
+    @router.post("/ocr/pdf", response_model=OcrResponse, responses=ERRORS)
     async def ocr_pdf(engine: Engine, file: FileField, pages: Pages = None,
                       dpi: Dpi = settings.default_dpi, prompt_type: Kind = None,
                       prompt: Prompt = None) -> OcrResponse:
         """OCR of a PDF's pages, each rendered at ``dpi``."""
         text = _prompt(prompt_type, prompt)
         upload = await read_upload(file, max_bytes=settings.max_upload_bytes)
-        return await read_pdf(engine, upload, dpi=dpi, prompt=text, pages=pages)
+        return await reader.pdf(engine, upload, dpi=dpi, prompt=text, pages=pages)
 
-    @ocr.post("/ocr/batch", response_model=BatchResponse, responses=ERRORS)
+    @router.post("/ocr/batch", response_model=BatchResponse, responses=ERRORS)
     async def ocr_batch(engine: Engine, files: BatchFiles,
                         pages: Pages = None, dpi: Dpi = settings.default_dpi,
                         prompt_type: Kind = None, prompt: Prompt = None) -> BatchResponse:
@@ -196,24 +237,10 @@ def create_app(settings: ServerSettings, *, loader: Loader | None = None) -> Fas
         would have been answered alone, so one bad file does not fail the others."""
         text = _prompt(prompt_type, prompt)
         started = time.perf_counter()
-
-        async def one(file: UploadFile) -> BatchItem:
-            name = safe_name(file.filename)
-            try:
-                upload = await read_upload(file, max_bytes=settings.max_upload_bytes)
-                result = await (read_pdf(engine, upload, dpi=dpi, prompt=text, pages=pages)
-                                if upload.kind == "pdf"
-                                else read_image(engine, upload, dpi=dpi, prompt=text))
-            except OcrPipelineError as exc:
-                return BatchItem(filename=name, status=exc.http_status, detail=str(exc))
-            return BatchItem(filename=name, status=200, result=result)
-
-        items = await asyncio.gather(*(one(file) for file in files))
+        items = await asyncio.gather(*(
+            reader.batch_item(engine, file, dpi=dpi, prompt=text, pages=pages) for file in files
+        ))
         return BatchResponse(files=list(items), seconds=round(time.perf_counter() - started, 4))
-
-    app.include_router(ocr)
-    app.openapi = partial(_form_openapi, app)  # type: ignore[method-assign]
-    return app
 
 
 def _form_openapi(app: FastAPI) -> dict[str, Any]:

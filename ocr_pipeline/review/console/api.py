@@ -64,21 +64,7 @@ def a2i_router(*, db: ReviewDatabase, flows: FlowRegistry, outputs: LoopOutputs,
 
     @router.post("")
     def start_human_loop(body: JsonBody) -> dict[str, Any]:
-        name = _loop_name(body.get("HumanLoopName"))
-        flow_arn = _flow_arn(body.get("FlowDefinitionArn"))
-        flow = flows.get(flow_arn)
-        if flow is None:
-            known = ", ".join(defined.arn for defined in flows)
-            raise InvalidRequestError(
-                f"flow definition {flow_arn} does not exist in this console (it has: {known})"
-            )
-        content = _input_content(body.get("HumanLoopInput"))
-        _check_data_attributes(body.get("DataAttributes"))
-        account = flow_arn.split(":flow-definition/", 1)[0]
-        loop = Loop(name=name, arn=f"{account}:human-loop/{name}", flow_arn=flow_arn,
-                    role=flow.role, task_count=flow.task_count,
-                    record_id=_task(content).record_id, status="InProgress",
-                    input_content=content, created=time.time())
+        loop = _new_loop(body, flows=flows)
         db.insert(loop)
         return {"HumanLoopArn": loop.arn}
 
@@ -98,27 +84,7 @@ def a2i_router(*, db: ReviewDatabase, flows: FlowRegistry, outputs: LoopOutputs,
 
     @router.get("")
     def list_human_loops(request: Request) -> dict[str, Any]:
-        query = request.query_params
-        flow_arn = _flow_arn(query.get("FlowDefinitionArn"))
-        if flows.get(flow_arn) is None:
-            raise NotFoundError(f"flow definition {flow_arn} does not exist in this console")
-        sort_order = query.get("SortOrder", "Descending")
-        if sort_order not in _SORT_ORDERS:
-            raise _constraint("sortOrder", sort_order,
-                              f"Member must satisfy enum value set: [{', '.join(_SORT_ORDERS)}]")
-        limit = _max_results(query.get("MaxResults", "100"))
-        loops = db.page(flow_arn=flow_arn, created_after=_timestamp(query, "CreationTimeAfter"),
-                        created_before=_timestamp(query, "CreationTimeBefore"),
-                        descending=sort_order == "Descending", limit=limit + 1,
-                        after=_decode_token(query.get("NextToken")))
-        listed: dict[str, Any] = {"HumanLoopSummaries": [
-            {"HumanLoopName": loop.name, "HumanLoopStatus": loop.status,
-             "CreationTime": iso_time(loop.creation_time), "FlowDefinitionArn": loop.flow_arn}
-            for loop in loops[:limit]
-        ]}
-        if len(loops) > limit:
-            listed["NextToken"] = _encode_token(loops[limit - 1])
-        return listed
+        return _loop_summaries(request.query_params, db=db, flows=flows)
 
     @router.post("/stop")
     def stop_human_loop(body: JsonBody) -> dict[str, Any]:
@@ -131,6 +97,51 @@ def a2i_router(*, db: ReviewDatabase, flows: FlowRegistry, outputs: LoopOutputs,
         return {}
 
     return router
+
+
+def _new_loop(body: dict[str, Any], *, flows: FlowRegistry) -> Loop:
+    """The loop a ``StartHumanLoop`` request asks for, its input checked (not stored yet)."""
+    name = _loop_name(body.get("HumanLoopName"))
+    flow_arn = _flow_arn(body.get("FlowDefinitionArn"))
+    flow = flows.get(flow_arn)
+    if flow is None:
+        known = ", ".join(defined.arn for defined in flows)
+        raise InvalidRequestError(
+            f"flow definition {flow_arn} does not exist in this console (it has: {known})"
+        )
+    content = _input_content(body.get("HumanLoopInput"))
+    _check_data_attributes(body.get("DataAttributes"))
+    account = flow_arn.split(":flow-definition/", 1)[0]
+    return Loop(name=name, arn=f"{account}:human-loop/{name}", flow_arn=flow_arn,
+                role=flow.role, task_count=flow.task_count,
+                record_id=_task(content).record_id, status="InProgress",
+                input_content=content, created=time.time())
+
+
+def _loop_summaries(query: QueryParams, *, db: ReviewDatabase,
+                    flows: FlowRegistry) -> dict[str, Any]:
+    """A ``ListHumanLoops`` answer: one page of a flow's loops, filtered and sorted as
+    ``query`` asks, with a ``NextToken`` when more follow."""
+    flow_arn = _flow_arn(query.get("FlowDefinitionArn"))
+    if flows.get(flow_arn) is None:
+        raise NotFoundError(f"flow definition {flow_arn} does not exist in this console")
+    sort_order = query.get("SortOrder", "Descending")
+    if sort_order not in _SORT_ORDERS:
+        raise _constraint("sortOrder", sort_order,
+                          f"Member must satisfy enum value set: [{', '.join(_SORT_ORDERS)}]")
+    limit = _max_results(query.get("MaxResults", "100"))
+    loops = db.page(flow_arn=flow_arn, created_after=_timestamp(query, "CreationTimeAfter"),
+                    created_before=_timestamp(query, "CreationTimeBefore"),
+                    descending=sort_order == "Descending", limit=limit + 1,
+                    after=_decode_token(query.get("NextToken")))
+    listed: dict[str, Any] = {"HumanLoopSummaries": [
+        {"HumanLoopName": loop.name, "HumanLoopStatus": loop.status,
+         "CreationTime": iso_time(loop.creation_time), "FlowDefinitionArn": loop.flow_arn}
+        for loop in loops[:limit]
+    ]}
+    if len(loops) > limit:
+        listed["NextToken"] = _encode_token(loops[limit - 1])
+    return listed
 
 
 def _constraint(member: str, value: object, rule: str) -> InvalidRequestError:

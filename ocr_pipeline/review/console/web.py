@@ -6,8 +6,9 @@ queue and tasks, the page crop and the extracted values; never anyone else's ans
 """
 
 # Without ``from __future__ import annotations``: FastAPI reads the annotations of the
-# routes below, which name ``Reviewer``, a type local to ``web_router``.
+# routes below, which name ``Reviewer``, a type local to the function that adds them.
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -53,6 +54,8 @@ def _see_other(url: str) -> RedirectResponse:
 
 def web_router(*, desk: ReviewDesk, accounts: ReviewerAccounts,
                sessions: ReviewerSessions) -> APIRouter:
+    """The pages, and their JSON twins under ``API_PREFIX``, for reviewers signed in through
+    ``sessions``."""
     router = APIRouter()
 
     def signed_in(request: Request) -> Account:
@@ -62,7 +65,15 @@ def web_router(*, desk: ReviewDesk, accounts: ReviewerAccounts,
         request.state.reviewer = reviewer  # for the error pages' header
         return reviewer
 
-    Reviewer = Annotated[Account, Depends(signed_in)]
+    _add_sign_in_pages(router, accounts=accounts, sessions=sessions)
+    _add_task_pages(router, desk=desk, signed_in=signed_in)
+    _add_api_routes(router, desk=desk, signed_in=signed_in)
+    return router
+
+
+def _add_sign_in_pages(router: APIRouter, *, accounts: ReviewerAccounts,
+                       sessions: ReviewerSessions) -> None:
+    """The home page, signing in with a one-time link, and signing out."""
 
     def shown(request: Request) -> str | None:
         reviewer = sessions.reviewer(request)
@@ -90,6 +101,12 @@ def web_router(*, desk: ReviewDesk, accounts: ReviewerAccounts,
         response = _see_other(SIGN_IN_PATH)
         sessions.end(response)
         return response
+
+
+def _add_task_pages(router: APIRouter, *, desk: ReviewDesk,
+                    signed_in: Callable[[Request], Account]) -> None:
+    """The signed-in reviewer's queue and tasks: a task's page, its answer, its page crop."""
+    Reviewer = Annotated[Account, Depends(signed_in)]
 
     @router.get("/tasks")
     def queue_page(reviewer: Reviewer, saved: bool = False) -> Response:
@@ -119,6 +136,12 @@ def web_router(*, desk: ReviewDesk, accounts: ReviewerAccounts,
         data, media_type = desk.image(reviewer, name)
         return Response(data, media_type=media_type, headers=SECURITY_HEADERS)
 
+
+def _add_api_routes(router: APIRouter, *, desk: ReviewDesk,
+                    signed_in: Callable[[Request], Account]) -> None:
+    """The signed-in reviewer's queue and answers as JSON, under ``API_PREFIX``."""
+    Reviewer = Annotated[Account, Depends(signed_in)]
+
     @router.get(f"{API_PREFIX}/tasks")
     def api_queue(reviewer: Reviewer) -> dict[str, Any]:
         return {"reviewer": reviewer.name, "tasks": [
@@ -137,5 +160,3 @@ def web_router(*, desk: ReviewDesk, accounts: ReviewerAccounts,
             raise InvalidRequestError("expected {\"not_a_course\": bool, \"fields\": {...}}")
         loop = desk.answer(reviewer, name, not_a_course=not_a_course, fields=fields)
         return {"name": loop.name, "status": loop.status}
-
-    return router
