@@ -9,31 +9,21 @@ import duckdb
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException, WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ocr_pipeline.review.console import ReviewDatabase, ReviewerAccounts, sign_in_url
+from ocr_pipeline_tests.browser import chromium
 from ocr_pipeline_tests.defs.conftest import Location
 from ocr_pipeline_tests.pdfs import Text, make_pdf
 
 XSS_TITLE = "Logic <script>alert(1)</script>"
-CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync")
 
 
 @pytest.fixture
 def browser(tmp_path: Path):  # type: ignore[no-untyped-def]
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'chrome'}")
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+    with chromium(tmp_path / "chrome") as driver:
+        yield driver
 
 
 def plain_catalog(path: Path) -> Path:

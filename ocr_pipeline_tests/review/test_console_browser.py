@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -21,27 +20,18 @@ from ocr_pipeline.review.console import sign_in_url
 from ocr_pipeline.review.console.sessions import COOKIE
 from ocr_pipeline.review.contract import TaskInput
 from ocr_pipeline.review.credentials import console_credentials
+from ocr_pipeline_tests.browser import chromium
 from ocr_pipeline_tests.defs.conftest import free_port
 from ocr_pipeline_tests.review.console_support import sign_in_token
 
-CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync")
 FIELDS = {"course_code": "PHIL 101", "title": "Logic", "credits_text": "3",
           "description": "Arguments."}
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'chrome'}")
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+    with chromium(tmp_path / "chrome") as driver:
+        yield driver
 
 
 def submit_and_wait(driver: webdriver.Chrome, selector: str) -> None:
