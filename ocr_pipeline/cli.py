@@ -175,10 +175,11 @@ def demo(home: Path, port: int, serve: bool) -> None:
         waiting = warehouse.query(WAITING_FOR_REVIEW)[1][0][0]
         home_env = f"OCR_PIPELINE_HOME={settings.home}"
         click.echo(
-            "\nOpen the UI:  DAGSTER_HOME={0} {1} OCR_REVIEW_ENDPOINT={2} "
-            ".venv/bin/dagster dev -w workspace.yaml\nQuery:        {1} "
+            f"\nOpen the UI:  DAGSTER_HOME={settings.dagster_home} {home_env} "
+            f"OCR_REVIEW_ENDPOINT={settings.review_endpoint} "
+            f".venv/bin/dagster dev -w workspace.yaml\nQuery:        {home_env} "
             ".venv/bin/ocr-pipeline query \"SELECT course_code, title FROM validated_courses "
-            "LIMIT 10\"".format(settings.dagster_home, home_env, settings.review_endpoint))
+            "LIMIT 10\"")
         console = f"{home_env} .venv/bin/ocr-pipeline review-console --port {port}"
         click.echo(f"\n{waiting} record(s) wait for review. A reviewer's sign-in link:\n"
                    f"  {console} add-reviewer NAME")
@@ -373,7 +374,7 @@ def extract(files: tuple[Path, ...], out: Path, engine: str, dpi: int | None,
                 failures += 1
                 progress.console.print(f"[red]error[/red]: {exc}")
                 continue
-            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+            except Exception as exc:
                 failures += 1
                 logger.debug("unexpected failure on %s", path, exc_info=True)
                 progress.console.print(f"[red]error[/red]: {path.name}: unexpected {type(exc).__name__}: {exc}")
