@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import pymupdf
 import pytest
+from dagster._core.storage.tags import PARTITION_NAME_TAG, RUN_KEY_TAG, SENSOR_NAME_TAG
 
 from ocr_pipeline_tests.pdfs import Text, make_pdf
 
@@ -110,6 +112,15 @@ def test_demo_then_query(tmp_path: Path) -> None:
     demo = run_cli("demo", "--home", str(home), "--no-serve", "--port", str(free_port()),
                    cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
+    # the instance has its dagster.yaml (no warning), and its runs are the landing sensor's
+    assert "dagster.yaml" not in demo.stderr
+    assert (home / "dagster" / "dagster.yaml").is_file()
+    with dg.DagsterInstance.from_config(str(home / "dagster")) as instance:
+        runs = instance.get_runs()
+    assert len(runs) == 3
+    for run in runs:
+        assert run.tags[SENSOR_NAME_TAG] == "landing_sensor"
+        assert run.tags[RUN_KEY_TAG] == run.tags[PARTITION_NAME_TAG]
     assert "validated_courses by catalog" in demo.stdout and "dagster dev" in demo.stdout
     assert (home / "dagster").is_dir() and (home / "warehouse.duckdb").is_file()
     env_home = {"OCR_PIPELINE_HOME": str(home)}

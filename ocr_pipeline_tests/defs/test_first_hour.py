@@ -1,19 +1,17 @@
-"""A new user's first hour: the review console not running, the demo's instance and runs.
+"""A new user's first hour: the review console not running (the demo's instance and runs
+are checked by test_cli.py's demo test).
 
 Real components only: a real Dagster instance, the review console on loopback, and for the
 console being down a free port nobody listens on.
 """
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import pytest
-from dagster._core.storage.tags import PARTITION_NAME_TAG, RUN_KEY_TAG, SENSOR_NAME_TAG
+from dagster._core.storage.tags import PARTITION_NAME_TAG
 
 from ocr_pipeline.config import Settings
 from ocr_pipeline.definitions import build_defs
@@ -127,23 +125,3 @@ def test_review_results_while_the_console_is_down_keeps_the_records_waiting(
             instance=home.instance, partition_key=key)
     assert metadata(again, "review_results")["loops_started"] == 0
     assert "review_unavailable" not in metadata(again, "review_results")
-
-
-def test_demo_instance_has_its_config_and_sensor_launched_runs(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    demo = subprocess.run(
-        [sys.executable, "-m", "ocr_pipeline", "demo", "--home", str(home), "--no-serve",
-         "--port", str(free_port())],
-        check=False, cwd=tmp_path,
-        env={k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"},
-        capture_output=True, text=True, timeout=300)
-
-    assert demo.returncode == 0, demo.stderr
-    assert "dagster.yaml" not in demo.stderr
-    assert (home / "dagster" / "dagster.yaml").is_file()
-    with dg.DagsterInstance.from_config(str(home / "dagster")) as instance:
-        runs = instance.get_runs()
-    assert len(runs) == 3
-    for run in runs:
-        assert run.tags[SENSOR_NAME_TAG] == "landing_sensor"
-        assert run.tags[RUN_KEY_TAG] == run.tags[PARTITION_NAME_TAG]
