@@ -46,8 +46,9 @@ case "${1:-}" in
     apt_install npm nodejs npm  # the CDK CLI that infra/tests/test_synth.py runs
     echo "== installing the pinned AWS CDK CLI (infra/package-lock.json)" >&2
     npm ci --prefix infra --no-audit --no-fund --loglevel=error
-    # in parallel, one worker per core (every test has its own ports, homes and instances)
-    exec "$VENV/bin/python" -m pytest -q -n auto --durations=15 "$@"
+    # in parallel, one worker per core, idle workers taking queued tests from busy ones (every
+    # test has its own ports, homes and instances)
+    exec "$VENV/bin/python" -m pytest -q -n auto --dist worksteal --durations=15 "$@"
     ;;
   *)
     echo "usage: ./run.sh demo|test [args...]" >&2
