@@ -37,6 +37,8 @@ class Registry(Protocol):
     def register(self, *, catalog_id: str, sha256: str, source_path: str | Path,
                  size: int) -> bool: ...
 
+    def by_sha256(self, sha256: str) -> object | None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class LandedFile:
@@ -102,6 +104,8 @@ def _take(*, place: Landing, landed: LandedObject, registry: Registry, store: Ob
             raise _StillBeingWritten(f"{landed.size} bytes when listed, {found.size} when read")
         if recent and not _ends_like_a_pdf(path):
             raise _StillBeingWritten(f"no %%EOF yet, changed under {SETTLE_SECONDS:g} s ago")
+        if registry.by_sha256(found.sha256) is not None:
+            return None  # the same bytes under another name: the catalog they already are
         keep_raw(source=path, catalog_id=found.catalog_id, store=store)
     if not registry.register(catalog_id=found.catalog_id, sha256=found.sha256,
                              source_path=landed.location, size=found.size):

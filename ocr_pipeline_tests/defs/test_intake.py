@@ -94,6 +94,8 @@ def test_unreadable_and_vanishing_entries_do_not_stop_the_others(
     loop.unlink()
     shutil.copy(good, loop)  # now readable: same bytes as a known catalog, nothing new
     assert location.sensor() == []
+    raw = location.settings.objects_root / "raw"
+    assert [folder.name for folder in raw.iterdir()] == keys  # no copy kept for a known content
 
 
 def test_a_file_still_being_written_waits_for_a_later_tick(location: Location,
