@@ -66,12 +66,12 @@ class Intake:
 
 
 def take_in(*, place: Landing, registry: Registry, store: ObjectStore,
-            seen: dict[str, str], now: float | None = None) -> Intake:
+            seen: dict[str, str]) -> Intake:
     """Register the new contents of ``place``. ``seen`` (location -> fingerprint, the sensor's
     cursor) is updated in place: an entry enters it only once its content is registered or
     known, so a skipped entry is looked at again next time."""
     intake = Intake()
-    moment = time.time() if now is None else now
+    moment = time.time()
     for landed in place.list():
         if seen.get(landed.location) == landed.fingerprint:
             continue
