@@ -8,12 +8,11 @@ import dagster as dg
 import duckdb
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, WebDriverException
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from ocr_pipeline.review.console import ReviewDatabase, ReviewerAccounts, sign_in_url
-from ocr_pipeline_tests.browser import chromium
+from ocr_pipeline_tests.browser import chromium, submit_and_wait
 from ocr_pipeline_tests.defs.conftest import Location
 from ocr_pipeline_tests.pdfs import Text, make_pdf
 
@@ -42,15 +41,6 @@ def sign_in(driver: webdriver.Chrome, base: str, name: str, db_path: Path) -> No
     driver.delete_all_cookies()
     driver.get(sign_in_url(base, token))
     submit_and_wait(driver, "#sign-in")
-
-
-def submit_and_wait(driver: webdriver.Chrome, selector: str) -> None:
-    """Click a form's submit button and wait until a new document has fully loaded."""
-    driver.execute_script("window.__leaving = true")
-    driver.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
-        lambda d: d.execute_script(
-            "return window.__leaving === undefined && document.readyState === 'complete'"))
 
 
 def answer_all(driver: webdriver.Chrome, base: str, *, not_courses: set[str]) -> list[str]:

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from ocr_pipeline.config import LOCAL_FLOW_ARNS, Settings
 from ocr_pipeline.local import review_console
@@ -20,7 +18,7 @@ from ocr_pipeline.review.console import sign_in_url
 from ocr_pipeline.review.console.sessions import COOKIE
 from ocr_pipeline.review.contract import TaskInput
 from ocr_pipeline.review.credentials import console_credentials
-from ocr_pipeline_tests.browser import chromium
+from ocr_pipeline_tests.browser import chromium, submit_and_wait
 from ocr_pipeline_tests.defs.conftest import free_port
 from ocr_pipeline_tests.review.console_support import sign_in_token
 
@@ -32,15 +30,6 @@ FIELDS = {"course_code": "PHIL 101", "title": "Logic", "credits_text": "3",
 def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
     with chromium(tmp_path / "chrome") as driver:
         yield driver
-
-
-def submit_and_wait(driver: webdriver.Chrome, selector: str) -> None:
-    """Click a form's submit button and wait until a new document has fully loaded."""
-    driver.execute_script("window.__leaving = true")
-    driver.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
-        lambda d: d.execute_script(
-            "return window.__leaving === undefined && document.readyState === 'complete'"))
 
 
 def test_a_reviewer_signs_in_once_with_the_link_and_answers(
