@@ -15,6 +15,8 @@ the words the engine found are grouped again from their geometry alone:
   them, the catalog's other scanned pages lend theirs);
 - pieces on one baseline that no gutter separates are one printed line again (a heading and
   its credits set flush right, a code set in the margin, a table row's tab stops);
+- which words are bold is decided on the whole printed line, from the weights the engine
+  measured (``catalog.weight``);
 - the lines are put in reading order (``layout.order_lines``).
 
 It runs on what the page cache holds, so a better assembly reaches pages read before it.
@@ -31,6 +33,7 @@ from dataclasses import replace
 
 from ocr_pipeline.catalog.layout import find_gutters, order_lines
 from ocr_pipeline.catalog.models import TEXT_LAYER, Line, PageText, Word, union_bbox
+from ocr_pipeline.catalog.weight import bold_flags
 
 _GUTTER_GAP = 2.0
 """Words further apart than this many line heights belong to different pieces of a line."""
@@ -85,9 +88,19 @@ def _assembled(page: PageText, pieces: list[Line], gutters: list[tuple[float, fl
         return replace(page, blocks=())
     if not gutters and columns and _clear_of(pieces, columns):
         gutters = columns
-    lines = _join_rows(pieces, gutters)
+    lines = [_weighed(line) for line in _join_rows(pieces, gutters)]
     return replace(page, blocks=order_lines(lines, width=page.width, height=page.height,
                                             gutters=gutters))
+
+
+def _weighed(line: Line) -> Line:
+    """``line`` with its words' bold decided again from their measured weights, now that the
+    printed line is whole (``catalog.weight``); a line never measured stays as read."""
+    if not any(w.weight for w in line.words):
+        return line
+    flags = bold_flags(line.words)
+    return replace(line, words=tuple(replace(w, bold=flag)
+                                     for w, flag in zip(line.words, flags, strict=True)))
 
 
 def _common_gutters(found: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:

@@ -47,6 +47,7 @@ from ocr_pipeline.catalog.profile import (
     looks_like_entry,
 )
 from ocr_pipeline.catalog.stream import StreamLine, build_stream
+from ocr_pipeline.catalog.weight import PLAIN
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +71,6 @@ _WRAP_WORDS = 8
 _SCAN_SPACINGS = frozenset({"SUBJ101", "SUBJ.101"})
 """What a scan may make of ``SUBJ 101``: the space lost, or a speck read as a stop."""
 _NOISY_WORD = 2
-_BODY_WEIGHT = 1.15
-"""A run-in text's measured weight (stroke over the page's usual stroke) is about this or less."""
 _INK_STEP = 1.4
 """A run-in title's last words are this much heavier than the text run in after it."""
 WORD_PARTS = re.compile(r"[^\W_]+")
@@ -477,7 +476,7 @@ def _ink_confirms(entry: ParsedEntry) -> bool:
     run_in = [w.weight for w in words[-count:] if len(w.text) > _NOISY_WORD][:1]
     if not title or not run_in or not run_in[0]:
         return False
-    return run_in[0] <= _BODY_WEIGHT and sum(title) / len(title) >= _INK_STEP * run_in[0]
+    return run_in[0] <= PLAIN and sum(title) / len(title) >= _INK_STEP * run_in[0]
 
 
 def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile, *,

@@ -16,12 +16,10 @@ from dataclasses import replace
 import numpy as np
 
 from ocr_pipeline.catalog.models import Line, Word
+from ocr_pipeline.catalog.weight import bold_flags
 
-HEAVY = 1.35
-"""A word whose strokes are this much wider than the page's usual stroke is bold."""
 _DARK = 128
 _MIN_LETTERS = 2
-_SHORT = 3
 
 
 def mark_bold(lines: Sequence[Line], image: np.ndarray, *, dpi: int) -> list[Line]:
@@ -38,29 +36,10 @@ def mark_bold(lines: Sequence[Line], image: np.ndarray, *, dpi: int) -> list[Lin
     body = statistics.median(usual)
     marked = []
     for line in lines:
-        flags = _bridged([widths[id(w)] >= HEAVY * body for w in line.words], line.words)
+        weighed = [replace(w, weight=round(widths[id(w)] / body, 3)) for w in line.words]
         marked.append(replace(line, words=tuple(
-            replace(w, bold=flag, weight=round(widths[id(w)] / body, 3))
-            for w, flag in zip(line.words, flags, strict=True))))
+            replace(w, bold=flag) for w, flag in zip(weighed, bold_flags(weighed), strict=True))))
     return marked
-
-
-def _bridged(flags: list[bool], words: Sequence[Word]) -> list[bool]:
-    """A short word, or one word, between bold words is bold too, and so is a first word before
-    two bold ones: a measure of a few strokes (``in``, ``of``, ``I``, capitals) is noisy, and
-    type changes at phrase ends, not inside them."""
-    out = list(flags)
-    if len(flags) >= 3 and not flags[0] and flags[1] and flags[2]:
-        out[0] = True  # a line's first word (a code's capitals) measures thinner than it is
-    for k in range(1, len(flags)):
-        if flags[k] or not flags[k - 1]:
-            continue
-        last = k == len(flags) - 1
-        if (last and len(words[k].text) <= _SHORT) or (not last and any(flags[k + 1:k + 3]) and (
-            len(words[k].text) <= _SHORT or flags[k + 1]
-        )):
-            out[k] = True  # "Game Design I": a one-stroke numeral ends the bold title
-    return out
 
 
 def stroke_width(image: np.ndarray, word: Word, *, scale: float) -> float:

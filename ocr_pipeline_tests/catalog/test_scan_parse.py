@@ -273,7 +273,7 @@ def test_a_field_beside_the_code_weighs_as_description_not_heading() -> None:
     assert score(entry, code_in_order=True)[1]["ocr"] >= 0.9
 
 
-@pytest.mark.parametrize(("weights", "confirmed"), [((1.6, 1.0), True), ((1.3, 1.05), False),
+@pytest.mark.parametrize(("weights", "confirmed"), [((1.6, 1.0), True), ((1.5, 1.12), False),
                                                    ((1.7, 1.3), False), ((0.0, 0.0), False)])
 def test_a_clear_step_in_the_ink_confirms_a_run_in_titles_end(
         weights: tuple[float, float], confirmed: bool) -> None:

@@ -1,0 +1,91 @@
+"""Bold in a scan, decided line by line from each word's measured weight.
+
+OCR reads letters, not type. ``ocr.ink`` measures each word's strokes against the page's usual
+stroke (``Word.weight``: about 1.0 for body text, 1.35 and more for bold) and keeps that
+number with the word, in the page cache; which words are bold is decided here, after the
+cache, on the printed lines ``catalog.assemble`` rebuilt, so a better decision reaches pages
+read before it.
+
+One word's measure is noisy (a few strokes, a speck, show-through), a line's is not: a heading
+that runs on into its description steps down once, from heavy to body weight. Where a line
+opens heavy and such one step explains its weights, the words before the step are bold and
+the words after it are not, whatever each measured alone (``Numbers, Identity, and Modernity``
+at 1.28-1.43 before body text at 0.92; ``Democracies The`` with ``The`` at 1.03). Elsewhere a
+word is bold when it measures heavy, and short words between bold ones are bridged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ocr_pipeline.catalog.models import Word
+
+HEAVY = 1.35
+"""A word whose strokes are this much wider than the page's usual stroke is bold."""
+PLAIN = 1.15
+"""After a line's step down, the rest of the line measures at most this, on average."""
+_SHORT = 3
+_MIN_LETTERS = 2
+"""Words with fewer letters or figures than this measure too few strokes to count in a step."""
+
+
+def bold_flags(words: Sequence[Word]) -> list[bool]:
+    """Which of a scanned line's ``words`` are bold, from their measured weights."""
+    return _stepped(words) or _bridged([w.weight >= HEAVY for w in words], words)
+
+
+def _stepped(words: Sequence[Word]) -> list[bool] | None:
+    """Bold flags for a line that opens heavy and steps down once to body weight, when one
+    step fits the measured weights best and clearly (heavy before it, body weight after it on
+    average); else None. Words too short to count (``I``, ``A``) between the last heavy and
+    the first light word go to the side their own measure is nearer."""
+    measured = [(k, w.weight, _letters(w)) for k, w in enumerate(words)
+                if w.weight and _letters(w) >= _MIN_LETTERS]
+    if len(measured) < 2 or measured[0][1] <= PLAIN:
+        return None
+    best: tuple[float, int, float] | None = None
+    for cut in range(1, len(measured)):
+        before, after = measured[:cut], measured[cut:]
+        heavy, light = _mean(before), _mean(after)
+        if heavy < HEAVY or light > PLAIN:
+            continue
+        error = _spread(before, heavy) + _spread(after, light)
+        if best is None or error < best[0]:
+            best = (error, cut, (heavy + light) / 2)
+    if best is None:
+        return None
+    _, cut, middle = best
+    last_heavy, first_light = measured[cut - 1][0], measured[cut][0]
+    return [k <= last_heavy or (k < first_light and (not w.weight or w.weight >= middle))
+            for k, w in enumerate(words)]
+
+
+def _letters(word: Word) -> int:
+    return sum(c.isalnum() for c in word.text)
+
+
+def _mean(measured: Sequence[tuple[int, float, int]]) -> float:
+    total = sum(n for _, _, n in measured)
+    return sum(v * n for _, v, n in measured) / total
+
+
+def _spread(measured: Sequence[tuple[int, float, int]], mean: float) -> float:
+    return sum(n * (v - mean) ** 2 for _, v, n in measured)
+
+
+def _bridged(flags: list[bool], words: Sequence[Word]) -> list[bool]:
+    """A short word, or one word, between bold words is bold too, and so is a first word before
+    two bold ones: a measure of a few strokes (``in``, ``of``, ``I``, capitals) is noisy, and
+    type changes at phrase ends, not inside them."""
+    out = list(flags)
+    if len(flags) >= 3 and not flags[0] and flags[1] and flags[2]:
+        out[0] = True  # a line's first word (a code's capitals) measures thinner than it is
+    for k in range(1, len(flags)):
+        if flags[k] or not flags[k - 1]:
+            continue
+        last = k == len(flags) - 1
+        if (last and len(words[k].text) <= _SHORT) or (not last and any(flags[k + 1:k + 3]) and (
+            len(words[k].text) <= _SHORT or flags[k + 1]
+        )):
+            out[k] = True  # "Game Design I": a one-stroke numeral ends the bold title
+    return out
