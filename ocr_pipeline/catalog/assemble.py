@@ -46,6 +46,10 @@ _OVERLAP_SLACK = 1.0
 _SPECK_SIZE = 1.5
 """Points: a word whose box is smaller both ways is a speck (a full stop is about 1.5 pt)."""
 _SPECK = frozenset("-–—|'‘’\".,_~:;`*")
+_BLOB_WEIGHT = 3.0
+"""A word whose strokes measure this many times the page's usual stroke is solid ink."""
+_BLOB_CONF = 0.5
+"""Solid ink read this unsurely is a picture (an icon beside a heading), not letters."""
 _CODE_SPECK = re.compile(r"(?<=[A-Za-z])[‘’'`,.](?=\d)")
 _CODE_FIGURE = re.compile(r"^[1058l](?=[A-Z]{1,4}\d{1,4}[A-Z]?$)")
 _JOINED_CODE = re.compile(r"^(?=[A-Z]+[a-z])[A-Z][A-Za-z]{1,4}(?=\d{2,4}[A-Z]?[—–-])")
@@ -151,10 +155,12 @@ def _split_wide_gaps(line: Line) -> list[Line]:
 
 
 def _without_specks(line: Line) -> Line | None:
-    """The line without specks of dust or show-through: dots OCR read as a letter, and
+    """The line without specks of dust or show-through (dots OCR read as a letter), pictures
+    OCR read as letters (solid ink, read unsurely: ``<_<``, ``-#@®`` for an icon), and
     punctuation-only words standing alone at its end (``-``, ``'``); None if nothing is left."""
     words = [w for w in line.words
-             if w.bbox[2] - w.bbox[0] >= _SPECK_SIZE or w.bbox[3] - w.bbox[1] >= _SPECK_SIZE]
+             if (w.bbox[2] - w.bbox[0] >= _SPECK_SIZE or w.bbox[3] - w.bbox[1] >= _SPECK_SIZE)
+             and not (w.weight >= _BLOB_WEIGHT and w.conf < _BLOB_CONF)]
     while words and all(c in _SPECK for c in words[-1].text):
         words.pop()
     return _line(words) if words else None

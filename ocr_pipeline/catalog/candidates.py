@@ -30,7 +30,8 @@ _PROSE_LEAD = re.compile(
 )
 _LIST_LEAD = re.compile(r"^(?:(?:or|and)\b|[&/+,*;])|^\(?(?:or|and)\)?\s")
 _SIZE_TOLERANCE = 0.08
-_OCR_SIZE_TOLERANCE = 0.2
+OCR_SIZE_TOLERANCE = 0.2
+"""OCR measures a size from ink height, line by line: sizes this far apart may be one."""
 _PROSE_LINES = 12
 _STYLE_SAMPLE = 20_000
 _MAX_PROSE = 200
@@ -68,7 +69,7 @@ class BodyStyle:
     def style_of(self, word: Word) -> Style:
         ratio = word.size / self.size if self.size else 1.0
         # OCR (no font name) measures size from ink height, line by line: a coarser class
-        tolerance = _SIZE_TOLERANCE if word.font else _OCR_SIZE_TOLERANCE
+        tolerance = _SIZE_TOLERANCE if word.font else OCR_SIZE_TOLERANCE
         size = ("larger" if ratio > 1 + tolerance
                 else "smaller" if ratio < 1 - tolerance else "same")
         bold, italic = word.bold and not self.bold, word.italic and not self.italic

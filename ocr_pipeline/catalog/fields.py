@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ocr_pipeline.catalog.candidates import TERMINAL, BodyStyle
+from ocr_pipeline.catalog.candidates import OCR_SIZE_TOLERANCE, TERMINAL, BodyStyle
 from ocr_pipeline.catalog.codes import CodeMatch, find_codes, match_code
 from ocr_pipeline.catalog.credits import (
     Credits,
@@ -112,8 +112,11 @@ def heading_style(words: Sequence[Word], head: Word, body: BodyStyle) -> list[bo
     style = body.style_of(head)
     if style == body.plain:
         return [False] * len(words)
+    # a scan's sizes come from ink height, line by line: where weight sets the heading apart,
+    # a wrapped line of it may measure another size
+    same_size = OCR_SIZE_TOLERANCE if style.bold and not head.font else _SAME_SIZE
     return [w.bold == head.bold and w.italic == head.italic
-            and abs(w.size - head.size) <= _SAME_SIZE * head.size
+            and abs(w.size - head.size) <= same_size * head.size
             and (not style.font or w.font == head.font) for w in words]
 
 

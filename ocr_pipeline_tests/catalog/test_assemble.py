@@ -3,6 +3,7 @@ real tesseract."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,18 @@ def test_specks_at_a_lines_end_are_dropped_words_are_not() -> None:
     texts = [ln.text for ln in assemble(_page(lines)).lines]
     assert texts == ["CRWR 645. MFA Fiction Workshop. 6 Credits.", "Kidd Tutorial II: Poetry",
                      "Offered 2024-25, see page 4."]
+
+
+def test_an_icon_read_as_letters_is_dropped_heavy_words_read_surely_are_not() -> None:
+    """Alma's headings end in small icons that OCR reads as ``<_<`` or ``-#@®``: solid ink
+    (strokes many times the page's usual), read unsurely. A bold word read surely stays, and
+    so does a heavy word read unsurely but not solid."""
+    heading = [replace(w, weight=1.6) for w in _words("NUR 101 Integrative Seminar 1", 72, 100)]
+    icon = [replace(w, weight=5.2, conf=0.12) for w in _words("<_< ter", 240, 100)]
+    sure = [replace(w, weight=3.4, conf=0.93) for w in _words("ACADEMIC", 72, 130)]
+    doubtful = [replace(w, weight=1.8, conf=0.3) for w in _words("Honors", 72, 150)]
+    texts = [ln.text for ln in assemble(_page([heading + icon, sure, doubtful])).lines]
+    assert texts == ["NUR 101 Integrative Seminar 1", "ACADEMIC", "Honors"]
 
 
 def test_roman_numerals_read_with_an_l_or_a_bar_are_numerals_again() -> None:

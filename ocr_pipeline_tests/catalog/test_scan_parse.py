@@ -364,3 +364,20 @@ def test_credits_glued_to_a_misread_weigh_in_the_heading() -> None:
     assert entry.credits is not None and entry.credits.text == "6 credits"
     assert "%-6" in [w.text for w in entry.heading_words()]
     assert score(entry, code_in_order=True)[0] < 0.5
+
+
+def test_a_scans_wrapped_bold_title_goes_on_though_its_lines_measure_other_sizes() -> None:
+    """OCR measures a size from each line's ink height: ``Data`` / ``Collection Practicum in
+    ...`` came out 7.6 and 8.5 pt. Where weight sets the heading apart, the next line's heavy
+    words still go on with the title."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = _line(f"CHEM {101 + n} {title} and Methods of", y, bold=7, weights=(1.6, 1.0))
+        wrapped = _line("Data Collection Practicum in firsthand data collection", y + 12,
+                        bold=2, weights=(1.6, 1.0))
+        wrapped = replace(wrapped, words=tuple(replace(w, size=11.2) for w in wrapped.words))
+        lines += [heading, wrapped, _line(BODY, y + 24), _line(BODY, y + 36)]
+        y += 60
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == [f"{t} and Methods of Data Collection"
+                                          for t in TITLES[:6]]
