@@ -42,6 +42,8 @@ _RUN_IN_MIN_WORDS = 3
 _INK_RUN_ON_WORDS = 2
 """Words a scan's measured weight may run past the title's sign and still mark it."""
 _CLOSE_WORDS = 6
+_STRAY_STOP = re.compile(r"(?<=[A-Za-z]{3})\.(?=[ ]?[A-Za-z&])|(?<= )\.(?=&)")
+"""A stop after a word inside a scanned title (the title's end is not here): a speck."""
 """A title's open parenthesis closes within this many words of the next line."""
 _SHORT_LINE = 0.6
 """A heading line this short of its column holds no paragraph run in after its title."""
@@ -171,8 +173,8 @@ def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
         below = _read_title_below(stream, i, rules, part)
     text = _read_credits(stream, i, rules, part)
     title, notes = _clean_title(text)
-    if not first.line.words[0].font and title[:1] in ("i", "l") and title[1:2].islower():
-        title = "I" + title[1:]  # a scan's "introduction to ...": OCR read the I as i or l
+    if not first.line.words[0].font:
+        title = _scan_title(title, stops_end=rules.title_end == ".")
     credits = part.credits
     designators = " ".join(d for d in (credits.designators if credits else "", part.marks,
                                        notes) if d)
@@ -432,6 +434,21 @@ def _plain_wrap(stream: Sequence[StreamLine], i: int, rest: str,
         if split_credits(join_lines([rest, *more]))[1] is not None and len(nxt.text.split()) <= 8:
             return more, 1 + len(more)
     return [], 1
+
+
+def _scan_title(title: str, *, stops_end: bool) -> str:
+    """A scanned title without what OCR commonly makes of the page's noise: an I read as i or
+    l opening it (``introduction to``), a speck read as a stop inside it, after a word
+    (``Independent. Study``, ``The.Obama``, ``Programming .&``; an initial's stop stays:
+    ``U.S.``, ``W.Practicum``). Where the catalog ends its titles with a stop
+    (``stops_end``), a stop inside one is no speck but a title's end the weight ran past."""
+    if title[:1] in ("i", "l") and title[1:2].islower():
+        title = "I" + title[1:]
+    if stops_end:
+        return title
+    return _STRAY_STOP.sub(
+        lambda m: " " if m.string[m.end()] != " " and m.string[m.start() - 1] != " " else "",
+        title)
 
 
 def _clean_title(text: str) -> tuple[str, str]:

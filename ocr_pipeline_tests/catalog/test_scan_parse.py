@@ -381,3 +381,38 @@ def test_a_scans_wrapped_bold_title_goes_on_though_its_lines_measure_other_sizes
     entries = read_catalog([_page(lines)]).entries
     assert [e.title for e in entries] == [f"{t} and Methods of Data Collection"
                                           for t in TITLES[:6]]
+
+
+@pytest.mark.parametrize(("printed", "read"), [
+    ("Independent. Study", "Independent Study"), ("The.Obama Years", "The Obama Years"),
+    ("Programming .& Computation", "Programming & Computation"),
+    ("U.S. Literature", "U.S. Literature"), ("Nursing I W.Practicum", "Nursing I W.Practicum"),
+])
+def test_a_speck_read_as_a_stop_inside_a_scanned_title_is_dropped(printed: str,
+                                                                  read: str) -> None:
+    """Salt noise by a bold title is read as a stop glued to a word; an initial's stop is
+    printed."""
+    lines, y = [], 72.0
+    for n, title in enumerate([*TITLES[:5], printed]):
+        heading = f"CHEM {101 + n} {title} (3)"
+        lines.append(_line(heading, y, bold=len(heading.split()) - 1, weights=(1.6, 1.0)))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == [*TITLES[:5], read]
+
+
+def test_where_a_catalogs_titles_end_with_a_stop_one_inside_a_title_is_kept() -> None:
+    """``ENG 134 Public Speaking. Basic public speaking is ...`` measured bold to the line's
+    end: the stop is the catalog's title end, evidence a person must see, not a speck."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        run_on = "Basic chemistry is the focus." if n == 5 else ""
+        heading = f"CHEM {101 + n} {title}. {run_on}".strip()
+        bold = len(heading.split()) if n == 5 else len(title.split()) + 2
+        lines.append(_line(f"{heading} Lectures and laboratory work on chemistry", y, bold=bold,
+                           weights=(1.6, 1.0)))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert "." in entries[5].title or entries[5].title == TITLES[5]
