@@ -23,7 +23,7 @@ from ocr_pipeline.catalog.credits import (
     split_credits,
     trailing_credits,
 )
-from ocr_pipeline.catalog.labels import Labelled, classify, line_label, split_inline
+from ocr_pipeline.catalog.labels import Labelled, classify, known_field, line_label, split_inline
 from ocr_pipeline.catalog.models import Word
 from ocr_pipeline.catalog.stream import StreamLine
 
@@ -365,13 +365,17 @@ def _split_run_in(rest: str, words: list[Word], styled: list[bool]) -> tuple[str
     return rest[: len(rest) - len(body_text)].rstrip(), body_text
 
 
-def _continues(first: StreamLine, nxt: StreamLine, index: int, heads: frozenset[int]) -> bool:
+def _continues(first: StreamLine, nxt: StreamLine, index: int, heads: frozenset[int], *,
+               styled_label: bool = False) -> bool:
     """``nxt`` (at ``index``) may go on with the heading at ``first``: same block, not a
-    heading of its own, not a labelled line (a piece set apart on its right aside)."""
+    heading of its own, not a labelled line (a piece set apart on its right aside). With
+    ``styled_label`` (the line opens in the heading's type) only a known label stops it: a
+    wrapped title may hold a colon (``Health Care`` / ``Management: External View``)."""
     if nxt.block != first.block or index in heads:
         return False
     words = nxt.line.words
-    return line_label(" ".join(w.text for w in words[: _apart_at(words)])) is None
+    label = line_label(" ".join(w.text for w in words[: _apart_at(words)]))
+    return label is None or (styled_label and known_field(label[0]) is None)
 
 
 def _wrapped_title(
@@ -382,7 +386,8 @@ def _wrapped_title(
     more: list[str] = []
     taken = 1
     for offset, nxt in enumerate(stream[i + 1 : i + MAX_HEADING_LINES], start=i + 1):
-        if not _continues(first, nxt, offset, heads) or (
+        opens_styled = heading_style(nxt.line.words[:1], head, body) == [True]
+        if not _continues(first, nxt, offset, heads, styled_label=opens_styled) or (
             _credits_and_marks(nxt.text)
             and title_complete(stream[offset - 1].text if more else first.text)
         ):
@@ -508,7 +513,9 @@ def read_body(
         if not credits_found:
             out.credits, out.credits_position = found, "table"
     sorter = _BodyLines(out=out, body=body, learned=learned,
-                        description=[run_in] if run_in else [])
+                        description=[run_in] if run_in else [],
+                        labelled_credits=not credits_found and ("label" in positions
+                                                                or not positions))
     for n, item in enumerate(lines):
         text = item.text.strip()
         if n == 0 and not credits_found and not run_in:
@@ -540,6 +547,9 @@ class _BodyLines:
     label_line: StreamLine | None = None
     values: list[str] = field(default_factory=list)
     """The open label's value, line by line."""
+    labelled_credits: bool = False
+    """``Credits: 4`` at the end of another label's value are the entry's (``Prerequisite:
+    ... government. Credits: 4``), when the heading had none."""
 
     def add(self, item: StreamLine, text: str) -> None:
         """Sort the line ``item`` (its text ``text``): an hours line, a labelled line, the
@@ -586,7 +596,12 @@ class _BodyLines:
     def close_label(self) -> None:
         """Assign the open label its value, and close it."""
         if self.label is not None:
-            _assign(self.out, Labelled(label=self.label.label, value=join_lines(self.values),
+            value = join_lines(self.values)
+            if self.labelled_credits and self.out.credits is None:
+                value, found = labelled_credits(value)
+                if found is not None:
+                    self.out.credits, self.out.credits_position = found, "label"
+            _assign(self.out, Labelled(label=self.label.label, value=value,
                                        field=self.label.field))
         self.label, self.values = None, []
 

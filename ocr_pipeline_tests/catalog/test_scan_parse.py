@@ -416,3 +416,41 @@ def test_where_a_catalogs_titles_end_with_a_stop_one_inside_a_title_is_kept() ->
         y += 48
     entries = read_catalog([_page(lines)]).entries
     assert "." in entries[5].title or entries[5].title == TITLES[5]
+
+
+def test_a_wrapped_title_may_hold_a_colon_a_known_label_still_ends_it() -> None:
+    """``MG-270 Principles and Practices of Health Care`` / ``Management: External View
+    Credits: 3.00``: the second line opens in the heading's type, and ``Management`` is no
+    label the catalog's fields use; ``Prerequisite(s):`` in bold is one."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        lines.append(_line(f"CHEM {101 + n} {title} and Health Care", y, bold=7,
+                           weights=(1.6, 1.0)))
+        lines.append(_line("Management: External View Credits: 3.00", y + 12, bold=3,
+                           weights=(1.6, 1.0)))
+        long = " ".join([BODY] * 2)
+        lines += [_line(long, y + 24), _line(long, y + 36),
+                  _line("Prerequisite(s): CHEM 100", y + 48, bold=1, weights=(1.6, 1.0))]
+        y += 72
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == [f"{t} and Health Care Management: External View"
+                                          for t in TITLES[:6]]
+    assert all(e.credits is not None and e.credits.low == 3 for e in entries)
+    assert all(e.prerequisites == "CHEM 100" for e in entries)
+
+
+def test_credits_labelled_at_the_end_of_a_prerequisite_line_are_the_entrys() -> None:
+    """``Prerequisite: a 200-level course in American government. Credits: 4``, then the
+    instructors' lines: the label's value ends before the credits."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        lines.append(_line(f"CHEM {101 + n} {title}", y, bold=len(title.split()) + 2,
+                           weights=(1.6, 1.0)))
+        long = " ".join([BODY] * 2)
+        lines += [_line(long, y + 12), _line(long, y + 24),
+                  _line("Prerequisite: a 200-level course in chemistry. Credits: 4", y + 36),
+                  _line("Members of the department", y + 48)]
+        y += 72
+    entries = read_catalog([_page(lines)]).entries
+    assert [(e.credits.low if e.credits else None) for e in entries] == [4] * 6
+    assert all(e.prerequisites == "a 200-level course in chemistry" for e in entries)
