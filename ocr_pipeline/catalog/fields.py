@@ -46,6 +46,8 @@ _STRAY_STOP = re.compile(r"(?<=[A-Za-z]{3})\.(?=[ ]?[A-Za-z&])|(?<= )\.(?=&)")
 """A stop after a word inside a scanned title (the title's end is not here): a speck."""
 """A title's open parenthesis closes within this many words of the next line."""
 _SHORT_LINE = 0.6
+_SPACE = 0.3
+"""A word space, in line heights."""
 """A heading line this short of its column holds no paragraph run in after its title."""
 _SIGN_LIKE = frozenset({"-", "–", "—", "~", "=", "_", "+", "."})
 """Marks OCR may give for a title's sign (`` - `` read as ``~``)."""
@@ -145,6 +147,9 @@ class HeadingRules:
     whole_line: bool = False
     """No heading runs on into its text: where type cannot be trusted to (OCR), the title is
     the heading line's rest, whatever weight was measured."""
+    labels: frozenset[str] = frozenset()
+    """Line-start labels the catalog's entries repeat (``Components``): a field, not more of a
+    wrapped title, though set in the heading's type."""
     run_in: bool = False
     """Most headings run on into their text, so ``title_end`` ends a title on a short line
     too; otherwise only on a line whose text runs on (a scan's weight may hide many run-ins,
@@ -274,7 +279,7 @@ def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: H
     styled = heading_style(words, head, rules.body)
     part.text, part.run_in = _split_run_in(part.text, words, styled)
     if not part.run_in and part.text and all(styled[: _apart_at(words)]):
-        more, part.run_in, part.taken = _wrapped_title(stream, i, head, rules.body, rules.heads)
+        more, part.run_in, part.taken = _wrapped_title(stream, i, head, rules)
         head_text, first_credits = split_credits(part.text)
         joined = join_lines([part.text, *more])
         if more and first_credits is not None and part.credits is None and (
@@ -301,7 +306,7 @@ def _read_title_below(stream: Sequence[StreamLine], i: int, rules: HeadingRules,
         return False  # (the code at a column's foot, its title atop the next: still the title)
     lines, part.taken = [nxt.text], 2
     if rules.distinct:
-        more, _, used = _wrapped_title(stream, i + 1, nxt.line.words[0], rules.body, rules.heads)
+        more, _, used = _wrapped_title(stream, i + 1, nxt.line.words[0], rules)
         lines, part.taken = [*lines, *more], part.taken + used - 1
     part.text = join_lines(lines)
     return True
@@ -366,28 +371,33 @@ def _split_run_in(rest: str, words: list[Word], styled: list[bool]) -> tuple[str
 
 
 def _continues(first: StreamLine, nxt: StreamLine, index: int, heads: frozenset[int], *,
-               styled_label: bool = False) -> bool:
+               styled_label: bool = False, labels: frozenset[str] = frozenset()) -> bool:
     """``nxt`` (at ``index``) may go on with the heading at ``first``: same block, not a
     heading of its own, not a labelled line (a piece set apart on its right aside). With
-    ``styled_label`` (the line opens in the heading's type) only a known label stops it: a
-    wrapped title may hold a colon (``Health Care`` / ``Management: External View``)."""
+    ``styled_label`` (the line opens in the heading's type, and its first word did not fit on
+    the line before) only a known label or one of the catalog's ``labels`` stops it: a wrapped
+    title may hold a colon (``Health Care`` / ``Management: External View``), where a title
+    line with room to spare ends before a field (``Black World Studies`` / ``Components:``)."""
     if nxt.block != first.block or index in heads:
         return False
     words = nxt.line.words
     label = line_label(" ".join(w.text for w in words[: _apart_at(words)]))
-    return label is None or (styled_label and known_field(label[0]) is None)
+    return label is None or (styled_label and known_field(label[0]) is None
+                             and label[0] not in labels)
 
 
 def _wrapped_title(
-    stream: Sequence[StreamLine], i: int, head: Word, body: BodyStyle, heads: frozenset[int]
+    stream: Sequence[StreamLine], i: int, head: Word, rules: HeadingRules
 ) -> tuple[list[str], str, int]:
     """Heading-style text that continues on the next lines (a wrapped bold title)."""
     first = stream[i]
     more: list[str] = []
     taken = 1
     for offset, nxt in enumerate(stream[i + 1 : i + MAX_HEADING_LINES], start=i + 1):
-        opens_styled = heading_style(nxt.line.words[:1], head, body) == [True]
-        if not _continues(first, nxt, offset, heads, styled_label=opens_styled) or (
+        wrapped = (heading_style(nxt.line.words[:1], head, rules.body) == [True]
+                   and _would_not_fit(nxt.line.words[0], stream[offset - 1]))
+        if not _continues(first, nxt, offset, rules.heads, styled_label=wrapped,
+                          labels=rules.labels) or (
             _credits_and_marks(nxt.text)
             and title_complete(stream[offset - 1].text if more else first.text)
         ):
@@ -400,7 +410,7 @@ def _wrapped_title(
             # goes on to its close, whatever weight was measured there
             more.append(" ".join(w.text for w in words[: close + 1]))
             return more, " ".join(w.text for w in words[close + 1:]), taken + 1
-        styled = heading_style(words, head, body)
+        styled = heading_style(words, head, rules.body)
         if not styled or not styled[0]:
             break
         taken += 1
@@ -412,6 +422,13 @@ def _wrapped_title(
         more.append(" ".join(w.text for w in words[:cut]))
         return more, " ".join(w.text for w in words[cut:]), taken
     return more, "", taken
+
+
+def _would_not_fit(word: Word, before: StreamLine) -> bool:
+    """``word`` (opening the next line) is too wide for the room ``before`` left at its right:
+    the typesetter wrapped there, where a line ending with room to spare ended on purpose."""
+    space = _SPACE * (before.line.bbox[3] - before.line.bbox[1])
+    return before.right_gap < word.bbox[2] - word.bbox[0] + space
 
 
 def _credits_and_marks(text: str) -> bool:

@@ -397,7 +397,7 @@ def _segment(
                          distinct=template.distinct, title_below=template.title_below >= 0.5,
                          heading_fields=template.fields >= 0.5, heads=frozenset(heads),
                          title_end=template.title_end if template.run_in >= _RARE else "",
-                         run_in=template.run_in >= 0.5,
+                         run_in=template.run_in >= 0.5, labels=profile.learned_labels,
                          whole_line=template.run_in < _RARE)
     closing = profile.credits.positions.get("paragraph_end", 0.0) >= 0.5
     heading_pages = {stream[i].page for i in heads}

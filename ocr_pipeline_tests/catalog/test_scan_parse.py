@@ -420,22 +420,31 @@ def test_where_a_catalogs_titles_end_with_a_stop_one_inside_a_title_is_kept() ->
 
 def test_a_wrapped_title_may_hold_a_colon_a_known_label_still_ends_it() -> None:
     """``MG-270 Principles and Practices of Health Care`` / ``Management: External View
-    Credits: 3.00``: the second line opens in the heading's type, and ``Management`` is no
-    label the catalog's fields use; ``Prerequisite(s):`` in bold is one."""
+    Credits: 3.00``: the second line opens in the heading's type with a word too wide for the
+    room the first left, and ``Management`` is no label the catalog's fields use; a title line
+    with room to spare ends before ``Components:``, and ``Prerequisite(s):`` in bold is a
+    label."""
+    fields = ("Management", "Leadership", "Operations", "Finance", "Strategy")
+    title = "Principles and Practices of Health Care"
+    full = _line(f"CHEM 101 {title}", 0, bold=7).bbox[2]
+    body = " ".join(["word"] * round((full + 12 - 72 + 4) / 24))  # 12 pt to spare
     lines, y = [], 72.0
-    for n, title in enumerate(TITLES[:6]):
-        lines.append(_line(f"CHEM {101 + n} {title} and Health Care", y, bold=7,
-                           weights=(1.6, 1.0)))
-        lines.append(_line("Management: External View Credits: 3.00", y + 12, bold=3,
-                           weights=(1.6, 1.0)))
-        long = " ".join([BODY] * 2)
-        lines += [_line(long, y + 24), _line(long, y + 36),
-                  _line("Prerequisite(s): CHEM 100", y + 48, bold=1, weights=(1.6, 1.0))]
-        y += 72
+    for n in range(6):
+        if n < 5:
+            heading = f"CHEM {101 + n} {title}"
+            second = _line(f"{fields[n]}: External View Credits: 3.00", y + 12, bold=3,
+                           weights=(1.6, 1.0))
+        else:  # a short title, then a field in the heading's type
+            heading = "CHEM 106 Health Care"
+            second = _line("Components: Lecture", y + 12, bold=1, weights=(1.6, 1.0))
+        lines += [_line(heading, y, bold=len(heading.split()), weights=(1.6, 1.0)), second,
+                  _line(body, y + 24), _line(body, y + 36), _line(body, y + 48),
+                  _line("Prerequisite(s): CHEM 100", y + 60, bold=1, weights=(1.6, 1.0))]
+        y += 84
     entries = read_catalog([_page(lines)]).entries
-    assert [e.title for e in entries] == [f"{t} and Health Care Management: External View"
-                                          for t in TITLES[:6]]
-    assert all(e.credits is not None and e.credits.low == 3 for e in entries)
+    assert [e.title for e in entries] == [f"{title} {f}: External View" for f in fields] + [
+        "Health Care"]
+    assert [e.credits.low if e.credits else None for e in entries[:5]] == [3] * 5
     assert all(e.prerequisites == "CHEM 100" for e in entries)
 
 
