@@ -19,6 +19,8 @@ Each catalog in ../shared/dev-data (nine in catalogs/, plus hawaii_cc) is read w
     python benchmarks/corpus.py --data DIR --truth DIR    # other catalogs annotated the same way
     python benchmarks/corpus.py --scan [clean|default|rough]   # each window scanned, read by OCR
     python benchmarks/corpus.py --agreement        # 20 scanned pages against their text layer
+    python benchmarks/corpus.py --baseline /tmp/before.json   # before a change; after it, the
+                                                   # same line prints every record that changed
 
 Targets (issue 11), on every catalog: code F1 >= 0.99, lost <= 0.5%, title and credits exact
 >= 0.98, wrong among auto-accepted <= 0.5%, yield >= 0.85. Scanned (issue 12): code F1 >= 0.97,
@@ -81,6 +83,8 @@ class Score:
     seconds: float = 0.0
     differences: list[str] = field(default_factory=list)
     targets: dict[str, float] = field(default_factory=lambda: TARGETS)
+    everything: list[list[Any]] = field(default_factory=list, repr=False)
+    """Every record of the catalog read (page, code, title, credits, status), window or not."""
 
     @property
     def precision(self) -> float:
@@ -216,6 +220,8 @@ def run(truth_file: Path, *, data: Path, cache: Path | None,
     if offset:
         records = [dataclasses.replace(r, page=r.page + offset) for r in records]
     result = score(truth_file.stem, truth, records)
+    result.everything = [[r.page, r.course_code, r.title, r.credits_text, r.status]
+                         for r in records]
     if scan is not None:
         result.targets = SCAN_TARGETS
     result.seconds = time.perf_counter() - started
@@ -292,6 +298,29 @@ def agreement_table(rows: list[Agreement]) -> str:
     return "\n".join(lines)
 
 
+def against_baseline(scores: list[Score], path: Path, *, show: bool) -> None:
+    """The first run keeps every record of every catalog in ``path``; later runs print, per
+    catalog, how many records changed against it (with ``show``, which), so a parser change
+    is seen on the whole catalogs, not only on their truth windows."""
+    now = {s.name: s.everything for s in scores}
+    if not path.exists():
+        path.write_text(json.dumps(now))
+        print(f"baseline of {sum(map(len, now.values()))} records kept in {path}", file=sys.stderr)
+        return
+    before = json.loads(path.read_text())
+    for name, records in now.items():
+        if name not in before:
+            continue
+        old = {(r[0], r[1]): r for r in before[name]}
+        new = {(r[0], r[1]): r for r in records}
+        changed = [(old.get(k), new.get(k)) for k in sorted(old.keys() | new.keys(), key=str)
+                   if old.get(k) != new.get(k)]
+        print(f"  {name}: {len(changed)} of {len(records)} records changed against the baseline",
+              file=sys.stderr)
+        for was, now_is in changed if show else ():
+            print(f"    {was}\n    -> {now_is}", file=sys.stderr)
+
+
 def table(scores: list[Score]) -> str:
     head = ("catalog", "truth", "pred", "P", "R", "F1", "lost", "title", "cred", "auto",
             "wrong", "yield", "unexpl", "neither", "empty", "s", "ok")
@@ -330,6 +359,9 @@ def main() -> int:
     parser.add_argument("--truth", type=Path, default=TRUTH,
                         help="folder of truth files (default benchmarks/truth): other catalogs "
                              "annotated the same way can be scored too")
+    parser.add_argument("--baseline", type=Path,
+                        help="keep every record of every catalog in this file on the first "
+                             "run; on later runs, print what changed against it")
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"no catalogs at {args.data}", file=sys.stderr)
@@ -358,6 +390,8 @@ def main() -> int:
         if args.show:
             for line in result.differences:
                 print(f"    {line}", file=sys.stderr)
+    if args.baseline:
+        against_baseline(scores, args.baseline, show=args.show)
     print(table(scores))
     return 0
 

@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV_DATA = ROOT.parent / "shared" / "dev-data"
 TRUTH = sorted((ROOT / "benchmarks" / "truth").glob("*.json"))
 
-pytestmark = pytest.mark.skipif(not DEV_DATA.is_dir(), reason="../shared/dev-data is not present")
+needs_dev_data = pytest.mark.skipif(not DEV_DATA.is_dir(),
+                                    reason="../shared/dev-data is not present")
 
 
 def _corpus() -> ModuleType:
@@ -36,6 +37,7 @@ def _corpus() -> ModuleType:
     return module
 
 
+@needs_dev_data
 @pytest.mark.parametrize("truth_file", TRUTH, ids=[t.stem for t in TRUTH])
 def test_window_meets_the_targets(truth_file: Path) -> None:
     corpus = _corpus()
@@ -53,3 +55,23 @@ def test_window_meets_the_targets(truth_file: Path) -> None:
     first, last = truth["pages"]
     assert set(range(first, last + 1)) <= result.reading.section_pages
     assert not completeness(result.reading, result.records).lost
+
+
+def test_a_baseline_of_whole_catalogs_shows_what_a_change_moved(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``corpus.py --baseline``: the first run keeps every record; a later run names the ones
+    that changed, outside the truth windows too."""
+    corpus = _corpus()
+    before = corpus.Score(name="cat", everything=[[1, "CHEM 101", "Organic", "3", "auto"],
+                                                  [9, "CHEM 900", "Thesis", None, "review"]])
+    after = corpus.Score(name="cat", everything=[[1, "CHEM 101", "Organic", "3", "auto"],
+                                                 [9, "CHEM 900", "Thesis Components", None,
+                                                  "auto"]])
+    path = tmp_path / "baseline.json"
+    corpus.against_baseline([before], path, show=True)
+    assert json.loads(path.read_text()) == {"cat": before.everything}
+    corpus.against_baseline([after], path, show=True)
+    err = capsys.readouterr().err
+    assert "cat: 1 of 2 records changed against the baseline" in err
+    assert "'Thesis Components'" in err and "'CHEM 101'" not in err.split("changed")[-1]
+    assert json.loads(path.read_text()) == {"cat": before.everything}  # the baseline stays
