@@ -28,7 +28,9 @@ lost <= 2%, title and credits exact >= 0.95, wrong among auto-accepted <= 0.5%, 
 
 ``--agreement`` needs no truth: 20 course pages of each catalog (from its truth window on) are
 scanned and read by OCR, and their records compared with the same pages' text-layer records
-(same code on the same page, same title and credits).
+(same code on the same page, same title and credits); ``auto unlike`` is the share of the
+scan's auto-accepted records that the text layer has not, or has otherwise (wrong, unless the
+text layer's record is).
 """
 
 from __future__ import annotations
@@ -241,6 +243,11 @@ class Agreement:
     scanned: int
     same: int
     differences: list[str]
+    auto: int = 0
+    """Scanned records auto-accepted."""
+    auto_unlike: int = 0
+    """Of those, records the text layer does not have, or has with another title or credits:
+    wrong, unless the text layer's own record is."""
 
 
 def agreement(truth_file: Path, *, data: Path, cache: Path | None, scan: Degradation,
@@ -264,7 +271,7 @@ def agreement(truth_file: Path, *, data: Path, cache: Path | None, scan: Degrada
     got: dict[tuple[int, str], list[CourseRecord]] = defaultdict(list)
     for record in scan_records:
         got[(record.page + first - 1, record.course_code)].append(record)
-    same, differences = 0, []
+    same, unlike, differences = 0, 0, []
     for record in want:
         twins = got.get((record.page, record.course_code))
         if not twins:
@@ -275,26 +282,36 @@ def agreement(truth_file: Path, *, data: Path, cache: Path | None, scan: Degrada
                                                                    credits_of(record)):
             same += 1
         else:
+            unlike += twin.status == "auto_accepted"
             differences.append(f"differs p{record.page} {record.course_code}: "
                                f"{twin.title!r} {credits_of(twin)} != {record.title!r} "
-                               f"{credits_of(record)}")
-    differences += [f"extra p{page} {code}: {r.title!r}"
-                    for (page, code), rest in got.items() for r in rest]
+                               f"{credits_of(record)}{_mark(twin.status)}")
+    extra = [r for rest in got.values() for r in rest]
+    unlike += sum(r.status == "auto_accepted" for r in extra)
+    differences += [f"extra p{r.page + first - 1} {r.course_code}: {r.title!r}"
+                    f"{_mark(r.status)}" for r in extra]
     return Agreement(name=truth_file.stem, pages=last - first + 1, text=len(want),
-                     scanned=len(scan_records), same=same, differences=differences)
+                     scanned=len(scan_records), same=same, differences=differences,
+                     auto=sum(r.status == "auto_accepted" for r in scan_records),
+                     auto_unlike=unlike)
+
+
+def _mark(status: str) -> str:
+    return " AUTO" if status == "auto_accepted" else ""
 
 
 def agreement_table(rows: list[Agreement]) -> str:
     head = (f"{'catalog':22} {'pages':>5} {'text':>5} {'scan':>5} {'same':>6} {'missing':>7} "
-            f"{'extra':>5}")
+            f"{'extra':>5} {'auto':>5} {'auto unlike':>11}")
     lines = [head]
     lines.append("-" * len(lines[0]))
     for a in rows:
         missing = sum(d.startswith("missing") for d in a.differences)
         extra = sum(d.startswith("extra") for d in a.differences)
         share = a.same / a.text if a.text else 0.0
+        unlike = a.auto_unlike / a.auto if a.auto else 0.0
         lines.append(f"{a.name:22} {a.pages:>5} {a.text:>5} {a.scanned:>5} {share:>6.1%} "
-                     f"{missing:>7} {extra:>5}")
+                     f"{missing:>7} {extra:>5} {a.auto:>5} {unlike:>11.1%}")
     return "\n".join(lines)
 
 

@@ -462,10 +462,14 @@ def _scan_title(title: str, *, stops_end: bool) -> str:
     """A scanned title without what OCR commonly makes of the page's noise: an I read as i or
     l opening it (``introduction to``), a speck read as a stop inside it, after a word
     (``Independent. Study``, ``The.Obama``, ``Programming .&``; an initial's stop stays:
-    ``U.S.``, ``W.Practicum``). Where the catalog ends its titles with a stop
-    (``stops_end``), a stop inside one is no speck but a title's end the weight ran past."""
+    ``U.S.``, ``W.Practicum``), a closing quote nothing opened at its end (``Culture’``, not ``Readers'``).
+    Where the catalog ends its titles with a stop (``stops_end``), a stop inside one is no
+    speck but a title's end the weight ran past."""
     if title[:1] in ("i", "l") and title[1:2].islower():
         title = "I" + title[1:]
+    if title[-1:] in ("’", "'") and title[-2:-1] != "s" and not any(q in title
+                                                                   for q in ("‘", " '")):
+        title = title[:-1]  # (a plural's apostrophe stays: "Readers'")
     if stops_end:
         return title
     return _STRAY_STOP.sub(

@@ -463,3 +463,17 @@ def test_credits_labelled_at_the_end_of_a_prerequisite_line_are_the_entrys() -> 
     entries = read_catalog([_page(lines)]).entries
     assert [(e.credits.low if e.credits else None) for e in entries] == [4] * 6
     assert all(e.prerequisites == "a 200-level course in chemistry" for e in entries)
+
+
+@pytest.mark.parametrize(("printed", "read"), [
+    ("Contemporary German Culture’", "Contemporary German Culture"),
+    ("The ‘Boom’", "The ‘Boom’"), ("Writers' and Readers'", "Writers' and Readers'"),
+])
+def test_a_closing_quote_nothing_opened_ends_no_scanned_title(printed: str, read: str) -> None:
+    lines, y = [], 72.0
+    for n, title in enumerate([*TITLES[:5], printed]):
+        heading = f"CHEM {101 + n} {title} (3)"
+        lines.append(_line(heading, y, bold=len(heading.split()) - 1, weights=(1.6, 1.0)))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    assert read_catalog([_page(lines)]).entries[5].title == read
