@@ -59,3 +59,16 @@ def test_a_heading_line_steps_down_once(measured: str, bold: str) -> None:
 ])
 def test_elsewhere_a_word_is_bold_by_its_own_measure(measured: str, bold: str) -> None:
     assert _bold(measured) == bold
+
+
+def test_a_one_stroke_numeral_after_the_title_is_the_titles_unless_it_measures_body_weight(
+        ) -> None:
+    """``British Literature I.`` scanned clean: the numeral's single stem measured 1.45, nearer
+    the body's 1.06 than the title's 1.9, yet heavier than body type ever is."""
+    assert _bold("ENG:2.22 113:1.86 British:1.77 Literature:1.96 I.:1.45 An:1.14 "
+                 "introductory:1.04 study:1.07") == "ENG 113 British Literature I."
+
+
+def test_an_article_opening_the_run_in_text_is_not_the_titles_though_it_measures_heavy() -> None:
+    assert _bold("ENGL:1.84 210:1.71 Intermediate:1.72 Poetry:1.76 Workshop:1.72 A:1.23 "
+                 "workshop:1.07 in:1.01 which:1.05") == "ENGL 210 Intermediate Poetry Workshop"
