@@ -274,12 +274,16 @@ def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[Stream
             return typed
         # a scan's weight is measured, not known: the template's other marks may still show
     # set like body text, or read by OCR: the template's other marks must show
-    if not cand.starts or not _title_like(cand.code.rest):
-        return False
-    head, credits = split_credits(cand.code.rest)
     nxt = stream[cand.index + 1] if cand.index + 1 < len(stream) else None
+    rest, alone = cand.code.rest, False
+    if cand.rest == "empty" and template.title_below >= 0.5 and nxt is not None:
+        rest, nxt, alone = nxt.text, None, True  # a code alone, its title on the line below,
+        # as the template's headings are set: that is evidence too
+    if not cand.starts or not _title_like(rest):
+        return False
+    head, credits = split_credits(rest)
     if credits is None and nxt is not None and len(nxt.text.split()) <= _WRAP_WORDS:
-        credits = split_credits(join_lines([cand.code.rest, nxt.text]))[1]  # a wrapped heading
+        credits = split_credits(join_lines([rest, nxt.text]))[1]  # a wrapped heading
     evidence = 0.4 + 0.3 * (cand.prose_after >= PROSE_WORDS)
     evidence += 0.6 * (credits is not None and "heading" in profile.credits.learned)
     evidence += 0.3 * _is_caps(head)
@@ -287,6 +291,7 @@ def is_heading(cand: Candidate, profile: CatalogProfile, stream: Sequence[Stream
     evidence += 0.2 * (cand.indent == "out" and template.typical_indent("out"))
     evidence += 0.3 * (cand.code.marker and template.marker >= 0.5)
     evidence += 0.2 * ((item.gap_before or 0.0) > 0.4 * item.height)
+    evidence += 0.3 * alone
     return evidence >= 1.0
 
 

@@ -477,3 +477,18 @@ def test_a_closing_quote_nothing_opened_ends_no_scanned_title(printed: str, read
         lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
         y += 48
     assert read_catalog([_page(lines)]).entries[5].title == read
+
+
+def test_a_code_alone_over_its_title_is_a_heading_where_the_catalog_sets_them_so() -> None:
+    """DePauw scanned: ``HIST 399`` alone on its line, ``Internship in Public History`` below,
+    nothing bold. The code alone over a title, as every heading of the catalog is set, is the
+    evidence a scan's missing type cannot give."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES):
+        lines += [_line(f"HIST {301 + n}", y), _line(title, y + 20),
+                  _line(" ".join([BODY] * 2), y + 40), _line(" ".join([BODY] * 2), y + 52)]
+        y += 84
+    reading = read_catalog([_page(lines)])
+    assert [e.code.code for e in reading.entries] == [f"HIST {301 + n}" for n in range(7)]
+    assert [e.title for e in reading.entries] == TITLES
+    assert not any("unexplained" in e.cues for e in reading.entries)
