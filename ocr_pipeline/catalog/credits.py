@@ -44,9 +44,11 @@ _LABELLED_INLINE = re.compile(
     rf"(?P<text>{_RANGE})\.?(?=[ ]|$)"
 )
 _LABELLED_IN_HEADING = re.compile(
-    rf"(?:^|(?<=\s))(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:[ ]?"
+    rf"(?:^|(?<=\s)|(?<=[a-z]))(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:[ ]?"
     rf"(?P<text>{_RANGE})\.?(?=\s|$)"
 )
+"""``Credits: 3.00`` anywhere on a heading's line, glued to the title's last word too (a scan's
+``LawCredits: 3.00``: the space before a label set flush right lost)."""
 _LEADING = re.compile(rf"^(?P<text>{_RANGE}[ ]?{_UNIT})[ ]?(?:--|—|–|\.|;|,|$)[ ]?")
 _IN_TEXT = re.compile(
     rf"\((?P<text>{_RANGE}[ ](?:[Cc]redits?|[Uu]nits?|[Cc]redit [Hh]ours|[Ss]emester [Hh]ours))\)"

@@ -11,6 +11,7 @@ from ocr_pipeline.catalog.codes import match_code
 from ocr_pipeline.catalog.credits import (
     Credits,
     credits_line,
+    labelled_credits,
     number,
     parse_credits,
     split_credits,
@@ -220,3 +221,12 @@ def test_heading_round_trip(subject: str, code_number: str, title: str, form: st
     assert head == title
     assert credits is not None and credits.low == c
     assert credits.high == (c + 2 if "-" in form else c)
+
+
+def test_labelled_credits_glued_to_a_scanned_headings_last_word() -> None:
+    """A scan lost the space before ``Credits:`` set flush right on the heading's line."""
+    text, found = labelled_credits("Senior Seminar: Public Policy and LawCredits: 3.00",
+                                   heading=True)
+    assert text == "Senior Seminar: Public Policy and Law"
+    assert found is not None and found.low == found.high == 3
+    assert labelled_credits("Discredits: 3 of them", heading=True)[1] is None
