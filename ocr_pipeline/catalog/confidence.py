@@ -6,8 +6,8 @@ Two kinds of evidence, multiplied:
   is low for many words it reads right (bold type, small numerals), so the catalog itself may
   vouch for a heading word: a word of the title read surely elsewhere in the catalog (the
   same letters are no accident), and a course code in order between its neighbours of the
-  same subject (catalogs list courses by number), and credits of a value a tenth of the
-  catalog's entries print.
+  same subject (catalogs list courses by number; codes that are letters and one number,
+  ``JOT2``, by their letters), and credits of a value a tenth of the catalog's entries print.
 - the parser's cues (``ParsedEntry.cues``): each says how an entry deviates from its catalog's
   own template: a separator or bullet the other headings do not print, credits missing where
   the template has them or printed in another place or form, a title that begins with a code or
@@ -60,15 +60,20 @@ def sure_words(pages: Sequence[PageText]) -> frozenset[str]:
 
 
 def codes_in_order(entries: Sequence[ParsedEntry]) -> set[int]:
-    """Positions of entries whose course number lies strictly between the numbers of the
-    entries before and after it, all of one subject."""
+    """Positions of entries whose code lies strictly between the codes of the entries before
+    and after it: its number between theirs, all of one subject; or, where each code is a
+    subject of its own (``JNT2``, ``JOT2``, ``JPT2``), its subject between theirs, all three
+    opening with one letter and of one number."""
     ordered: set[int] = set()
     for i in range(1, len(entries) - 1):
         before, here, after = entries[i - 1].code, entries[i].code, entries[i + 1].code
-        if not before.subject == here.subject == after.subject:
-            continue
-        keys = [_number_key(c.number) for c in (before, here, after)]
-        if None not in keys and keys[0] < keys[1] < keys[2]:  # type: ignore[operator]
+        if before.subject == here.subject == after.subject:
+            keys = [_number_key(c.number) for c in (before, here, after)]
+            if None not in keys and keys[0] < keys[1] < keys[2]:  # type: ignore[operator]
+                ordered.add(i)
+        elif (before.number == here.number == after.number
+              and before.subject[:1] == here.subject[:1] == after.subject[:1]
+              and before.subject < here.subject < after.subject):
             ordered.add(i)
     return ordered
 

@@ -5,6 +5,7 @@ pages made here (words with boxes, confidences and measured weight, no font)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
@@ -54,6 +55,15 @@ def test_codes_in_order_between_their_neighbours() -> None:
     assert [e.code.number for e in entries] == ["101", "205", "230", "230L", "310", "120", "400"]
     # 310 is followed by 120: neither is between its neighbours; the first and last have one
     assert codes_in_order(entries) == {1, 2, 3}
+
+
+def test_codes_that_are_subjects_of_their_own_are_in_order_by_their_letters() -> None:
+    """WGU's codes (``JNT2``, ``JOT2``, ``JPT2``) are letters and one number, listed in the
+    letters' order: a code between its neighbours there is one, not a misread; across a first
+    letter or a number (``IZT2`` / ``JNT2``, ``C997`` / ``D001``) the order says nothing."""
+    codes = ["IYT2", "IZT2", "JNT2", "JOT2", "JPT2", "JRT2", "JQT2", "C997", "D001", "D002"]
+    entries = [SimpleNamespace(code=match_code(f"{c} - Title")) for c in codes]
+    assert codes_in_order(entries) == {3, 4}  # type: ignore[arg-type]
 
 
 def test_a_heading_word_read_unsurely_is_vouched_for_by_the_catalog() -> None:
