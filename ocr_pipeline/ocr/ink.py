@@ -1,10 +1,11 @@
-"""Bold type in a scanned page, from the ink: OCR reads letters, not weight.
+"""A scanned word's weight, from the ink: OCR reads letters, not weight.
 
 A bold word's strokes are measurably wider than the body text's. The width of a word's strokes
 is taken as the mean length of the middle half of the dark runs across its rows (stems),
 over the word's type size (larger type has wider strokes without being bold), relative to the
-page's usual stroke; words clearly above it are marked bold, so a scan's headings are set apart
-as a text layer's are.
+page's usual stroke. That number is kept with the word (``Word.weight``, in the page cache);
+which words are bold is decided from it on whole printed lines (``catalog.weight``), here for
+the engine's own lines and again after the cache on the lines ``catalog.assemble`` rebuilds.
 """
 
 from __future__ import annotations
