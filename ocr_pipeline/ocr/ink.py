@@ -46,7 +46,7 @@ def mark_bold(lines: Sequence[Line], image: np.ndarray, *, dpi: int) -> list[Lin
 def stroke_width(image: np.ndarray, word: Word, *, scale: float) -> float:
     """Mean length in pixels of the middle half of the dark runs across the rows of ``word``'s
     box (0: no ink)."""
-    x0, y0, x1, y1 = (int(round(v * scale)) for v in word.bbox)
+    x0, y0, x1, y1 = (round(v * scale) for v in word.bbox)
     dark = image[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)] < _DARK
     if dark.size == 0:
         return 0.0
