@@ -42,13 +42,13 @@ _RUN_IN_MIN_WORDS = 3
 _INK_RUN_ON_WORDS = 2
 """Words a scan's measured weight may run past the title's sign and still mark it."""
 _CLOSE_WORDS = 6
+"""A title's open parenthesis closes within this many words of the next line."""
 _STRAY_STOP = re.compile(r"(?<=[A-Za-z]{3})\.(?=[ ]?[A-Za-z&])|(?<= )\.(?=&)")
 """A stop after a word inside a scanned title (the title's end is not here): a speck."""
-"""A title's open parenthesis closes within this many words of the next line."""
 _SHORT_LINE = 0.6
+"""A heading line this short of its column holds no paragraph run in after its title."""
 _SPACE = 0.3
 """A word space, in line heights."""
-"""A heading line this short of its column holds no paragraph run in after its title."""
 _SIGN_LIKE = frozenset({"-", "–", "—", "~", "=", "_", "+", "."})
 """Marks OCR may give for a title's sign (`` - `` read as ``~``)."""
 _TITLE_ENDS = (".", "-", "—", "–", ":")
@@ -462,14 +462,14 @@ def _scan_title(title: str, *, stops_end: bool) -> str:
     """A scanned title without what OCR commonly makes of the page's noise: an I read as i or
     l opening it (``introduction to``), a speck read as a stop inside it, after a word
     (``Independent. Study``, ``The.Obama``, ``Programming .&``; an initial's stop stays:
-    ``U.S.``, ``W.Practicum``), a closing quote nothing opened at its end (``Culture’``, not ``Readers'``).
-    Where the catalog ends its titles with a stop (``stops_end``), a stop inside one is no
-    speck but a title's end the weight ran past."""
+    ``U.S.``, ``W.Practicum``), a closing quote nothing opened at its end (``Culture’``; a
+    plural's apostrophe stays: ``Readers'``). Where the catalog ends its titles with a stop
+    (``stops_end``), a stop inside one is no speck but a title's end the weight ran past."""
     if title[:1] in ("i", "l") and title[1:2].islower():
         title = "I" + title[1:]
     if title[-1:] in ("’", "'") and title[-2:-1] != "s" and not any(q in title
                                                                    for q in ("‘", " '")):
-        title = title[:-1]  # (a plural's apostrophe stays: "Readers'")
+        title = title[:-1]
     if stops_end:
         return title
     return _STRAY_STOP.sub(
