@@ -4,21 +4,41 @@ reviewer accounts signed in through their one-time links."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from ocr_pipeline.config import Settings
+from ocr_pipeline.local import review_console
 from ocr_pipeline.review.console import ReviewDatabase, ReviewerAccounts
 from ocr_pipeline.review.credentials import ConsoleCredentials
+from ocr_pipeline_tests.defs.conftest import free_port
 
 CREDENTIALS = ConsoleCredentials(access_key_id="OCRREVIEWTEST", secret_access_key="test-secret")
 EXPERTS = frozenset({"erin", "expert"})
 """Reviewer names whose accounts the helpers make as experts."""
+
+
+@contextmanager
+def served_console(home: Path, **environ: str) -> Iterator[tuple[str, Settings]]:
+    """The review console of ``home`` on a free loopback port, ``environ`` set around it; its
+    URL and settings."""
+    port = free_port()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("OCR_PIPELINE_HOME", str(home))
+        for name, value in environ.items():
+            env.setenv(name, value)
+        settings = Settings.from_env()
+        with review_console(settings, port=port):
+            yield f"http://127.0.0.1:{port}", settings
 
 
 def signed_request(method: str, url: str, body: Any = None, *,

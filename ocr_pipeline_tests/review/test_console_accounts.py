@@ -18,23 +18,19 @@ from click.testing import CliRunner
 
 from ocr_pipeline.cli import main
 from ocr_pipeline.config import LOCAL_FLOW_ARNS, Settings
-from ocr_pipeline.local import review_console
 from ocr_pipeline.review.a2i import a2i_client
 from ocr_pipeline.review.console.sessions import COOKIE
 from ocr_pipeline.review.contract import TaskInput
 from ocr_pipeline.review.credentials import console_credentials
 from ocr_pipeline_tests.defs.conftest import free_port
-from ocr_pipeline_tests.review.console_support import token_of
+from ocr_pipeline_tests.review.console_support import served_console, token_of
 
 
 @pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Settings]]:
+def served(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
     """The console of a fresh home on a free port; its URL and settings."""
-    monkeypatch.setenv("OCR_PIPELINE_HOME", str(tmp_path))
-    port = free_port()
-    settings = Settings.from_env()
-    with review_console(settings, port=port):
-        yield f"http://127.0.0.1:{port}", settings
+    with served_console(tmp_path) as found:
+        yield found
 
 
 def command(url: str, *args: str) -> tuple[int, str]:

@@ -21,7 +21,6 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 
 from ocr_pipeline.config import LOCAL_FLOW_ARNS, Settings
-from ocr_pipeline.local import review_console
 from ocr_pipeline.review.a2i import A2IReviews, a2i_client, answers_of
 from ocr_pipeline.review.console import ReviewDatabase
 from ocr_pipeline.review.contract import TaskInput
@@ -31,8 +30,7 @@ from ocr_pipeline.review.credentials import (
     stored_credentials,
 )
 from ocr_pipeline.storage.objects import LocalObjectStore
-from ocr_pipeline_tests.defs.conftest import free_port
-from ocr_pipeline_tests.review.console_support import signed_in
+from ocr_pipeline_tests.review.console_support import served_console, signed_in
 
 ROUND1 = LOCAL_FLOW_ARNS["round1"]
 ROUND2 = LOCAL_FLOW_ARNS["round2"]
@@ -65,16 +63,9 @@ class Console:
 @pytest.fixture(scope="module")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """The console of a home, as the demo serves it: its key pair made there on first use."""
-    home = tmp_path_factory.mktemp("home")
-    port = free_port()
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("OCR_PIPELINE_HOME", str(home))
-        settings = Settings.from_env()
-        with review_console(settings, port=port):
-            yield Console(url=f"http://127.0.0.1:{port}",
-                          store=LocalObjectStore(root=settings.objects_root),
-                          db_path=settings.review_db_path,
-                          credentials=console_credentials(settings))
+    with served_console(tmp_path_factory.mktemp("home")) as (url, settings):
+        yield Console(url=url, store=LocalObjectStore(root=settings.objects_root),
+                      db_path=settings.review_db_path, credentials=console_credentials(settings))
 
 
 def test_the_pipelines_client_signs_with_the_homes_key_pair(console: Console) -> None:

@@ -23,17 +23,16 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from ocr_pipeline.config import LOCAL_FLOW_ARNS, Settings
-from ocr_pipeline.local import review_console
+from ocr_pipeline.config import LOCAL_FLOW_ARNS
 from ocr_pipeline.review.a2i import answers_of
 from ocr_pipeline.review.consensus import decide
 from ocr_pipeline.review.console import AllowedHosts, ReviewDatabase, ReviewerAccounts
 from ocr_pipeline.review.console.sessions import COOKIE, SALT
 from ocr_pipeline.review.contract import TaskInput
 from ocr_pipeline.storage.objects import LocalObjectStore
-from ocr_pipeline_tests.defs.conftest import free_port
 from ocr_pipeline_tests.review.console_support import (
     CREDENTIALS,
+    served_console,
     sign_in_token,
     signed_in,
     signed_request,
@@ -46,10 +45,13 @@ FIELDS = {"course_code": "CS 101", "title": "Intro to Testing", "credits_text": 
 @dataclass
 class Console:
     url: str
-    port: int
     home: Path
     db_path: Path
     store: LocalObjectStore
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
 
     def client(self, *, key_id: str = CREDENTIALS.access_key_id,
                secret: str = CREDENTIALS.secret_access_key, signed: bool = True) -> Any:
@@ -70,16 +72,11 @@ class Console:
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     """A console whose key pair is configured (OCR_REVIEW_ACCESS_KEY_ID and _SECRET_...)."""
     home = tmp_path_factory.mktemp("home")
-    port = free_port()
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("OCR_PIPELINE_HOME", str(home))
-        env.setenv("OCR_REVIEW_ACCESS_KEY_ID", CREDENTIALS.access_key_id)
-        env.setenv("OCR_REVIEW_SECRET_ACCESS_KEY", CREDENTIALS.secret_access_key)
-        settings = Settings.from_env()
-        with review_console(settings, port=port):
-            yield Console(url=f"http://127.0.0.1:{port}", port=port, home=home,
-                          db_path=settings.review_db_path,
-                          store=LocalObjectStore(root=settings.objects_root))
+    with served_console(home, OCR_REVIEW_ACCESS_KEY_ID=CREDENTIALS.access_key_id,
+                        OCR_REVIEW_SECRET_ACCESS_KEY=CREDENTIALS.secret_access_key,
+                        ) as (url, settings):
+        yield Console(url=url, home=home, db_path=settings.review_db_path,
+                      store=LocalObjectStore(root=settings.objects_root))
 
 
 def start(console: Console, name: str, *, role: str = "round1") -> None:
