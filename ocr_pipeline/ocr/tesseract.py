@@ -186,9 +186,10 @@ class TesseractEngine:
         try:
             report = self._run(["stdin", "stdout", "--psm", "0", "--dpi", str(dpi)],
                                stdin=_pgm(gray), what=f"page {page} orientation")
-        except OcrError as exc:  # no osd language data, most likely: read the page as it lies
+        except OcrError as exc:  # too few letters, or no osd data: read the page as it lies
+            hint = "; is tesseract-ocr-osd installed?" if "osd" in str(exc).lower() else ""
             logger.warning("page %d reads as if turned, but Tesseract cannot tell its "
-                           "orientation (%s); is tesseract-ocr-osd installed?", page, exc)
+                           "orientation (%s)%s", page, exc, hint)
             return 0
         found = parse_osd(report)
         if found is None or found[1] < MIN_TURN_CONFIDENCE:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pymupdf
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from ocr_pipeline.catalog.models import Line, PageText, Word
 from ocr_pipeline.catalog.pdf import CatalogPdf
@@ -170,3 +170,32 @@ def test_an_image_made_here_is_read_as_it_is(born: Path) -> None:
     levelled = engine.read_image(out.getvalue(), page=1, width=612, height=792, dpi=DPI)
     assert (kept.rotation, kept.skew) == (0, 0.0)
     assert levelled.skew == pytest.approx(2.0, abs=0.1)  # turned back clockwise
+
+
+@pytest.mark.parametrize("osd_installed", [True, False])
+def test_an_orientation_tesseract_cannot_tell_is_one_warning_naming_the_right_cause(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        osd_installed: bool) -> None:
+    """A page with one short word upside down reads as if turned; OSD finds too few letters
+    to tell. The warning suggests installing tesseract-ocr-osd only where its language data is
+    missing."""
+    if not osd_installed:  # real tesseract with only the eng data in reach
+        tessdata = tmp_path / "tessdata"
+        tessdata.mkdir()
+        listing = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
+                                 check=True).stdout
+        source = Path(listing.split('"')[1])
+        for name in ("eng.traineddata", "configs", "tessconfigs"):  # all but osd
+            (tessdata / name).symlink_to(source / name)
+        monkeypatch.setenv("TESSDATA_PREFIX", str(tessdata))
+    image = Image.new("L", (500, 300), 255)
+    ImageDraw.Draw(image).text((40, 120), "Wxq", fill=0, font=ImageFont.load_default(size=28))
+    png = io.BytesIO()
+    image.rotate(180).save(png, format="PNG")
+    with caplog.at_level("WARNING", logger="ocr_pipeline.ocr.tesseract"):
+        page = TesseractEngine(workers=1).read_image(png.getvalue(), page=3, width=180,
+                                                      height=108, dpi=200)
+    assert page.rotation == 0
+    [warning] = [r.getMessage() for r in caplog.records if "orientation" in r.getMessage()]
+    assert warning.startswith("page 3 reads as if turned, but Tesseract cannot tell")
+    assert ("tesseract-ocr-osd installed?" in warning) is (not osd_installed)
