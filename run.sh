@@ -22,15 +22,21 @@ apt_install() {  # apt_install COMMAND PACKAGE...: install the packages if COMMA
 }
 
 setup() {  # setup EXTRAS: the package's extras to install, e.g. "dev" or "dev,infra"
-  apt_install tesseract tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
-  # orientation detection for turned scans; older set-ups may have tesseract without it
-  tesseract --list-langs 2>/dev/null | grep -qx osd || apt_get tesseract-ocr-osd
+  # Tesseract's library and its English and orientation models; tesserocr is compiled against
+  # this library (PIP_NO_BINARY below), so scans read as Debian's Tesseract reads them
+  local tesseract="g++ pkg-config libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-osd"
+  # shellcheck disable=SC2086  # one word per package
+  dpkg -s $tesseract >/dev/null 2>&1 || apt_get $tesseract
+  python3 -c 'import os, sys, sysconfig
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("include"), "Python.h")))' \
+    || apt_get python3-dev  # headers to compile tesserocr
   if [ ! -x "$VENV/bin/python" ]; then
     echo "== creating virtualenv $VENV" >&2
     python3 -m venv "$VENV"
   fi
   echo "== installing ocr_pipeline with [$1]" >&2
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[$1]"
+  PIP_NO_BINARY=tesserocr "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+    -e ".[$1]"
 }
 
 case "${1:-}" in

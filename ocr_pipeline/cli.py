@@ -339,7 +339,7 @@ def _print_table(title: str | None, columns: list[str], rows: list[tuple]) -> No
 @click.option("--dpi", type=click.IntRange(50, 600), default=None,
               help=f"Render resolution for OCR (default: OCR_DPI or {DEFAULT_DPI}).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="OCR processes (default: MAX_CONCURRENCY, or one per core).")
+              help="Pages OCR reads at once (default: MAX_CONCURRENCY, or one per core).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None, callback=_finite,
               help="Confidence at or above which records are auto-accepted (default: "
                    f"CONFIDENCE_THRESHOLD or {DEFAULT_THRESHOLD}).")

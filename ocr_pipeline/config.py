@@ -217,7 +217,7 @@ class Settings(EnvSettings):
                                         validation_alias="CONFIDENCE_THRESHOLD")
     ocr_mode: OcrMode = Field("in_process", validation_alias="OCR_MODE")
     max_concurrency: int = Field(0, ge=0, le=256, validation_alias="MAX_CONCURRENCY")
-    """OCR processes; 0: one per core."""
+    """Pages OCR reads at once; 0: one per core."""
     dpi: int = Field(200, ge=50, le=600, validation_alias="OCR_DPI")
     review_endpoint: str | None = Field(None, validation_alias="OCR_REVIEW_ENDPOINT")
     """A2I runtime endpoint: the local review console, or empty for Amazon A2I itself
@@ -253,7 +253,7 @@ class Settings(EnvSettings):
 
     @property
     def ocr_workers(self) -> int | None:
-        """OCR processes; None: one per core."""
+        """Pages OCR reads at once; None: one per core."""
         return self.max_concurrency or None
 
     @property

@@ -206,7 +206,7 @@ def read_all_pages(
 ) -> OcrSummary:
     """Read every page of the manifest through the one page pipeline (``reading``), cached in
     the object store: the text layer, or ``engine`` for scanned pages (default Tesseract with
-    ``workers`` processes).
+    ``workers`` pages read at once).
 
     With ``pages``, only that range is read and its index goes to ``range_index_key`` (a
     worker among several; ``merge_range_indexes`` joins them), else the catalog's index.

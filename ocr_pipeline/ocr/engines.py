@@ -22,9 +22,9 @@ def make_engine(
     service_url: str = "",
     api_key: str = "",
 ) -> OcrEngine:
-    """``tesseract``: ``workers`` processes; ``deepseek``: the model in ``model_path`` on this
-    machine's GPU; ``remote``: the OCR service at ``service_url``, authenticated by
-    ``api_key``."""
+    """``tesseract``: ``workers`` pages read at once; ``deepseek``: the model in
+    ``model_path`` on this machine's GPU; ``remote``: the OCR service at ``service_url``,
+    authenticated by ``api_key``."""
     if name == "tesseract":
         return TesseractEngine(workers=workers)
     if name == "deepseek":

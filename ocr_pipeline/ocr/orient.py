@@ -10,7 +10,6 @@ reading looks turned: most words unreadable, or words taller than they are wide.
 from __future__ import annotations
 
 import io
-import re
 import statistics
 from collections.abc import Sequence
 
@@ -27,8 +26,6 @@ MIN_TURN_CONFIDENCE = 2.0
 """Tesseract's orientation confidence needed to turn a page (upright text scores 10-15)."""
 _DARK = 128
 _COARSE, _FINE = 0.25, 0.025
-_OSD_ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
-_OSD_CONFIDENCE = re.compile(r"^Orientation confidence:\s*([\d.]+)", re.MULTILINE)
 _UNREADABLE = 0.6
 """A page whose median word confidence is below this may be upside down."""
 _LONG_WORD = 4
@@ -77,16 +74,6 @@ def looks_turned(lines: Sequence[Line]) -> bool:
     long = [w for w in words if len(w.text) >= _LONG_WORD]
     tall = sum(1 for w in long if w.bbox[3] - w.bbox[1] > w.bbox[2] - w.bbox[0])
     return bool(long) and tall > len(long) / 2
-
-
-def parse_osd(text: str) -> tuple[int, float] | None:
-    """Tesseract's ``--psm 0`` report as (clockwise degrees that set the page upright,
-    confidence); None if it has no orientation."""
-    rotate = _OSD_ROTATE.search(text)
-    confidence = _OSD_CONFIDENCE.search(text)
-    if rotate is None or confidence is None:
-        return None
-    return int(rotate.group(1)) % 360, float(confidence.group(1))
 
 
 def upright_clip(gray: np.ndarray, bbox: tuple[float, float, float, float], *, dpi: int,

@@ -1,14 +1,17 @@
 """The ``tesseract`` engine: the CPU OCR default for scanned pages.
 
-Each page is rendered to 8-bit grayscale, piped to the ``tesseract`` CLI as PGM on stdin, and
-read back as TSV (one row per word, box in pixels, confidence 0..100). Tesseract runs with
-``OMP_THREAD_LIMIT=1``: its OpenMP threading thrashes on small machines (a dense page took 41 s
-instead of 4.6 s on two cores), so parallelism comes from one single-threaded tesseract process
-per core instead.
+Each page is rendered to 8-bit grayscale and read by libtesseract in this process, through
+``tesserocr``: a model is loaded once per worker thread that needs one and kept for the
+engine's life (a ``tesseract`` program started per page loaded its model every time). The
+reading comes back as TSV (one row per word, box in pixels, confidence 0..100). The language
+models are Debian's (``tesseract-ocr-eng``), found in ``TESSDATA_PREFIX`` or Debian's folder.
+
+Recognition releases the GIL, so ``workers`` threads read that many pages at once, each with
+its own model and each single-threaded (``ocr.libtesseract``).
 
 PyMuPDF does not support threads, so pages are rendered in the thread that iterates
-``read_pages``; worker threads only feed tesseract processes and parse their output. At most
-two pages per worker are rendered ahead, so memory stays bounded whatever the page count.
+``read_pages``; worker threads only recognize. At most two pages per worker are rendered ahead,
+so memory stays bounded whatever the page count.
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from __future__ import annotations
 import io
 import logging
 import os
-import re
+import queue
 import statistics
-import subprocess
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,11 +39,11 @@ from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.errors import EngineUnavailableError, OcrError
 from ocr_pipeline.ocr.base import ImageReading
 from ocr_pipeline.ocr.ink import mark_bold
+from ocr_pipeline.ocr.libtesseract import tesserocr
 from ocr_pipeline.ocr.orient import (
     MIN_SKEW,
     MIN_TURN_CONFIDENCE,
     looks_turned,
-    parse_osd,
     skew_angle,
     upright,
 )
@@ -47,7 +51,9 @@ from ocr_pipeline.ocr.orient import (
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 120.0
-"""Seconds one page may take before its tesseract process is killed."""
+"""Seconds Tesseract may spend recognizing one page before it is stopped."""
+DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
+"""Where Debian's ``tesseract-ocr-<lang>`` packages install the language models."""
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
@@ -55,16 +61,20 @@ READER_REVISION = 9
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight), so cached pages are read
 again."""
-INSTALL_HINT = "install it with `apt-get install tesseract-ocr` (Debian/Ubuntu)"
-_VERSION = re.compile(r"tesseract\s+v?(\d\S*)")
 _TSV_FIELDS = 12
 
 _RawWord = tuple[str, tuple[int, int, int, int], float]
 """A TSV word: text, (x0, y0, x1, y1) in pixels, confidence in [0, 1]."""
 
 
+def default_tessdata() -> Path:
+    """The folder of language models: ``TESSDATA_PREFIX`` (Tesseract's own variable) where it
+    is set, else Debian's."""
+    return Path(os.environ.get("TESSDATA_PREFIX") or DEBIAN_TESSDATA)
+
+
 class TesseractEngine:
-    """OCR with the ``tesseract`` command-line program, one process per page."""
+    """OCR with libtesseract in this process, one loaded model per reading thread."""
 
     name = "tesseract"
     device = "cpu"
@@ -75,7 +85,7 @@ class TesseractEngine:
         lang: str = "eng",
         psm: int = 3,
         workers: int | None = None,
-        binary: str = "tesseract",
+        tessdata: Path | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         if workers is not None and workers < 1:
@@ -83,13 +93,17 @@ class TesseractEngine:
         self.lang = lang
         self.psm = psm
         self.workers = workers or os.cpu_count() or 1
-        self.binary = binary
+        self.tessdata = tessdata or default_tessdata()
         self.timeout = timeout
         self._version: str | None = None
+        self._idle: queue.SimpleQueue[tesserocr.PyTessBaseAPI] = queue.SimpleQueue()
+        self._loading = threading.Lock()
+        self.models_loaded = 0
+        """Models loaded so far: one per page read at the same time, reused after."""
 
     @property
     def version(self) -> str:
-        """``tesseract-<release>-<lang>-psm<psm>``; checks the program and its language data."""
+        """``tesseract-<release>-<lang>-psm<psm>``; checks that the language data is there."""
         if self._version is None:
             self._version = self._probe()
         return self._version
@@ -172,33 +186,37 @@ class TesseractEngine:
         if abs(skew) < MIN_SKEW:
             skew = 0.0
         image = upright(turned, skew=skew)
-        tsv = self._run(
-            ["stdin", "stdout", "-l", self.lang, "--psm", str(self.psm), "--dpi", str(dpi), "tsv"],
-            stdin=_pgm(image),
-            what=f"page {page}",
-        )
+        with self._model() as model:
+            _set_image(model, image, dpi=dpi)
+            # False only when stopped at the deadline: the image is never empty here
+            if not model.Recognize(timeout=round(self.timeout * 1000)):
+                raise OcrError(f"page {page}: tesseract timed out after {self.timeout:g} s")
+            tsv = model.GetTSVText(0)
         lines = mark_bold(parse_tsv(tsv, dpi=dpi), image, dpi=dpi)
         return _Reading(lines=lines, rotation=rotation, skew=skew)
 
     def _orientation(self, gray: np.ndarray, *, page: int, dpi: int) -> int:
         """Clockwise degrees that set the page upright by Tesseract's OSD; 0 when it cannot
-        tell (too few letters) or is unsure."""
+        tell (too few letters) or is unsure. Asked rarely, so its model is loaded per call."""
         try:
-            report = self._run(["stdin", "stdout", "--psm", "0", "--dpi", str(dpi)],
-                               stdin=_pgm(gray), what=f"page {page} orientation")
-        except OcrError as exc:  # too few letters, or no osd data: read the page as it lies
-            hint = "; is tesseract-ocr-osd installed?" if "osd" in str(exc).lower() else ""
+            with self._load("osd", psm=tesserocr.PSM.OSD_ONLY) as detector:
+                _set_image(detector, gray, dpi=dpi)
+                found = detector.DetectOrientationScript()
+        except EngineUnavailableError as exc:  # no osd data: read the page as it lies
+            found, why = None, str(exc)
+        else:
+            why = "too few letters"
+        if found is None:
             logger.warning("page %d reads as if turned, but Tesseract cannot tell its "
-                           "orientation (%s)%s", page, exc, hint)
+                           "orientation (%s)", page, why)
             return 0
-        found = parse_osd(report)
-        if found is None or found[1] < MIN_TURN_CONFIDENCE:
+        if found["orient_conf"] < MIN_TURN_CONFIDENCE:
             return 0
-        return found[0]
+        return (360 - found["orient_deg"]) % 360  # the turn it has, undone clockwise
 
     def read(self, image: bytes, *, page: int, dpi: int, prompt: str | None) -> ImageReading:
-        """``ImageOcrEngine``: read one image (any format Tesseract's Leptonica decodes) at
-        ``dpi``. Tesseract takes no prompt; the reading says so with ``prompt=None``."""
+        """``ImageOcrEngine``: read one image (any format Pillow decodes) at ``dpi``.
+        Tesseract takes no prompt; the reading says so with ``prompt=None``."""
         with Image.open(io.BytesIO(image)) as img:
             pixels = img.size
         width, height = (side * 72.0 / dpi for side in pixels)
@@ -218,42 +236,54 @@ class TesseractEngine:
         )
         return time.perf_counter() - started, future
 
+    @contextmanager
+    def _model(self) -> Iterator[tesserocr.PyTessBaseAPI]:
+        """A loaded model no other thread is using: an idle one, else one loaded now."""
+        try:
+            model = self._idle.get_nowait()
+        except queue.Empty:
+            with self._loading:
+                model = self._load(self.lang, psm=self.psm)
+                self.models_loaded += 1
+        try:
+            yield model
+        finally:
+            self._idle.put(model)
+
+    def _load(self, lang: str, *, psm: int) -> tesserocr.PyTessBaseAPI:
+        try:
+            return tesserocr.PyTessBaseAPI(path=f"{self.tessdata}{os.sep}", lang=lang, psm=psm)
+        except RuntimeError as exc:
+            raise EngineUnavailableError(
+                f"Tesseract cannot load its {lang!r} model from {self.tessdata}; "
+                f"{_install_hint(lang.split('+'))}"
+            ) from exc
+
     def _probe(self) -> str:
-        release = _VERSION.search(self._run(["--version"], what="--version"))
-        if release is None:
-            raise EngineUnavailableError(f"{self.binary!r} does not report a tesseract version")
-        listing = self._run(["--list-langs"], what="--list-langs").splitlines()[1:]
-        installed = {entry.strip() for entry in listing}
+        try:
+            _, installed = tesserocr.get_languages(f"{self.tessdata}{os.sep}")
+        except RuntimeError:  # the folder does not exist
+            installed = []
         missing = [code for code in self.lang.split("+") if code not in installed]
         if missing:
-            packages = " ".join(f"tesseract-ocr-{c.lower().replace('_', '-')}" for c in missing)
             raise EngineUnavailableError(
-                f"tesseract has no language data for {'+'.join(missing)}; "
-                f"install it with `apt-get install {packages}`"
+                f"no Tesseract language data for {'+'.join(missing)} in {self.tessdata}; "
+                f"{_install_hint(missing)}"
             )
-        return f"tesseract-{release.group(1)}-{self.lang}-psm{self.psm}-ink{READER_REVISION}"
+        release = tesserocr.PyTessBaseAPI.Version()
+        return f"tesseract-{release}-{self.lang}-psm{self.psm}-ink{READER_REVISION}"
 
-    def _run(self, args: list[str], *, what: str, stdin: bytes | None = None) -> str:
-        """Run tesseract single-threaded, return its stdout; ``what`` names the call in errors."""
-        try:
-            done = subprocess.run(
-                [self.binary, *args],
-                input=stdin,
-                capture_output=True,
-                timeout=self.timeout,
-                env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-                check=False,
-            )
-        except (FileNotFoundError, PermissionError) as exc:
-            raise EngineUnavailableError(
-                f"tesseract program {self.binary!r} cannot be run ({exc.strerror}); {INSTALL_HINT}"
-            ) from exc
-        except subprocess.TimeoutExpired as exc:
-            raise OcrError(f"{what}: tesseract timed out after {self.timeout:g} s") from exc
-        if done.returncode != 0:
-            stderr = done.stderr.decode("utf-8", "replace").strip() or "no message"
-            raise OcrError(f"{what}: tesseract exited with status {done.returncode}: {stderr}")
-        return done.stdout.decode("utf-8", "replace")
+
+def _install_hint(langs: Sequence[str]) -> str:
+    packages = " ".join(f"tesseract-ocr-{code.lower().replace('_', '-')}" for code in langs)
+    return (f"install it with `apt-get install {packages}` (Debian/Ubuntu), or set "
+            "TESSDATA_PREFIX to a folder that has it")
+
+
+def _set_image(model: tesserocr.PyTessBaseAPI, gray: np.ndarray, *, dpi: int) -> None:
+    height, width = gray.shape
+    model.SetImageBytes(np.ascontiguousarray(gray).tobytes(), width, height, 1, width)
+    model.SetSourceResolution(dpi)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,12 +296,6 @@ class _Reading:
 def _gray(image_bytes: bytes) -> np.ndarray:
     with Image.open(io.BytesIO(image_bytes)) as img:
         return np.asarray(img.convert("L"))
-
-
-def _pgm(gray: np.ndarray) -> bytes:
-    out = io.BytesIO()
-    Image.fromarray(gray).save(out, format="PPM")
-    return out.getvalue()
 
 
 def _median_conf(lines: Sequence[Line]) -> float:

@@ -32,7 +32,7 @@ def engine_loader(settings: ServerSettings) -> Loader:
 
     def tesseract() -> ImageOcrEngine:
         engine = TesseractEngine(workers=1)
-        engine.version  # noqa: B018 - probes the program and its language data now
+        engine.version  # noqa: B018 - checks its language data now
         return engine
 
     return tesseract

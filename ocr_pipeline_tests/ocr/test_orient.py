@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -16,8 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr_pipeline.catalog.models import Line, PageText, Word
 from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.catalog.synthetic.scan import Degradation, make_scanned
-from ocr_pipeline.ocr.orient import looks_turned, parse_osd, skew_angle, upright, upright_clip
-from ocr_pipeline.ocr.tesseract import TesseractEngine
+from ocr_pipeline.ocr.orient import looks_turned, skew_angle, upright, upright_clip
+from ocr_pipeline.ocr.tesseract import TesseractEngine, default_tessdata
 from ocr_pipeline_tests.pdfs import Text, entry, make_pdf
 
 DPI = 200
@@ -53,20 +51,24 @@ def _born_words(pdf: Path) -> list[str]:
         return [w[4] for w in doc[0].get_text("words", sort=True)]
 
 
-def _read(born: Path, tmp: Path, *, binary: str = "tesseract", **degradation: object) -> PageText:
+def _read(born: Path, tmp: Path, *, engine: TesseractEngine | None = None,
+          **degradation: object) -> PageText:
     scan = make_scanned(src=born, dst=tmp / "scan.pdf", seed=3,
                         degradation=Degradation(dpi=DPI, **{**STILL, **degradation}))
-    (page,) = TesseractEngine(binary=binary).read_pages(scan, [1], dpi=DPI)
+    (page,) = (engine or TesseractEngine()).read_pages(scan, [1], dpi=DPI)
     return page
 
 
-def _logging_tesseract(tmp: Path) -> tuple[str, Path]:
-    """The real tesseract behind a script that writes down each call's arguments."""
-    log = tmp / "calls.log"
-    script = tmp / "tesseract"
-    script.write_text(f'#!/bin/sh\necho "$*" >> {log}\nexec {shutil.which("tesseract")} "$@"\n')
-    script.chmod(0o755)
-    return str(script), log
+class _AskingEngine(TesseractEngine):
+    """The real engine, counting the pages it asks Tesseract's orientation detection about."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[int] = []
+
+    def _orientation(self, gray: np.ndarray, *, page: int, dpi: int) -> int:
+        self.asked.append(page)
+        return super()._orientation(gray, page=page, dpi=dpi)
 
 
 def _gray_page(pdf: Path) -> np.ndarray:
@@ -85,13 +87,6 @@ def test_skew_is_measured_in_the_ink(born: Path, degrees: float) -> None:
 
 def test_a_blank_page_has_no_skew() -> None:
     assert skew_angle(np.full((400, 300), 240, dtype=np.uint8)) == 0.0
-
-
-def test_tesseract_osd_report_is_parsed() -> None:
-    report = ("Page number: 0\nOrientation in degrees: 180\nRotate: 180\n"
-              "Orientation confidence: 7.31\nScript: Latin\nScript confidence: 3.20\n")
-    assert parse_osd(report) == (180, 7.31)
-    assert parse_osd("Too few characters. Skipping this page\n") is None
 
 
 def _line(*boxes: tuple[str, float, tuple[float, float, float, float]]) -> Line:
@@ -134,13 +129,12 @@ def test_a_page_skewed_three_degrees_is_levelled(born: Path, tmp_path: Path) -> 
 
 def test_only_a_page_that_reads_turned_is_asked_for_its_orientation(
         born: Path, tmp_path: Path) -> None:
-    binary, log = _logging_tesseract(tmp_path)
-    page = _read(born, tmp_path, binary=binary)
+    engine = _AskingEngine()
+    page = _read(born, tmp_path, engine=engine)
     assert (page.rotation, page.skew) == (0, 0.0)
-    assert "--psm 0" not in log.read_text()
-    log.unlink()
-    page = _read(born, tmp_path, binary=binary, rotate=180)
-    assert "--psm 0" in log.read_text()
+    assert engine.asked == []
+    page = _read(born, tmp_path, engine=engine, rotate=180)
+    assert engine.asked == [1]
     again = PageText.from_dict(page.to_dict())  # the turn is kept with the cached page
     assert (again.rotation, again.skew) == (page.rotation, page.skew) == (180, 0.0)
 
@@ -153,9 +147,8 @@ def test_the_clip_of_a_turned_page_shows_the_region_upright(born: Path, tmp_path
     png = upright_clip(gray, heading.bbox, dpi=DPI, rotation=page.rotation, skew=page.skew)
     with Image.open(io.BytesIO(png)) as clip:
         assert clip.width > 2 * clip.height  # the heading (and a margin), lying flat
-    seen = subprocess.run(["tesseract", "stdin", "stdout", "--psm", "6"], input=png,
-                          capture_output=True, check=True).stdout.decode()
-    assert "BIOL 210" in seen
+    seen = TesseractEngine(psm=6).read(png, page=1, dpi=DPI, prompt=None).page
+    assert "BIOL 210" in seen.text
 
 
 def test_an_image_made_here_is_read_as_it_is(born: Path) -> None:
@@ -177,16 +170,12 @@ def test_an_orientation_tesseract_cannot_tell_is_one_warning_naming_the_right_ca
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
         osd_installed: bool) -> None:
     """A page with one short word upside down reads as if turned; OSD finds too few letters
-    to tell. The warning suggests installing tesseract-ocr-osd only where its language data is
+    to tell. The warning says to install tesseract-ocr-osd only where its language data is
     missing."""
     if not osd_installed:  # real tesseract with only the eng data in reach
         tessdata = tmp_path / "tessdata"
         tessdata.mkdir()
-        listing = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
-                                 check=True).stdout
-        source = Path(listing.split('"')[1])
-        for name in ("eng.traineddata", "configs", "tessconfigs"):  # all but osd
-            (tessdata / name).symlink_to(source / name)
+        (tessdata / "eng.traineddata").symlink_to(default_tessdata() / "eng.traineddata")
         monkeypatch.setenv("TESSDATA_PREFIX", str(tessdata))
     image = Image.new("L", (500, 300), 255)
     ImageDraw.Draw(image).text((40, 120), "Wxq", fill=0, font=ImageFont.load_default(size=28))
@@ -198,4 +187,5 @@ def test_an_orientation_tesseract_cannot_tell_is_one_warning_naming_the_right_ca
     assert page.rotation == 0
     [warning] = [r.getMessage() for r in caplog.records if "orientation" in r.getMessage()]
     assert warning.startswith("page 3 reads as if turned, but Tesseract cannot tell")
-    assert ("tesseract-ocr-osd installed?" in warning) is (not osd_installed)
+    assert ("apt-get install tesseract-ocr-osd" in warning) is (not osd_installed)
+    assert warning.endswith("(too few letters)") is osd_installed
