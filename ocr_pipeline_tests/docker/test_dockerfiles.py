@@ -145,6 +145,21 @@ def test_gpu_pins_are_exact_and_what_deepseek_ocr_needs() -> None:
     assert needed <= set(shared), f"unpinned in the images: {needed - set(shared)}"
 
 
+@pytest.mark.parametrize("dockerfile", ["Dockerfile.gpu", "Dockerfile.dagster"])
+def test_tesserocr_is_compiled_against_the_library_the_runtime_installs(dockerfile: str) -> None:
+    """Scans read in the image as in the suite: tesserocr built on the distribution's
+    libtesseract (not the PyPI wheel's own), with only that library and the models at run
+    time."""
+    builder, runtime = parse(DOCKER / dockerfile)
+    assert builder.base == runtime.base
+    assert "PIP_NO_BINARY=tesserocr" in " ".join(builder.all("ENV"))
+    built_with = " ".join(builder.all("RUN")).split()
+    assert {"g++", "pkg-config", "libtesseract-dev", "libleptonica-dev"} <= set(built_with)
+    runs_with = " ".join(runtime.all("RUN")).split()
+    assert {"libtesseract5", "tesseract-ocr-eng", "tesseract-ocr-osd"} <= set(runs_with)
+    assert not {"g++", "libtesseract-dev"} & set(runs_with)
+
+
 def test_dagster_image_serves_the_code_location() -> None:
     *_, runtime = parse(DOCKER / "Dockerfile.dagster")
     assert re.fullmatch(r"python:3\.11-slim-\w+", runtime.base)
