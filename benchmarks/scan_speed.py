@@ -1,13 +1,16 @@
 """Scanned throughput per catalog density, and what one Tesseract call costs before it reads.
 
 For each dev catalog, pages of its truth window are scanned with the simulator (default
-preset: 200 dpi, skew, noise, show-through) and read by ``TesseractEngine`` with one
-single-threaded tesseract per core, both cores busy. Reported per catalog: words per page (the
-density), wall seconds per page and s/page/core (wall x cores / pages; the goal is <= 1.5).
+preset: 200 dpi, skew, noise, show-through) and read by ``TesseractEngine`` (libtesseract in
+this process, one loaded model per thread, one thread per core), both cores busy. Reported per
+catalog: words per page (the density), wall seconds per page and s/page/core (wall x cores /
+pages; the goal is <= 1.5), the engine's seconds per page with one thread (deskew and ink
+weights included), and Tesseract's recognition alone, one page at a time, through the library
+with its model loaded and, where it is installed (it is not a dependency), through the
+``tesseract`` program, which starts a process and loads its model for every page.
 
-The fixed cost of a call (process start, model load) is a blank 200x60 image read by the
-``tesseract`` program. Where ``tesserocr`` (an in-process API that keeps one model loaded) is
-importable, the same page is also read through it, for comparison; it is not a dependency.
+The fixed cost of a call is what reading a blank 200x60 image costs: for the engine, with its
+model loaded once (the load is printed too); for the program, a process start and a load.
 
     python benchmarks/scan_speed.py                 # 4 pages per catalog
     python benchmarks/scan_speed.py --pages 2 --only cnu_2018 uoregon_2018
@@ -30,44 +33,69 @@ from PIL import Image
 
 from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.catalog.synthetic import PRESETS, make_scanned
-from ocr_pipeline.ocr.tesseract import TesseractEngine
+from ocr_pipeline.ocr.libtesseract import tesserocr
+from ocr_pipeline.ocr.tesseract import TesseractEngine, default_tessdata
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT.parents[1] / "shared" / "dev-data"
 DPI = 200
 CALLS = 10
+PROGRAM = shutil.which("tesseract")
 
 
-def fixed_cost() -> float:
-    """Seconds of one tesseract call on an image with nothing to read."""
-    blank = io.BytesIO()
-    Image.new("L", (200, 60), 255).save(blank, format="PNG")
+def _blank() -> bytes:
+    out = io.BytesIO()
+    Image.new("L", (200, 60), 255).save(out, format="PNG")
+    return out.getvalue()
+
+
+def engine_costs() -> tuple[float, float]:
+    """(seconds to load the model, seconds of a call on a blank image with it loaded)."""
+    engine = TesseractEngine(workers=1)
+    started = time.perf_counter()
+    engine.read(_blank(), page=1, dpi=DPI, prompt=None)
+    load = time.perf_counter() - started
     started = time.perf_counter()
     for _ in range(CALLS):
-        subprocess.run([shutil.which("tesseract") or "tesseract", "stdin", "stdout", "tsv"],
-                       input=blank.getvalue(), capture_output=True, check=True,
-                       env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        engine.read(_blank(), page=1, dpi=DPI, prompt=None)
+    call = (time.perf_counter() - started) / CALLS
+    return load - call, call
+
+
+def _run_program(image: bytes) -> None:
+    assert PROGRAM is not None
+    subprocess.run([PROGRAM, "stdin", "stdout", "--psm", "3", "--dpi", str(DPI), "tsv"],
+                   input=image, capture_output=True, check=True,
+                   env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+
+
+def program_call() -> float | None:
+    """Seconds of one ``tesseract`` program call on a blank image, if it is installed."""
+    if PROGRAM is None:
+        return None
+    started = time.perf_counter()
+    for _ in range(CALLS):
+        _run_program(_blank())
     return (time.perf_counter() - started) / CALLS
 
 
-def in_process(pdf: Path, page: int) -> float | None:
-    """Seconds to read one page through tesserocr's loaded model, if it is installed."""
-    try:
-        import tesserocr  # type: ignore[import-not-found]  # optional, for comparison only
-    except ImportError:
-        return None
+def recognition(pdf: Path, pages: int) -> tuple[float, float | None]:
+    """Seconds per page of Tesseract's recognition alone: (library, program or None)."""
     with CatalogPdf(pdf) as doc:
-        image = doc.render_gray(page, dpi=DPI).pil_image()
-    tessdata = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
-                              check=True).stdout.split('"')[1]
-    with tesserocr.PyTessBaseAPI(path=tessdata + "/", lang="eng") as api:
-        api.SetImage(image)  # first call loads the model; time the second
-        api.GetTSVText(0)
+        images = [doc.render_gray(n, dpi=DPI) for n in range(1, pages + 1)]
+    with tesserocr.PyTessBaseAPI(path=f"{default_tessdata()}{os.sep}", lang="eng") as model:
         started = time.perf_counter()
-        api.SetImage(image)
-        api.SetSourceResolution(DPI)
-        api.GetTSVText(0)
-        return time.perf_counter() - started
+        for image in images:
+            model.SetImage(image.pil_image())
+            model.SetSourceResolution(DPI)
+            model.GetTSVText(0)
+        library = (time.perf_counter() - started) / pages
+    if PROGRAM is None:
+        return library, None
+    started = time.perf_counter()
+    for image in images:
+        _run_program(image.tobytes("pgm"))
+    return library, (time.perf_counter() - started) / pages
 
 
 def measure(truth_file: Path, *, pages: int, work: Path) -> dict[str, object]:
@@ -76,14 +104,20 @@ def measure(truth_file: Path, *, pages: int, work: Path) -> dict[str, object]:
     chosen = list(range(first, min(last, first + pages - 1) + 1))
     scan = make_scanned(src=DATA / truth["source"], dst=work / f"{truth_file.stem}.pdf",
                         degradation=PRESETS["default"], pages=chosen)
+    numbers = list(range(1, len(chosen) + 1))
     engine = TesseractEngine(workers=os.cpu_count() or 1)
     started = time.perf_counter()
-    read = list(engine.read_pages(scan, list(range(1, len(chosen) + 1)), dpi=DPI))
+    read = list(engine.read_pages(scan, numbers, dpi=DPI))
     wall = time.perf_counter() - started
+    alone = TesseractEngine(workers=1)
+    started = time.perf_counter()
+    list(alone.read_pages(scan, numbers, dpi=DPI))
+    single = time.perf_counter() - started
+    library, program = recognition(scan, len(read))
     words = sum(len(line.words) for page in read for line in page.lines)
     return {"catalog": truth_file.stem, "pages": len(read), "words": words / len(read),
             "wall": wall / len(read), "core": wall * engine.workers / len(read),
-            "api": in_process(scan, 1)}
+            "single": single / len(read), "library": library, "program": program}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,18 +131,24 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     truths = sorted((ROOT / "truth").glob("*.json"))
     truths = [t for t in truths if not args.only or t.stem in args.only]
-    call = fixed_cost()
-    print(f"tesseract call on a blank image (process start, model load): {call:.3f} s; "
-          f"{os.cpu_count()} cores")
+    load, call = engine_costs()
+    program = program_call()
+    print(f"engine: model load {load:.3f} s once per thread, then {call:.4f} s a call on a blank "
+          f"image; {os.cpu_count()} cores")
+    if program is not None:
+        print(f"tesseract program: {program:.3f} s a call on a blank image (process start, "
+              "model load)")
+    print(f"{'':46} {'engine s/page':>13} {'recognition s/page':>25}")
     print(f"{'catalog':22} {'pages':>5} {'words/page':>10} {'s/page':>7} {'s/page/core':>11} "
-          f"{'fixed share':>11} {'tesserocr s/page':>16}")
+          f"{'1 thread':>13} {'library':>12} {'program':>12}")
     with tempfile.TemporaryDirectory() as tmp:
         for truth in truths:
             row = measure(truth, pages=args.pages, work=Path(tmp))
-            api = row["api"]
+            program_seconds = row["program"]
+            shown = "-" if program_seconds is None else f"{program_seconds:.2f}"
             print(f"{row['catalog']:22} {row['pages']:>5} {row['words']:>10.0f} "
-                  f"{row['wall']:>7.2f} {row['core']:>11.2f} {call / row['core']:>11.1%} "
-                  f"{'-' if api is None else f'{api:.2f}':>16}")
+                  f"{row['wall']:>7.2f} {row['core']:>11.2f} {row['single']:>13.2f} "
+                  f"{row['library']:>12.2f} {shown:>12}")
     return 0
 
 
