@@ -109,6 +109,9 @@ def read_pages(pdf: Path, plan: Iterable[PagePlan], *, engine: Callable[[], OcrE
         return cache_key(item.identity, engine=used.name, version=used.version)
 
     def kept(item: PagePlan, page: PageText) -> PageRead:
+        # the reading as the cache keeps it (boxes, confidences and weights rounded), cache or
+        # not: a rerun from the cache makes the records the first run made, to the last digit
+        page = PageText.from_dict(page.to_dict())
         where = key(item)
         read = PageRead(plan=item, page=page, cached=False,
                         uri=cache.put(where, page) if cache is not None and where else "")
