@@ -43,6 +43,7 @@ from ocr_pipeline.ocr.libtesseract import tesserocr
 from ocr_pipeline.ocr.orient import (
     MIN_SKEW,
     MIN_TURN_CONFIDENCE,
+    clear_borders,
     looks_turned,
     skew_angle,
     upright,
@@ -57,10 +58,10 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 9
+READER_REVISION = 10
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
-made here are not deskewed; 9: each word keeps its measured weight), so cached pages are read
-again."""
+made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
+are cleared first), so cached pages are read again."""
 _TSV_FIELDS = 12
 
 _RawWord = tuple[str, tuple[int, int, int, int], float]
@@ -143,13 +144,14 @@ class TesseractEngine:
     ) -> PageText:
         """Recognize one rendered page: PNG or PGM bytes at ``dpi``, page size in points.
 
-        A ``scanned`` page is deskewed first; if the reading looks turned, Tesseract's
-        orientation detection is asked and a turned page is read again upright. Word boxes are
-        in the upright page's points; the page keeps the turn and skew applied. An image made
-        here (a strip of a text layer's lines) is read as it is.
+        A ``scanned`` page is cleared of the scanner's dark borders and deskewed first; if the
+        reading looks turned, Tesseract's orientation detection is asked and a turned page is
+        read again upright. Word boxes are in the upright page's points; the page keeps the
+        turn and skew applied. An image made here (a strip of a text layer's lines) is read as
+        it is.
         """
         started = time.perf_counter()
-        gray = _gray(image_bytes)
+        gray = clear_borders(_gray(image_bytes)) if scanned else _gray(image_bytes)
         reading = self._read_upright(gray, rotation=0, page=page, dpi=dpi, level=scanned)
         if (scanned and looks_turned(reading.lines)
                 and (turn := self._orientation(gray, page=page, dpi=dpi))):

@@ -14,7 +14,13 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr_pipeline.catalog.models import Line, PageText, Word
 from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.catalog.synthetic.scan import Degradation, make_scanned
-from ocr_pipeline.ocr.orient import looks_turned, skew_angle, upright, upright_clip
+from ocr_pipeline.ocr.orient import (
+    clear_borders,
+    looks_turned,
+    skew_angle,
+    upright,
+    upright_clip,
+)
 from ocr_pipeline.ocr.tesseract import TesseractEngine, default_tessdata
 from ocr_pipeline_tests.pdfs import Text, entry, make_pdf
 
@@ -125,6 +131,40 @@ def test_a_page_skewed_three_degrees_is_levelled(born: Path, tmp_path: Path) -> 
         if line.text.startswith(("CHEM", "BIOL", "PHYS")):
             bottoms = [w.bbox[3] for w in line.words]
             assert max(bottoms) - min(bottoms) < 3
+
+
+def test_the_dark_frame_of_a_scanner_lid_is_cleared_before_levelling(
+        born: Path, tmp_path: Path) -> None:
+    """A sheet fed 2 degrees off, scanned with the lid's dark frame around it on three sides:
+    the frame's rows and columns of ink would outweigh the text's in the skew measure (it
+    measured the page level) and be read as words."""
+    scan = make_scanned(src=born, dst=tmp_path / "scan.pdf", seed=3,
+                        degradation=Degradation(dpi=DPI, **{**STILL, "skew": (2.0, 2.0)}))
+    framed = _gray_page(scan).copy()
+    framed[:, :60] = 25
+    framed[:, -40:] = 30
+    framed[-50:, :] = 20
+    png = io.BytesIO()
+    Image.fromarray(framed).save(png, format="PNG")
+    page = TesseractEngine().read_image(png.getvalue(), page=1, width=612, height=792, dpi=DPI)
+    assert abs(page.skew) == pytest.approx(2.0, abs=0.15)
+    ratio = SequenceMatcher(None, _words(page), _born_words(born)).ratio()
+    assert ratio > 0.9
+
+
+def test_clearing_borders_keeps_the_page_inside_them() -> None:
+    page = np.full((400, 300), 235, dtype=np.uint8)
+    page[100:104, 40:260] = 0  # a rule across the page
+    page[150:380, 150:152] = 0  # a column rule
+    assert clear_borders(page) is page  # nothing to clear: the page itself, not a copy
+    framed = page.copy()
+    framed[:, :12] = 30
+    framed[:8, :] = 40
+    framed[:, 12:15] = np.where(np.arange(400) % 3 == 0, 255, 30)[:, None]  # a ragged edge
+    cleared = clear_borders(framed)
+    assert (cleared[:, :15] == 255).all() and (cleared[:8] == 255).all()
+    assert (cleared[15:, 15:] == framed[15:, 15:]).all()  # rules and paper untouched
+    assert (framed[8:, :12] == 30).all()  # the reading's image is not changed in place
 
 
 def test_only_a_page_that_reads_turned_is_asked_for_its_orientation(
