@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ocr_pipeline.catalog.candidates import OCR_SIZE_TOLERANCE, TERMINAL, BodyStyle
 from ocr_pipeline.catalog.codes import CodeMatch, find_codes, match_code
@@ -26,6 +26,7 @@ from ocr_pipeline.catalog.credits import (
 from ocr_pipeline.catalog.labels import Labelled, classify, known_field, line_label, split_inline
 from ocr_pipeline.catalog.models import Word
 from ocr_pipeline.catalog.stream import StreamLine
+from ocr_pipeline.catalog.weight import wraps_heading
 
 MAX_HEADING_LINES = 3
 _SAME_SIZE = 0.08
@@ -394,15 +395,18 @@ def _wrapped_title(
     more: list[str] = []
     taken = 1
     for offset, nxt in enumerate(stream[i + 1 : i + MAX_HEADING_LINES], start=i + 1):
-        wrapped = (heading_style(nxt.line.words[:1], head, rules.body) == [True]
-                   and _would_not_fit(nxt.line.words[0], stream[offset - 1]))
+        words = nxt.line.words
+        fits = not _would_not_fit(words[0], stream[offset - 1])
+        if not fits and not words[0].font and wraps_heading(
+                words, stream[offset - 1].line.words, size_tolerance=OCR_SIZE_TOLERANCE):
+            words = tuple(replace(w, bold=head.bold, size=head.size) for w in words)  # the title's
+        wrapped = heading_style(words[:1], head, rules.body) == [True] and not fits
         if not _continues(first, nxt, offset, rules.heads, styled_label=wrapped,
                           labels=rules.labels) or (
             _credits_and_marks(nxt.text)
             and title_complete(stream[offset - 1].text if more else first.text)
         ):
             break
-        words = nxt.line.words
         so_far = " ".join([first.text, *more])
         close = next((k for k, w in enumerate(words[:_CLOSE_WORDS]) if ")" in w.text), None)
         if not words[0].font and so_far.count("(") > so_far.count(")") and close is not None:

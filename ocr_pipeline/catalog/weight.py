@@ -16,6 +16,7 @@ word is bold when it measures heavy, and short words between bold ones are bridg
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 
 from ocr_pipeline.catalog.models import Word
@@ -25,6 +26,9 @@ HEAVY = 1.35
 PLAIN = 1.15
 """After a line's step down, the rest of the line measures at most this, on average."""
 _SHORT = 3
+_TALL, _X_HEIGHT, _DESCENDER = 0.765, 0.585, 0.18
+_ASCENDING = frozenset("bdfhiklt")
+_DESCENDING = frozenset("gjpqy")
 _MIN_LETTERS = 2
 """Words with fewer letters or figures than this measure too few strokes to count in a step."""
 
@@ -32,6 +36,44 @@ _MIN_LETTERS = 2
 def bold_flags(words: Sequence[Word]) -> list[bool]:
     """Which of a scanned line's ``words`` are bold, from their measured weights."""
     return _stepped(words) or _bridged([w.weight >= HEAVY for w in words], words)
+
+
+def wraps_heading(words: Sequence[Word], heading: Sequence[Word], *,
+                  size_tolerance: float) -> bool:
+    """Whether the line of ``words``, onto which the typesetter wrapped a heading (``heading``:
+    the line before), is all the heading's: every word that measures (two letters or more) is
+    at least halfway between the heading's bold words and body weight, and of their size
+    (within ``size_tolerance``). Both are taken word by word from what its letters reach: OCR
+    sizes a line by its words' median ink height, and a line of one word with a descender
+    (``Therapists`` under ``Medical Screening and Nutrition for Physical``) measured a quarter
+    larger, so its strokes, over that size, a quarter lighter (1.28 against 1.56). A line that
+    steps down to body text inside is left to ``bold_flags``."""
+    bold = [w for w in heading if w.bold and w.weight and _letters(w) >= _MIN_LETTERS]
+    measured = [w for w in words if w.weight and _letters(w) >= _MIN_LETTERS]
+    if not bold or not measured:
+        return False
+    halfway = max(PLAIN, (statistics.mean(_own_weight(w) for w in bold) + 1.0) / 2)
+    size = statistics.median(type_size(w) for w in bold)
+    return (min(_own_weight(w) for w in measured) >= halfway
+            and abs(statistics.median(type_size(w) for w in measured) - size)
+            <= size_tolerance * size)
+
+
+def _own_weight(word: Word) -> float:
+    """``word``'s measured weight (its strokes over its line's size) over its own size."""
+    own = type_size(word)
+    return word.weight * word.size / own if own and word.size else word.weight
+
+
+def type_size(word: Word) -> float:
+    """The type size ``word``'s ink height shows, counting what its letters reach: capitals,
+    figures and ascenders 0.765 of the size, x-height letters alone 0.585, a descender 0.18
+    more (measured on the text layers of five dev catalogs, 17,000 words)."""
+    chars = [c for c in word.text if c.isalnum()]
+    tall = any(c.isupper() or c.isdigit() or c in _ASCENDING for c in chars)
+    reach = (_TALL if tall else _X_HEIGHT) + (_DESCENDER if any(c in _DESCENDING for c in chars)
+                                              else 0.0)
+    return (word.bbox[3] - word.bbox[1]) / reach
 
 
 def _stepped(words: Sequence[Word]) -> list[bool] | None:

@@ -430,6 +430,30 @@ def test_where_a_catalogs_titles_end_with_a_stop_one_inside_a_title_is_kept() ->
     assert "." in entries[5].title or entries[5].title == TITLES[5]
 
 
+def test_a_wrapped_title_word_measured_light_for_its_descender_goes_on() -> None:
+    """``PTH 6101 Medical Screening and Nutrition for`` / ``Therapists``: OCR sizes a line by
+    its words' ink height, and the one word's descender made it a quarter taller, so its
+    strokes, over that size, measured 1.29 against the heading's 1.6. Counted by what its
+    letters reach, it is the heading's type and weight; a line that measures body weight is
+    the description's."""
+    title = "Medical Screening and Nutrition for"
+    full = _line(f"CHEM 101 {title}", 0, bold=7).bbox[2]
+    body = " ".join(["word"] * round((full + 12 - 72 + 4) / 24))  # 12 pt to spare
+    tall = 8 * 0.945 / 0.765  # the ink of a word with capitals and a descender
+    lines, y = [], 72.0
+    for n in range(6):
+        wrapped = _line("Therapists", y + 12, weights=(0.0, 0.95 if n == 5 else 1.29))
+        wrapped = replace(wrapped, words=tuple(
+            replace(w, bbox=(w.bbox[0], w.bbox[1], w.bbox[2], w.bbox[1] + tall), size=13.0)
+            for w in wrapped.words))
+        lines += [_line(f"CHEM {101 + n} {title}", y, bold=7, weights=(1.6, 1.0)), wrapped,
+                  _line(body, y + 24), _line(body, y + 36)]
+        y += 60
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == [f"{title} Therapists"] * 5 + [title]
+    assert entries[5].description.startswith("Therapists")
+
+
 def test_a_wrapped_title_may_hold_a_colon_a_known_label_still_ends_it() -> None:
     """``MG-270 Principles and Practices of Health Care`` / ``Management: External View
     Credits: 3.00``: the second line opens in the heading's type with a word too wide for the
