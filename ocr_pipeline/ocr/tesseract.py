@@ -40,6 +40,7 @@ from ocr_pipeline.errors import EngineUnavailableError, OcrError
 from ocr_pipeline.ocr.base import ImageReading
 from ocr_pipeline.ocr.ink import mark_bold
 from ocr_pipeline.ocr.libtesseract import tesserocr
+from ocr_pipeline.ocr.missed import missed_spans
 from ocr_pipeline.ocr.orient import (
     MIN_SKEW,
     MIN_TURN_CONFIDENCE,
@@ -53,15 +54,19 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 120.0
 """Seconds Tesseract may spend recognizing one page before it is stopped."""
+MISSED_WORD_CONF = 0.9
+"""A word read again beside a line is kept only if read this surely: the ink there is more
+often an icon or a speck (read ``ae``, ``gE`` at 0.2-0.7) than a dropped word (0.94-0.96)."""
 DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 """Where Debian's ``tesseract-ocr-<lang>`` packages install the language models."""
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 10
+READER_REVISION = 11
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
-are cleared first), so cached pages are read again."""
+are cleared first; 11: ink beside a line that no word was read from is read again), so cached
+pages are read again."""
 _TSV_FIELDS = 12
 
 _RawWord = tuple[str, tuple[int, int, int, int], float]
@@ -193,9 +198,37 @@ class TesseractEngine:
             # False only when stopped at the deadline: the image is never empty here
             if not model.Recognize(timeout=round(self.timeout * 1000)):
                 raise OcrError(f"page {page}: tesseract timed out after {self.timeout:g} s")
-            tsv = model.GetTSVText(0)
-        lines = mark_bold(parse_tsv(tsv, dpi=dpi), image, dpi=dpi)
+            lines = parse_tsv(model.GetTSVText(0), dpi=dpi)
+            lines += self._read_missed(model, image, lines, dpi=dpi)
+        lines = mark_bold(lines, image, dpi=dpi)
         return _Reading(lines=lines, rotation=rotation, skew=skew)
+
+    def _read_missed(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
+                     lines: list[Line], *, dpi: int) -> list[Line]:
+        """Words read again, one span at a time, from ink beside ``lines`` that Tesseract's
+        layout analysis read nothing from (``ocr.missed``)."""
+        found: list[Line] = []
+        scale = dpi / 72.0
+        model.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+        try:
+            for x0, y0, x1, y1 in missed_spans(image, lines, scale=scale):
+                pad = max(y1 - y0, 1)
+                crop = np.pad(image[y0:y1 + 1, x0:x1], pad, constant_values=255)
+                _set_image(model, crop, dpi=dpi)
+                shift = ((x0 - pad) / scale, (y0 - pad) / scale)
+                for line in parse_tsv(model.GetTSVText(0), dpi=dpi):
+                    sure = [w for w in _shifted(line, shift).words if w.conf >= MISSED_WORD_CONF
+                            and sum(c.isalnum() for c in w.text) >= 2]
+                    # a gap between two lines' ends is found from both of them: one reading
+                    sure = [w for w in sure if not any(_inside(w, other.bbox) for other in found)]
+                    if sure:
+                        found.append(Line(words=tuple(sure),
+                                          bbox=union_bbox([w.bbox for w in sure])))
+        finally:
+            model.SetPageSegMode(self.psm)
+        if found:
+            logger.debug("%d word(s) beside lines read again", sum(len(ln.words) for ln in found))
+        return found
 
     def _orientation(self, gray: np.ndarray, *, page: int, dpi: int) -> int:
         """Clockwise degrees that set the page upright by Tesseract's OSD; 0 when it cannot
@@ -298,6 +331,19 @@ class _Reading:
 def _gray(image_bytes: bytes) -> np.ndarray:
     with Image.open(io.BytesIO(image_bytes)) as img:
         return np.asarray(img.convert("L"))
+
+
+def _shifted(line: Line, by: tuple[float, float]) -> Line:
+    dx, dy = by
+    words = tuple(replace(w, bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy))
+                  for w in line.words)
+    return Line(words=words, bbox=union_bbox([w.bbox for w in words]))
+
+
+def _inside(word: Word, box: tuple[float, float, float, float]) -> bool:
+    x = (word.bbox[0] + word.bbox[2]) / 2
+    y = (word.bbox[1] + word.bbox[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def _median_conf(lines: Sequence[Line]) -> float:

@@ -1,0 +1,68 @@
+"""Ink beside a line that Tesseract read no word from is found and read again: real pixels,
+real Tesseract."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr_pipeline.catalog.models import Line, union_bbox
+from ocr_pipeline.catalog.synthetic import LAYOUTS, generate_catalog
+from ocr_pipeline.ocr.missed import missed_spans
+from ocr_pipeline.ocr.tesseract import TesseractEngine
+
+DPI = 200
+SCALE = DPI / 72
+DATA = Path(__file__).resolve().parents[3] / "shared" / "dev-data"
+
+
+def _page() -> bytes:
+    image = Image.new("L", (1400, 500), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=36)
+    draw.text((100, 100), "AAI 6730 Deep Learning for Point Clouds", fill=0, font=font)
+    draw.text((100, 250), "AAI 6740 Applied Reinforcement Learning", fill=0, font=font)
+    for x, y in ((60, 255), (1300, 110), (1310, 262)):  # specks beside the lines
+        draw.point((x, y), fill=0)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_ink_before_a_line_with_no_word_read_from_it_is_found() -> None:
+    png = _page()
+    page = TesseractEngine(workers=1).read_image(png, page=1, width=1400 / SCALE,
+                                                 height=500 / SCALE, dpi=DPI, scanned=False)
+    lines = sorted(page.lines, key=lambda ln: ln.bbox[1])
+    assert [ln.words[0].text for ln in lines] == ["AAI", "AAI"]
+    gray = np.asarray(Image.open(io.BytesIO(png)))
+    assert missed_spans(gray, lines, scale=SCALE) == []  # every word read; specks are no words
+    # as Tesseract read the typewriter catalog: the subject of the second line not read
+    rest = lines[1].words[1:]
+    dropped = [lines[0], Line(words=rest, bbox=union_bbox([w.bbox for w in rest]))]
+    [(x0, y0, x1, y1)] = missed_spans(gray, dropped, scale=SCALE)
+    aai = [round(v * SCALE) for v in lines[1].words[0].bbox]
+    assert x0 <= aai[0] + 2 and x1 >= aai[2] - 2 and y0 <= aai[3] and y1 >= aai[1]
+    assert x1 < round(lines[1].words[1].bbox[0] * SCALE)
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="../shared/dev-data is not present")
+def test_a_stack_of_subjects_tesseract_dropped_is_read_again(tmp_path: Path) -> None:
+    """The typewriter layout's second page, scanned: Tesseract's layout analysis set the
+    ``AAI`` before four course numbers apart and read none of them; their courses were lost
+    in the entry above."""
+    layout = "typewriter"
+    made = generate_catalog(out_dir=tmp_path, name="typewriter-scan", layout=layout, courses=60,
+                            seed=100 + list(LAYOUTS).index(layout), scanned=True,
+                            corpus=DATA / "neu_catalog" / "catalog_export.csv")
+    (page,) = TesseractEngine(workers=1).read_pages(made.pdf, [2], dpi=DPI)
+    numbers = [line for line in page.lines if line.words[0].text in ("6730", "6740")]
+    subjects = [line for line in page.lines if line.text == "AAI"]
+    assert numbers and len(subjects) >= len(numbers)
+    for line in numbers:  # each number has its subject on its baseline, just before it
+        assert any(abs(s.bbox[3] - line.bbox[3]) < 3 and 0 < line.bbox[0] - s.bbox[2] < 12
+                   for s in subjects)
