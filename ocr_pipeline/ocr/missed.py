@@ -53,7 +53,7 @@ def missed_spans(image: np.ndarray, lines: Sequence[Line], *, scale: float
         right = _run(band[:, x1 + 1:x1 + 1 + reach], height=height)
         if right is not None:
             spans.append((x1 + 1 + right[0], y0, x1 + 1 + right[1], y1))
-    return sorted(set(spans))  # a gap between two lines is found from both sides
+    return spans
 
 
 def _run(band: np.ndarray, *, height: int) -> tuple[int, int] | None:
