@@ -10,8 +10,9 @@ One word's measure is noisy (a few strokes, a speck, show-through), a line's is 
 that runs on into its description steps down once, from heavy to body weight. Where a line
 opens heavy and such one step explains its weights, the words before the step are bold and
 the words after it are not, whatever each measured alone (``Numbers, Identity, and Modernity``
-at 1.28-1.43 before body text at 0.92; ``Democracies The`` with ``The`` at 1.03). Elsewhere a
-word is bold when it measures heavy, and short words between bold ones are bridged.
+at 1.28-1.43 before body text at 0.92; ``Democracies The`` with ``The`` at 1.03). A line that
+opens heavy and never comes down, clearly or to body weight, is all heading. Elsewhere a word is bold when
+it measures heavy, and short words between bold ones are bridged.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ HEAVY = 1.35
 """A word whose strokes are this much wider than the page's usual stroke is bold."""
 PLAIN = 1.15
 """After a line's step down, the rest of the line measures at most this, on average."""
+WHOLE_HEAVY = 1.2
+WHOLE_SPREAD = 0.25
+"""A line that opens heavy, has no word under ``WHOLE_HEAVY`` and no step down of more than
+``WHOLE_SPREAD`` is all heading: bold type measured lighter than ``HEAVY`` (titles at
+1.23-1.35 after a code at 1.39), with no body text to step down to. A title at 1.7 before text
+at 1.3 steps down clearly: that text is run in, though heavy for body text."""
 _SHORT = 3
 _TALL, _X_HEIGHT, _DESCENDER = 0.765, 0.585, 0.18
 _ASCENDING = frozenset("bdfhiklt")
@@ -35,6 +42,13 @@ _MIN_LETTERS = 2
 
 def bold_flags(words: Sequence[Word]) -> list[bool]:
     """Which of a scanned line's ``words`` are bold, from their measured weights."""
+    measured = [w.weight for w in words if w.weight and _letters(w) >= _MIN_LETTERS]
+    if (len(measured) >= 2 and measured[0] >= HEAVY and min(measured) >= WHOLE_HEAVY
+            and max(measured) - min(measured) <= WHOLE_SPREAD):
+        # a heading line with no body text on it, its words between bold and body weight:
+        # bold from its code to the end of its words (figures alone, credits, only if heavy)
+        return _bridged([w.weight >= (WHOLE_HEAVY if any(c.isalpha() for c in w.text)
+                                      else HEAVY) for w in words], words)
     return _stepped(words) or _bridged([w.weight >= HEAVY for w in words], words)
 
 

@@ -454,6 +454,26 @@ def test_a_wrapped_title_word_measured_light_for_its_descender_goes_on() -> None
     assert entries[5].description.startswith("Therapists")
 
 
+def test_a_heading_line_heavy_from_its_code_to_its_end_is_all_heading() -> None:
+    """``CIVE/POLS-5150 Climate and Atmospheric Change (4)``: the code measured 1.39, its
+    title 1.23-1.35, the credits body weight. No body text on the line steps it down: the
+    title is the heading's, the credits and the lines below are not."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = _line(f"CHEM {101 + n} {title} (4)", y)
+        weights = [1.39, 1.41, *[1.23 + 0.04 * (k % 3) for k in range(len(title.split()))], 1.0]
+        heading = replace(heading, words=tuple(replace(w, weight=v)
+                                               for w, v in zip(heading.words, weights,
+                                                               strict=True)))
+        lines += [heading, _line(BODY, y + 12, weights=(0.0, 1.0)),
+                  _line(BODY, y + 24, weights=(0.0, 1.0))]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == TITLES[:6]
+    assert [e.credits.low if e.credits else None for e in entries] == [4] * 6
+    assert all(e.description.startswith("Laboratory") for e in entries)
+
+
 def test_a_wrapped_title_may_hold_a_colon_a_known_label_still_ends_it() -> None:
     """``MG-270 Principles and Practices of Health Care`` / ``Management: External View
     Credits: 3.00``: the second line opens in the heading's type with a word too wide for the
