@@ -33,7 +33,7 @@ from dataclasses import replace
 
 from ocr_pipeline.catalog.layout import find_gutters, order_lines
 from ocr_pipeline.catalog.models import TEXT_LAYER, Line, PageText, Word, union_bbox
-from ocr_pipeline.catalog.weight import bold_flags
+from ocr_pipeline.catalog.weight import with_bold
 
 _GUTTER_GAP = 2.0
 """Words further apart than this many line heights belong to different pieces of a line."""
@@ -102,9 +102,7 @@ def _weighed(line: Line) -> Line:
     printed line is whole (``catalog.weight``); a line never measured stays as read."""
     if not any(w.weight for w in line.words):
         return line
-    flags = bold_flags(line.words)
-    return replace(line, words=tuple(replace(w, bold=flag)
-                                     for w, flag in zip(line.words, flags, strict=True)))
+    return replace(line, words=with_bold(line.words))
 
 
 def _common_gutters(found: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:

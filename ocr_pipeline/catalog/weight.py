@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ocr_pipeline.catalog.models import Word
 
@@ -50,6 +51,11 @@ def bold_flags(words: Sequence[Word]) -> list[bool]:
         return _bridged([w.weight >= (WHOLE_HEAVY if any(c.isalpha() for c in w.text)
                                       else HEAVY) for w in words], words)
     return _stepped(words) or _bridged([w.weight >= HEAVY for w in words], words)
+
+
+def with_bold(words: Sequence[Word]) -> tuple[Word, ...]:
+    """``words`` (a scanned line's) with ``bold`` set by ``bold_flags``."""
+    return tuple(replace(w, bold=flag) for w, flag in zip(words, bold_flags(words), strict=True))
 
 
 def wraps_heading(words: Sequence[Word], heading: Sequence[Word], *,

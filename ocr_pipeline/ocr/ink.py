@@ -17,7 +17,7 @@ from dataclasses import replace
 import numpy as np
 
 from ocr_pipeline.catalog.models import Line, Word
-from ocr_pipeline.catalog.weight import bold_flags
+from ocr_pipeline.catalog.weight import with_bold
 
 _DARK = 128
 _MIN_LETTERS = 2
@@ -38,8 +38,7 @@ def mark_bold(lines: Sequence[Line], image: np.ndarray, *, dpi: int) -> list[Lin
     marked = []
     for line in lines:
         weighed = [replace(w, weight=round(widths[id(w)] / body, 3)) for w in line.words]
-        marked.append(replace(line, words=tuple(
-            replace(w, bold=flag) for w, flag in zip(weighed, bold_flags(weighed), strict=True))))
+        marked.append(replace(line, words=with_bold(weighed)))
     return marked
 
 

@@ -217,7 +217,7 @@ class TesseractEngine:
                 _set_image(model, crop, dpi=dpi)
                 shift = ((x0 - pad) / scale, (y0 - pad) / scale)
                 for line in parse_tsv(model.GetTSVText(0), dpi=dpi):
-                    sure = [w for w in _shifted(line, shift).words if w.conf >= MISSED_WORD_CONF
+                    sure = [w for w in _shifted(line.words, shift) if w.conf >= MISSED_WORD_CONF
                             and sum(c.isalnum() for c in w.text) >= 2]
                     # a gap between two lines' ends is found from both of them: one reading
                     sure = [w for w in sure if not any(_inside(w, other.bbox) for other in found)]
@@ -333,11 +333,10 @@ def _gray(image_bytes: bytes) -> np.ndarray:
         return np.asarray(img.convert("L"))
 
 
-def _shifted(line: Line, by: tuple[float, float]) -> Line:
+def _shifted(words: Sequence[Word], by: tuple[float, float]) -> list[Word]:
     dx, dy = by
-    words = tuple(replace(w, bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy))
-                  for w in line.words)
-    return Line(words=words, bbox=union_bbox([w.bbox for w in words]))
+    return [replace(w, bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy))
+            for w in words]
 
 
 def _inside(word: Word, box: tuple[float, float, float, float]) -> bool:
