@@ -38,6 +38,15 @@ from ocr_pipeline.catalog.models import Line, PageText, Word, union_bbox
 from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.errors import EngineUnavailableError, OcrError
 from ocr_pipeline.ocr.base import ImageReading
+from ocr_pipeline.ocr.doubtful import (
+    Run,
+    centred_in,
+    covered,
+    doubtful_runs,
+    keeps,
+    with_readings,
+    without_fragments,
+)
 from ocr_pipeline.ocr.ink import mark_bold
 from ocr_pipeline.ocr.libtesseract import tesserocr
 from ocr_pipeline.ocr.missed import missed_spans
@@ -62,11 +71,11 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 11
+READER_REVISION = 12
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
-are cleared first; 11: ink beside a line that no word was read from is read again), so cached
-pages are read again."""
+are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
+doubtful words), so cached pages are read again."""
 _TSV_FIELDS = 12
 
 _RawWord = tuple[str, tuple[int, int, int, int], float]
@@ -200,6 +209,7 @@ class TesseractEngine:
                 raise OcrError(f"page {page}: tesseract timed out after {self.timeout:g} s")
             lines = parse_tsv(model.GetTSVText(0), dpi=dpi)
             lines += self._read_missed(model, image, lines, dpi=dpi)
+            lines = self._read_doubtful(model, image, lines, dpi=dpi)
         lines = mark_bold(lines, image, dpi=dpi)
         return _Reading(lines=lines, rotation=rotation, skew=skew)
 
@@ -208,27 +218,54 @@ class TesseractEngine:
         """Words read again, one span at a time, from ink beside ``lines`` that Tesseract's
         layout analysis read nothing from (``ocr.missed``)."""
         found: list[Line] = []
-        scale = dpi / 72.0
-        model.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
-        try:
-            for x0, y0, x1, y1 in missed_spans(image, lines, scale=scale):
-                pad = max(y1 - y0, 1)
-                crop = np.pad(image[y0:y1 + 1, x0:x1], pad, constant_values=255)
-                _set_image(model, crop, dpi=dpi)
-                shift = ((x0 - pad) / scale, (y0 - pad) / scale)
-                for line in parse_tsv(model.GetTSVText(0), dpi=dpi):
-                    sure = [w for w in _shifted(line.words, shift) if w.conf >= MISSED_WORD_CONF
-                            and sum(c.isalnum() for c in w.text) >= 2]
-                    # a gap between two lines' ends is found from both of them: one reading
-                    sure = [w for w in sure if not any(_inside(w, other.bbox) for other in found)]
-                    if sure:
-                        found.append(Line(words=tuple(sure),
-                                          bbox=union_bbox([w.bbox for w in sure])))
-        finally:
-            model.SetPageSegMode(self.psm)
+        for x0, y0, x1, y1 in missed_spans(image, lines, scale=dpi / 72.0):
+            sure = [w for w in self._read_alone(model, image, (x0, y0, x1, y1 + 1), dpi=dpi)
+                    if w.conf >= MISSED_WORD_CONF and sum(c.isalnum() for c in w.text) >= 2]
+            # a gap between two lines' ends is found from both of them: one reading
+            sure = [w for w in sure if not any(centred_in(w, other.bbox) for other in found)]
+            if sure:
+                found.append(Line(words=tuple(sure), bbox=union_bbox([w.bbox for w in sure])))
         if found:
             logger.debug("%d word(s) beside lines read again", sum(len(ln.words) for ln in found))
         return found
+
+    def _read_doubtful(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
+                       lines: list[Line], *, dpi: int) -> list[Line]:
+        """``lines`` with runs of doubtful words read again on their own, where that reads
+        them surely (``ocr.doubtful``)."""
+        lines = without_fragments(lines)
+        scale = dpi / 72.0
+        readings: dict[Run, list[Word]] = {}
+        for run in doubtful_runs(lines):
+            if covered(run, lines, [r.box for r in readings]):
+                continue  # the rest of ink read again already
+            x0, y0, x1, y1 = (round(v * scale) for v in run.box)
+            words = self._read_alone(model, image, (x0, y0, x1 + 1, y1 + 1), dpi=dpi)
+            if keeps(words):
+                readings[run] = words
+        if readings:
+            logger.debug("%d run(s) of doubtful words read again", len(readings))
+        return with_readings(lines, readings)
+
+    def _read_alone(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
+                    span: tuple[int, int, int, int], *, dpi: int) -> list[Word]:
+        """The words of one box of ``image`` (pixels x0, y0 to x1, y1, the ends excluded), read
+        as a single line on a white margin, boxes in the page's points."""
+        height, width = image.shape
+        x0, y0, x1, y1 = max(span[0], 0), max(span[1], 0), min(span[2], width), min(span[3], height)
+        if x1 <= x0 or y1 <= y0:
+            return []
+        pad = max(y1 - y0 - 1, 1)
+        crop = np.pad(image[y0:y1, x0:x1], pad, constant_values=255)
+        model.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+        try:
+            _set_image(model, crop, dpi=dpi)
+            text = model.GetTSVText(0)
+        finally:
+            model.SetPageSegMode(self.psm)
+        scale = dpi / 72.0
+        return _shifted([w for line in parse_tsv(text, dpi=dpi) for w in line.words],
+                        ((x0 - pad) / scale, (y0 - pad) / scale))
 
     def _orientation(self, gray: np.ndarray, *, page: int, dpi: int) -> int:
         """Clockwise degrees that set the page upright by Tesseract's OSD; 0 when it cannot
@@ -337,12 +374,6 @@ def _shifted(words: Sequence[Word], by: tuple[float, float]) -> list[Word]:
     dx, dy = by
     return [replace(w, bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy))
             for w in words]
-
-
-def _inside(word: Word, box: tuple[float, float, float, float]) -> bool:
-    x = (word.bbox[0] + word.bbox[2]) / 2
-    y = (word.bbox[1] + word.bbox[3]) / 2
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
 def _median_conf(lines: Sequence[Line]) -> float:

@@ -1,0 +1,123 @@
+"""Words Tesseract read with little confidence are read again on their own: the choice on
+made-up words, the reading on real pixels with real Tesseract."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr_pipeline.catalog.models import Line, Word, union_bbox
+from ocr_pipeline.ocr.doubtful import (
+    covered,
+    doubtful_runs,
+    keeps,
+    with_readings,
+    without_fragments,
+)
+from ocr_pipeline.ocr.tesseract import TesseractEngine
+
+DPI = 200
+SCALE = DPI / 72
+
+
+def _word(text: str, x0: float, conf: float, *, y0: float = 100.0, width: float = 30.0) -> Word:
+    return Word(text=text, bbox=(x0, y0, x0 + width, y0 + 8), conf=conf, size=10.0)
+
+
+def _line(*words: Word) -> Line:
+    return Line(words=words, bbox=union_bbox([w.bbox for w in words]))
+
+
+def test_a_run_is_the_unsure_words_around_a_doubtful_one() -> None:
+    line = _line(_word("Introduction", 10, 0.96), _word("Crodie:", 50, 0.0),
+                 _word("3", 90, 0.72), _word("Audit", 130, 0.95),
+                 _word("mechanisms,", 170, 0.7))  # unsure, but nothing doubtful beside it
+    (run,) = doubtful_runs([line])
+    assert (run.line, run.start, run.end) == (0, 1, 3)
+    x0, y0, x1, y1 = run.box
+    # a little room around the run, never into the words beside it
+    assert 40 <= x0 < 50 and 120 < x1 <= 130 and y0 < 100 and y1 > 108
+
+
+def test_a_reading_again_is_kept_only_if_sure_and_more_than_a_mark() -> None:
+    assert keeps([_word("Credits:", 0, 0.9), _word("3", 40, 0.9)])
+    assert not keeps([_word("Credits:", 0, 0.9), _word("3", 40, 0.6)])
+    assert not keeps([_word("a", 0, 0.85)])  # an icon read as a letter
+    assert not keeps([])
+
+
+def test_readings_replace_their_runs_and_the_pieces_of_the_same_ink() -> None:
+    cell = _line(_word("aide", 114, 0.22, y0=474), _word("6", 152, 0.22, y0=474, width=5))
+    piece = _line(_word("ae", 136, 0.23, y0=472, width=12))  # its top half, read apart
+    other = _line(_word("faint", 300, 0.3, y0=474))  # doubtful, but not in the box read
+    lines = [piece, cell, other]
+    runs = doubtful_runs(lines)
+    assert [r.line for r in runs] == [0, 1, 2]
+    read = [_word("Credits:", 114, 0.91, y0=474, width=28),
+            _word("3", 152, 0.91, y0=474, width=5)]
+    (cell_run,) = [r for r in runs if r.line == 1]
+    assert covered(runs[0], lines, [cell_run.box])  # the piece: no need to read it again
+    result = with_readings(lines, {cell_run: read})
+    assert [ln.text for ln in result] == ["Credits: 3", "faint"]
+    assert all(w.size == 10.0 for w in result[0].words)  # the line's measured size
+
+
+def test_a_doubtful_piece_on_a_surely_read_word_is_dropped() -> None:
+    whole = _line(_word("Credits:", 114, 0.88, y0=629), _word("3", 153, 0.91, y0=629))
+    piece = _line(_word("nos", 125, 0.34, y0=631, width=23))
+    alone = _line(_word("nos", 400, 0.34, y0=631))
+    assert [ln.text for ln in without_fragments([whole, piece, alone])] == ["Credits: 3", "nos"]
+
+
+def _page() -> np.ndarray:
+    image = Image.new("L", (1700, 300), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=28)
+    draw.text((100, 60), "ENME489E Special Topics in Mechanical Engineering", fill=0, font=font)
+    draw.text((580, 115), "Grading Method: Regular,", fill=0, font=font)
+    draw.text((320, 135), "Credits: 3", fill=0, font=font)
+    draw.text((580, 155), "Pass-Fail, Audit", fill=0, font=font)
+    return np.asarray(image)
+
+
+def test_a_cell_cut_in_two_by_the_rows_beside_it_is_read_right_alone() -> None:
+    """As Tesseract read a scanned schedule page: ``Credits: 3``, centred between two rows of
+    the next column, cut in two by them and read ``ae`` above ``aide 6``, all at 0.2."""
+    gray = _page()
+    engine = TesseractEngine(workers=1)
+    png = io.BytesIO()
+    Image.fromarray(gray).save(png, format="PNG")
+    page = engine.read_image(png.getvalue(), page=1, width=1700 / SCALE, height=300 / SCALE,
+                             dpi=DPI, scanned=False)
+    lines = list(page.lines)
+    (cell,) = [ln for ln in lines if ln.words[0].text == "Credits:"]
+    x0, y0, x1, y1 = cell.bbox
+    misread = [
+        _line(Word(text="aide", bbox=(x0, y0, x0 + 0.8 * (x1 - x0), y1), conf=0.22,
+                   size=cell.words[0].size),
+              Word(text="6", bbox=(x1 - 5, y0, x1, y1), conf=0.22, size=cell.words[0].size)),
+        _line(Word(text="ae", bbox=(x0 + 0.5 * (x1 - x0), y0, x0 + 0.8 * (x1 - x0),
+                                    y0 + 0.3 * (y1 - y0)), conf=0.23, size=cell.words[0].size)),
+    ]
+    given = [ln for ln in lines if ln is not cell] + misread
+    with engine._model() as model:
+        result = engine._read_doubtful(model, gray, given, dpi=DPI)
+    texts = [ln.text for ln in result]
+    assert "Credits: 3" in texts and "ae" not in texts and "aide 6" not in texts
+    (read,) = [ln for ln in result if ln.text == "Credits: 3"]
+    assert min(w.conf for w in read.words) >= 0.8
+    assert abs(read.bbox[0] - x0) < 3 and abs(read.bbox[3] - y1) < 3  # where it is printed
+    # the lines read surely are left as they were
+    assert [ln for ln in result if ln.text != "Credits: 3"] == [
+        ln for ln in lines if ln is not cell]
+
+
+def test_a_run_read_no_better_alone_stays_as_read() -> None:
+    gray = np.full((200, 600), 255, dtype=np.uint8)  # nothing printed where the run is
+    engine = TesseractEngine(workers=1)
+    lines = [_line(_word("smudge", 50, 0.2, y0=20))]
+    with engine._model() as model:
+        result = engine._read_doubtful(model, gray, lines, dpi=DPI)
+    assert result == lines
