@@ -57,7 +57,8 @@ _TRAILING_SIGN = re.compile(r"\s+([^\w\s()\[\]?!'’\"”&+]{1,3})$")
 """A sign set after a title, no letter or figure in it (``◆``, ``*``, a scan's ``@``)."""
 _LEADING_JUNK = re.compile(r"^[_°~|<>•·^]+\s*(?=\w)")
 _LEADING_MARK = re.compile(r"^\s*(\([A-Z]{1,3}\))\s+(?=\w)")
-_LEADING_CREDITS = re.compile(r"^(\([\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?\))\.?[ ]?")
+_LEADING_CREDITS = re.compile(
+    r"^(\([\d.½\- –]{1,9}(?:[ ]?[A-Za-z.]{1,8})?\)|\d{2,4}\([\d.½\-–]{1,9}\))\.?[ ]?")
 _HEADING_FIELD = re.compile(r"(?P<label>[A-Z][\w.]*(?:[ ][A-Z][\w.]*)?):[ ]?(?P<value>\S+)")
 _DATE = re.compile(r"\b\d{1,2}-[A-Z]{3}-\d{4}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _HOURS_LINE = re.compile(
@@ -292,7 +293,9 @@ def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: H
     if part.run_in and not any(c.isalnum() for c in part.run_in) and len(part.run_in) <= 3:
         part.marks, part.run_in = part.run_in, ""  # a sign after the title (■): a designator
     lead = _LEADING_CREDITS.match(part.run_in)
-    if lead is not None and part.credits is None:  # "Independent Study (1–2 units) Consent..."
+    # "Independent Study (1–2 units) Consent...", a scan's "Research 400(4) Offers..." (the
+    # credits measured lighter than the title): the heading's credits, not its run-in text
+    if lead is not None and part.credits is None:
         found = split_credits(lead.group(1))[1]
         if found is not None:
             part.credits, part.position = found, "heading"

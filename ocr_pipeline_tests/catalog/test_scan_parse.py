@@ -534,3 +534,24 @@ def test_a_code_alone_over_its_title_is_a_heading_where_the_catalog_sets_them_so
     assert [e.code.code for e in reading.entries] == [f"HIST {301 + n}" for n in range(7)]
     assert [e.title for e in reading.entries] == TITLES
     assert not any("unexplained" in e.cues for e in reading.entries)
+
+
+def test_credits_set_light_after_a_bold_title_are_the_headings_not_its_text() -> None:
+    """``JRNL-4991 Research 400(4) Offers an opportunity...``: contact hours and credits,
+    printed bold, measured at 1.24 after a title at 1.46, so the line steps down before them.
+    They open the run-in text, but are the heading's credits, not the description's start."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = _line(f"CHEM-{101 + n} {title} 400(4) Offers lectures on chemistry", y)
+        steps = [1.55, *[1.46] * len(title.split()), 1.24, 1.0, 1.0, 1.0, 1.0]
+        heading = replace(heading, words=tuple(replace(w, weight=v)
+                                               for w, v in zip(heading.words, steps,
+                                                               strict=True)))
+        lines += [heading, _line(BODY, y + 12, weights=(0.0, 1.0)),
+                  _line(BODY, y + 24, weights=(0.0, 1.0))]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == TITLES[:6]
+    assert [(e.credits.low, e.credits.high) if e.credits else None
+            for e in entries] == [(4, 4)] * 6
+    assert all(e.description.startswith("Offers lectures") for e in entries)
