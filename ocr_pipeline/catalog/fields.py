@@ -404,6 +404,8 @@ def _wrapped_title(
                 words, stream[offset - 1].line.words, size_tolerance=OCR_SIZE_TOLERANCE):
             words = tuple(replace(w, bold=head.bold, size=head.size) for w in words)  # the title's
         wrapped = heading_style(words[:1], head, rules.body) == [True] and not fits
+        if fits and not words[0].font and not rules.body.style_of(head).bold:
+            break  # a scan's heading set apart by measured size alone: only a full line wraps
         if not _continues(first, nxt, offset, rules.heads, styled_label=wrapped,
                           labels=rules.labels) or (
             _credits_and_marks(nxt.text)

@@ -555,3 +555,21 @@ def test_credits_set_light_after_a_bold_title_are_the_headings_not_its_text() ->
     assert [(e.credits.low, e.credits.high) if e.credits else None
             for e in entries] == [(4, 4)] * 6
     assert all(e.description.startswith("Offers lectures") for e in entries)
+
+
+def test_a_heading_set_apart_by_measured_size_alone_wraps_only_from_a_full_line() -> None:
+    """A scan that measured no bold, only a larger size, on its headings (descenders and a
+    semicolon raise a line's median ink height): the line below, measured as large for its
+    parentheses, is no more of the title where the title's line ended with room to spare."""
+    def sized(line: Line, size: float) -> Line:
+        return replace(line, words=tuple(replace(w, size=size) for w in line.words))
+
+    long = " ".join([BODY] * 2)
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        lines += [sized(_line(f"CHEM {101 + n} {title}; Topics", y), 12.8),
+                  sized(_line("(Perm req) Grading Method: Regular,", y + 14), 12.6),
+                  _line(long, y + 28), _line(long, y + 40)]
+        y += 60
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == [f"{t}; Topics" for t in TITLES[:6]]
