@@ -400,9 +400,13 @@ def _wrapped_title(
     for offset, nxt in enumerate(stream[i + 1 : i + MAX_HEADING_LINES], start=i + 1):
         words = nxt.line.words
         fits = not _would_not_fit(words[0], stream[offset - 1])
+        # the title's words, not credits after them (a scan's are often measured lighter)
+        title_words = len(split_credits(nxt.text)[0].split()) or len(words)
         if not fits and not words[0].font and wraps_heading(
-                words, stream[offset - 1].line.words, size_tolerance=OCR_SIZE_TOLERANCE):
-            words = tuple(replace(w, bold=head.bold, size=head.size) for w in words)  # the title's
+                words[:title_words], stream[offset - 1].line.words,
+                size_tolerance=OCR_SIZE_TOLERANCE):
+            words = (*(replace(w, bold=head.bold, size=head.size) for w in words[:title_words]),
+                     *words[title_words:])
         wrapped = heading_style(words[:1], head, rules.body) == [True] and not fits
         if fits and not words[0].font and not rules.body.style_of(head).bold:
             break  # a scan's heading set apart by measured size alone: only a full line wraps
