@@ -41,10 +41,12 @@ _KNOWN_NO_COLON = re.compile(
 _INLINE = re.compile(
     r"(?:(?<=[.;)”\"])|(?<=\s))(?P<label>(?:Recommended |Suggested (?:Additional )?)?"
     r"(?:Pre-?\s?req(?:uisite)?s?(?:\(s\))?|Co-?\s?req(?:uisite)?s?(?:\(s\))?"
-    r"|Pre(?:requisite)?s? or Co-?req(?:uisite)?s?)(?: for this course)?)\.?[ ]?:[ ]?",
+    r"|Pre(?:requisite)?s? or Co-?req(?:uisite)?s?)(?: for this course)?)\.?[ ]?[:;][ ]?",
 )
+"""A prerequisite or corequisite label inside a paragraph; its colon may be a scan's semicolon
+(``Prerequisites; JRNL-5314``), which no sentence puts after the capitalized word."""
 _LEADING_COMMA = re.compile(
-    r"^(?P<label>Pre-?req(?:uisite)?s?(?:\(s\))?|Co-?req(?:uisite)?s?(?:\(s\))?),[ ]"
+    r"^(?P<label>Pre-?req(?:uisite)?s?(?:\(s\))?|Co-?req(?:uisite)?s?(?:\(s\))?)[,;][ ]"
 )
 _SENTENCE_END = re.compile(r"(?:(?<=[a-z0-9)”\"])|(?<=\d[A-Z]))\.[ ]+(?=[A-Z(“\"])")
 """A sentence ends at a period after a word, a number or a code (``BIOL 101L.``)."""
@@ -95,7 +97,8 @@ def classify(label: str, value: str, *, learned: frozenset[str]) -> Labelled | N
 
 
 def leading_comma_label(text: str) -> tuple[str, str] | None:
-    """``Prerequisite, CPSC 230. Students learn...`` at a paragraph's start."""
+    """``Prerequisite, CPSC 230. Students learn...`` (or ``Prerequisite;``) at a paragraph's
+    start."""
     m = _LEADING_COMMA.match(text)
     return (m.group("label"), text[m.end():]) if m else None
 

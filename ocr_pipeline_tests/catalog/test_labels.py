@@ -139,6 +139,13 @@ def test_classify_leaves_unknown_labels(label: str, value: str, learned: frozens
          "Studies the cell. Lab fee required.",
          [Labelled("Prerequisite", "BIOL 101", "prerequisites"),
           Labelled("Corequisite", "BIOL 101L", "corequisites")]),
+        # a typo or a scan's semicolon for the colon (Smith's "Prerequisites; PSY 150")
+        ("Writes a plan. Prerequisites; JRNL-5314 and CIVE-5150.", "Writes a plan.",
+         [Labelled("Prerequisites", "JRNL-5314 and CIVE-5150", "prerequisites")]),
+        ("Prerequisite; CHEM 101. Fall and Spring.", "Fall and Spring.",
+         [Labelled("Prerequisite", "CHEM 101", "prerequisites")]),
+        ("Meets weekly; no prerequisite; open to all.", "Meets weekly; no prerequisite; open to all.",
+         []),
         ("No labels here.", "No labels here.", []),
     ],
 )
