@@ -118,6 +118,19 @@ def _page(lines: list[Line]) -> PageText:
                     engine_version="t", styled=True)
 
 
+def _weighed_headings(headings: list[tuple[str, list[float]]]) -> list[Line]:
+    """Heading lines with each word's measured weight given, each over two lines of body
+    text measured at body weight."""
+    lines, y = [], 72.0
+    for text, weights in headings:
+        heading = _line(text, y)
+        lines += [replace(heading, words=tuple(replace(w, weight=v) for w, v in
+                                               zip(heading.words, weights, strict=True))),
+                  _line(BODY, y + 12, weights=(0.0, 1.0)), _line(BODY, y + 24, weights=(0.0, 1.0))]
+        y += 48
+    return lines
+
+
 @pytest.mark.parametrize(("second_sign", "sure"), [("-", True), ("~", False)])
 def test_a_scans_title_that_holds_its_own_sign(second_sign: str, sure: bool) -> None:
     """``D036 - Practicum - Focus on Practice - Practicum provides ...``: the title ends at the
@@ -458,16 +471,10 @@ def test_a_heading_line_heavy_from_its_code_to_its_end_is_all_heading() -> None:
     """``CIVE/POLS-5150 Climate and Atmospheric Change (4)``: the code measured 1.39, its
     title 1.23-1.35, the credits body weight. No body text on the line steps it down: the
     title is the heading's, the credits and the lines below are not."""
-    lines, y = [], 72.0
-    for n, title in enumerate(TITLES[:6]):
-        heading = _line(f"CHEM {101 + n} {title} (4)", y)
-        weights = [1.39, 1.41, *[1.23 + 0.04 * (k % 3) for k in range(len(title.split()))], 1.0]
-        heading = replace(heading, words=tuple(replace(w, weight=v)
-                                               for w, v in zip(heading.words, weights,
-                                                               strict=True)))
-        lines += [heading, _line(BODY, y + 12, weights=(0.0, 1.0)),
-                  _line(BODY, y + 24, weights=(0.0, 1.0))]
-        y += 48
+    lines = _weighed_headings([
+        (f"CHEM {101 + n} {title} (4)",
+         [1.39, 1.41, *[1.23 + 0.04 * (k % 3) for k in range(len(title.split()))], 1.0])
+        for n, title in enumerate(TITLES[:6])])
     entries = read_catalog([_page(lines)]).entries
     assert [e.title for e in entries] == TITLES[:6]
     assert [e.credits.low if e.credits else None for e in entries] == [4] * 6
@@ -540,16 +547,10 @@ def test_credits_set_light_after_a_bold_title_are_the_headings_not_its_text() ->
     """``JRNL-4991 Research 400(4) Offers an opportunity...``: contact hours and credits,
     printed bold, measured at 1.24 after a title at 1.46, so the line steps down before them.
     They open the run-in text, but are the heading's credits, not the description's start."""
-    lines, y = [], 72.0
-    for n, title in enumerate(TITLES[:6]):
-        heading = _line(f"CHEM-{101 + n} {title} 400(4) Offers lectures on chemistry", y)
-        steps = [1.55, *[1.46] * len(title.split()), 1.24, 1.0, 1.0, 1.0, 1.0]
-        heading = replace(heading, words=tuple(replace(w, weight=v)
-                                               for w, v in zip(heading.words, steps,
-                                                               strict=True)))
-        lines += [heading, _line(BODY, y + 12, weights=(0.0, 1.0)),
-                  _line(BODY, y + 24, weights=(0.0, 1.0))]
-        y += 48
+    lines = _weighed_headings([
+        (f"CHEM-{101 + n} {title} 400(4) Offers lectures on chemistry",
+         [1.55, *[1.46] * len(title.split()), 1.24, 1.0, 1.0, 1.0, 1.0])
+        for n, title in enumerate(TITLES[:6])])
     entries = read_catalog([_page(lines)]).entries
     assert [e.title for e in entries] == TITLES[:6]
     assert [(e.credits.low, e.credits.high) if e.credits else None
