@@ -50,6 +50,11 @@ _BLOB_WEIGHT = 3.0
 """A word whose strokes measure this many times the page's usual stroke is solid ink."""
 _BLOB_CONF = 0.5
 """Solid ink read this unsurely is a picture (an icon beside a heading), not letters."""
+_LONG_STROKES = frozenset("-–—_=~*")
+"""Signs whose one long stroke measures heavy without being solid ink: a dash is a dash. Any
+other sign read from solid ink is a printed mark, however it was read (East Central's
+liberal-arts square after a title, read ``&`` at 0.75 or ``@`` at 0.3)."""
+_SOLID_MARK = "■"
 _CODE_SPECK = re.compile(r"(?<=[A-Za-z])[‘’'`,.](?=\d)")
 _CODE_FIGURE = re.compile(r"^[1058l](?=[A-Z]{1,4}\d{1,4}[A-Z]?$)")
 _JOINED_CODE = re.compile(r"^(?=[A-Z]+[a-z])[A-Z][A-Za-z]{1,4}(?=\d{2,4}[A-Z]?[—–-])")
@@ -152,13 +157,22 @@ def _split_wide_gaps(line: Line) -> list[Line]:
     return [_line(piece) for piece in pieces]
 
 
+def _sign(text: str) -> bool:
+    """A sign, not a letter or figure in it, drawn with more than one long stroke."""
+    return not any(c.isalnum() or c in _LONG_STROKES for c in text)
+
+
 def _without_specks(line: Line) -> Line | None:
     """The line without specks of dust or show-through (dots OCR read as a letter), pictures
     OCR read as letters (solid ink, read unsurely: ``<_<``, ``-#@®`` for an icon), and
-    punctuation-only words standing alone at its end (``-``, ``'``); None if nothing is left."""
-    words = [w for w in line.words
-             if (w.bbox[2] - w.bbox[0] >= _SPECK_SIZE or w.bbox[3] - w.bbox[1] >= _SPECK_SIZE)
-             and not (w.weight >= _BLOB_WEIGHT and w.conf < _BLOB_CONF)]
+    punctuation-only words standing alone at its end (``-``, ``'``); None if nothing is left.
+    Solid ink read as a sign (``&``, ``@`` for a catalog's icon) is kept as the mark it is:
+    ``■``, a designator after a title."""
+    words = [replace(w, text=_SOLID_MARK) if w.weight >= _BLOB_WEIGHT and _sign(w.text) else w
+             for w in line.words
+             if (w.bbox[2] - w.bbox[0] >= _SPECK_SIZE or w.bbox[3] - w.bbox[1] >= _SPECK_SIZE)]
+    words = [w for w in words if not (w.weight >= _BLOB_WEIGHT and w.conf < _BLOB_CONF
+                                      and w.text != _SOLID_MARK)]
     while words and all(c in _SPECK for c in words[-1].text):
         words.pop()
     return _line(words) if words else None

@@ -96,8 +96,16 @@ def test_an_icon_read_as_letters_is_dropped_heavy_words_read_surely_are_not() ->
     icon = [replace(w, weight=5.2, conf=0.12) for w in _words("<_< ter", 240, 100)]
     sure = [replace(w, weight=3.4, conf=0.93) for w in _words("ACADEMIC", 72, 130)]
     doubtful = [replace(w, weight=1.8, conf=0.3) for w in _words("Honors", 72, 150)]
-    texts = [ln.text for ln in assemble(_page([heading + icon, sure, doubtful])).lines]
-    assert texts == ["NUR 101 Integrative Seminar 1", "ACADEMIC", "Honors"]
+    # solid ink read as a sign, however surely, is a printed mark; a dash, one long stroke,
+    # is a dash
+    signed = [*_words("GEOG 3223 Geography of Oklahoma", 72, 170),
+              replace(_words("&", 240, 170)[0], weight=6.7, conf=0.75)]
+    dash = [*_words("1 unit", 72, 190), replace(_words("—", 110, 190)[0], weight=9.9, conf=0.93),
+            *_words("Platt.", 120, 190)]
+    texts = [ln.text for ln in assemble(_page([heading + icon, sure, doubtful, signed,
+                                                dash])).lines]
+    assert texts == ["NUR 101 Integrative Seminar 1", "ACADEMIC", "Honors",
+                     "GEOG 3223 Geography of Oklahoma ■", "1 unit — Platt."]
 
 
 def test_roman_numerals_read_with_an_l_or_a_bar_are_numerals_again() -> None:
