@@ -6,7 +6,8 @@ column of its own, and two columns' lines that share a baseline can come out as 
 the words the engine found are grouped again from their geometry alone:
 
 - a line is cut where its words stand further apart than a column gutter could be narrow;
-- specks are dropped: boxes smaller than a full stop, punctuation alone at a line's end;
+- specks are dropped: boxes smaller than a full stop, punctuation alone at a line's end, and
+  so are pictures read unsurely as letters; solid ink read as a sign is the mark ``■``;
 - what OCR commonly misreads is read again: a code at a line's start with a figure for a
   letter or a speck inside (``1ZT2``, ``CUA‘``, ``MWIM i55``; doubted) or its space lost
   (``Nurs254``), a roman numeral read as
