@@ -64,6 +64,8 @@ _NUMBER_FIGURE = re.compile(r"^[il|](?=\d{1,3}[A-Z]?(?:\W|$))")
 _LABEL_FIGURE = re.compile(r"^[A-Z]*1[A-Z]+(?=:)")
 """``1D:013557``: a capitals label with a 1 OCR read for an I."""
 _LETTER_FOR = {"1": "I", "0": "O", "5": "S", "8": "B", "l": "I"}
+_HALF_READ = re.compile(r"^%(?=[-–]\d)")
+"""``%-6 credits``: a ½ opening a range, read as a per cent sign."""
 _CODE_THIN_ONE = re.compile(r"^(?P<subject>[A-Z]{2,4})[‘’'`|]$")
 """``CUA‘``: a code whose closing 1, one thin stroke, OCR read as a quote or a bar."""
 _DOLLAR_CODE = re.compile(r"^(?P<letters>\$[A-Z0]*[A-Z][A-Z0]*)(?=\d{2,4}[A-Z]?$|$)")
@@ -181,7 +183,8 @@ def _without_specks(line: Line) -> Line | None:
 
 def _misreads(line: Line) -> Line:
     """The line with what OCR commonly misreads read again: a code at its start (its word
-    doubted), roman numerals, labels and specks glued to words."""
+    doubted), a ½ opening a range (doubted), roman numerals, labels and specks glued to
+    words."""
     words = list(line.words)
     code = _as_code(words[0].text)
     if code != words[0].text:
@@ -191,6 +194,10 @@ def _misreads(line: Line) -> Line:
     if len(words) > 1 and words[0].text.isupper() and _NUMBER_FIGURE.match(words[1].text):
         number = _NUMBER_FIGURE.sub("1", words[1].text)  # "MWIM i55": a 1 read as i or l
         words[1] = replace(words[1], text=number, conf=min(words[1].conf, REPAIRED_CONF))
+    for i, word in enumerate(words):
+        if _HALF_READ.match(word.text):
+            words[i] = replace(word, text=_HALF_READ.sub("½", word.text),
+                               conf=min(word.conf, REPAIRED_CONF))
     closes = any(c in w.text for w in words for c in "’'")
     for i, word in enumerate(words):
         text = _as_word(word.text, before=words[i - 1].text if i else "", quoted=closes)

@@ -108,6 +108,16 @@ def test_an_icon_read_as_letters_is_dropped_heavy_words_read_surely_are_not() ->
                      "GEOG 3223 Geography of Oklahoma ■", "1 unit — Platt."]
 
 
+def test_a_half_read_as_a_per_cent_sign_opening_a_range_is_a_half_again() -> None:
+    """Chapman's ``½-6 credits`` read ``%-6 credits``: the ½ is given back, and doubted."""
+    lines = [_words("(Offered as needed.) %-6 credits", 72, 100),
+             _words("Raised 5% in 2020", 72, 112)]
+    read = assemble(_page(lines)).lines
+    assert [ln.text for ln in read] == ["(Offered as needed.) ½-6 credits", "Raised 5% in 2020"]
+    (half,) = [w for w in read[0].words if w.text.startswith("½")]
+    assert half.conf <= 0.8
+
+
 def test_roman_numerals_read_with_an_l_or_a_bar_are_numerals_again() -> None:
     lines = [_words("Kidd Tutorial Il: Poetry", 72, 100),
              _words("Software Methodology |", 72, 112),

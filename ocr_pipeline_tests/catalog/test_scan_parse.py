@@ -374,8 +374,8 @@ def test_a_scans_title_goes_on_to_close_its_parenthesis() -> None:
 
 
 def test_credits_glued_to_a_misread_weigh_in_the_heading() -> None:
-    """``%-6 credits`` (a scan's ``½-6``) closing the paragraph: the figure's word counts in
-    the record's confidence, not only the word ``credits``."""
+    """``%-6 credits`` (a scan's ``½-6``) closing the paragraph: the ½ is given back, and the
+    figure's word, read unsurely, counts in the record's confidence, not only ``credits``."""
     lines, y = [], 72.0
     for n, title in enumerate(TITLES[:6]):
         lines.append(_line(f"CHEM {101 + n} - {title}", y, bold=len(title.split()) + 3))
@@ -384,8 +384,8 @@ def test_credits_glued_to_a_misread_weigh_in_the_heading() -> None:
         lines.append(_line(ending, y + 24, conf={"%-6": 0.3}))
         y += 48
     entry = read_catalog([_page(lines)]).entries[2]
-    assert entry.credits is not None and entry.credits.text == "6 credits"
-    assert "%-6" in [w.text for w in entry.heading_words()]
+    assert entry.credits is not None and entry.credits.text == "½-6 credits"
+    assert "½-6" in [w.text for w in entry.heading_words()]
     assert score(entry, code_in_order=True)[0] < 0.5
 
 
