@@ -48,9 +48,9 @@ class Run:
 
 
 def without_fragments(lines: Sequence[Line]) -> list[Line]:
-    """``lines`` without doubtful words that lie on a surely read word of another line: a
-    piece of ink read twice (the lower half of ``Credits: 3`` read as ``nos`` beside the
-    whole, read right)."""
+    """``lines`` without doubtful words that lie on a surely read word: a piece of ink read
+    twice (the lower half of ``Credits: 3`` read as ``nos`` in the row below the whole, read
+    right)."""
     sure = [w.bbox for line in lines for w in line.words if w.conf >= UNSURE]
     return _keep(lines, lambda w: not (w.conf < DOUBTFUL and any(centred_in(w, b) for b in sure)))
 
