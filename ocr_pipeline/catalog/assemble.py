@@ -160,9 +160,14 @@ def _split_wide_gaps(line: Line) -> list[Line]:
     return [_line(piece) for piece in pieces]
 
 
-def _sign(text: str) -> bool:
-    """A sign, not a letter or figure in it, drawn with more than one long stroke."""
-    return not any(c.isalnum() or c in _LONG_STROKES for c in text)
+def _unless_picture(word: Word) -> Word | None:
+    """``word`` as read, unless it is solid ink: read as a sign, the mark ``■``; read unsurely
+    as letters, a picture (None)."""
+    if word.weight < _BLOB_WEIGHT:
+        return word
+    if not any(c.isalnum() or c in _LONG_STROKES for c in word.text):
+        return replace(word, text=_SOLID_MARK)
+    return None if word.conf < _BLOB_CONF else word
 
 
 def _without_specks(line: Line) -> Line | None:
@@ -171,11 +176,9 @@ def _without_specks(line: Line) -> Line | None:
     punctuation-only words standing alone at its end (``-``, ``'``); None if nothing is left.
     Solid ink read as a sign (``&``, ``@`` for a catalog's icon) is kept as the mark it is:
     ``■``, a designator after a title."""
-    words = [replace(w, text=_SOLID_MARK) if w.weight >= _BLOB_WEIGHT and _sign(w.text) else w
-             for w in line.words
-             if (w.bbox[2] - w.bbox[0] >= _SPECK_SIZE or w.bbox[3] - w.bbox[1] >= _SPECK_SIZE)]
-    words = [w for w in words if not (w.weight >= _BLOB_WEIGHT and w.conf < _BLOB_CONF
-                                      and w.text != _SOLID_MARK)]
+    words = [kept for w in line.words
+             if (w.bbox[2] - w.bbox[0] >= _SPECK_SIZE or w.bbox[3] - w.bbox[1] >= _SPECK_SIZE)
+             and (kept := _unless_picture(w)) is not None]
     while words and all(c in _SPECK for c in words[-1].text):
         words.pop()
     return _line(words) if words else None

@@ -400,13 +400,8 @@ def _wrapped_title(
     for offset, nxt in enumerate(stream[i + 1 : i + MAX_HEADING_LINES], start=i + 1):
         words = nxt.line.words
         fits = not _would_not_fit(words[0], stream[offset - 1])
-        # the title's words, not credits after them (a scan's are often measured lighter)
-        title_words = len(split_credits(nxt.text)[0].split()) or len(words)
-        if not fits and not words[0].font and wraps_heading(
-                words[:title_words], stream[offset - 1].line.words,
-                size_tolerance=OCR_SIZE_TOLERANCE):
-            words = (*(replace(w, bold=head.bold, size=head.size) for w in words[:title_words]),
-                     *words[title_words:])
+        if not fits and not words[0].font:
+            words = _wrapped_in_heading_type(words, stream[offset - 1].line.words, head)
         wrapped = heading_style(words[:1], head, rules.body) == [True] and not fits
         if fits and not words[0].font and not rules.body.style_of(head).bold:
             break  # a scan's heading set apart by measured size alone: only a full line wraps
@@ -435,6 +430,18 @@ def _wrapped_title(
         more.append(" ".join(w.text for w in words[:cut]))
         return more, " ".join(w.text for w in words[cut:]), taken
     return more, "", taken
+
+
+def _wrapped_in_heading_type(words: tuple[Word, ...], before: Sequence[Word],
+                             head: Word) -> tuple[Word, ...]:
+    """A scan's line onto which the typesetter wrapped a heading, its title's words set in
+    the heading's type where their ink says they are (``weight.wraps_heading``). Credits after
+    them are not weighed: a scan's often measure lighter (``Change 400(4)``)."""
+    title_words = len(split_credits(" ".join(w.text for w in words))[0].split()) or len(words)
+    if not wraps_heading(words[:title_words], before, size_tolerance=OCR_SIZE_TOLERANCE):
+        return words
+    return (*(replace(w, bold=head.bold, size=head.size) for w in words[:title_words]),
+            *words[title_words:])
 
 
 def _would_not_fit(word: Word, before: StreamLine) -> bool:
