@@ -42,14 +42,17 @@ from ocr_pipeline.ocr.doubtful import (
     Run,
     centred_in,
     covered,
+    doubted,
     doubtful_runs,
+    gap_runs,
     keeps,
     with_readings,
     without_fragments,
 )
 from ocr_pipeline.ocr.ink import mark_bold
 from ocr_pipeline.ocr.libtesseract import tesserocr
-from ocr_pipeline.ocr.missed import missed_spans
+from ocr_pipeline.ocr.looks import other_looks, reads_poorly, sure_words
+from ocr_pipeline.ocr.missed import missed_spans, unread_gaps
 from ocr_pipeline.ocr.orient import (
     MIN_SKEW,
     MIN_TURN_CONFIDENCE,
@@ -71,11 +74,12 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 12
+READER_REVISION = 13
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
 are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
-doubtful words), so cached pages are read again."""
+doubtful words; 13: a page read poorly is read again from other looks), so cached pages are
+read again."""
 _TSV_FIELDS = 12
 
 _RawWord = tuple[str, tuple[int, int, int, int], float]
@@ -203,15 +207,36 @@ class TesseractEngine:
             skew = 0.0
         image = upright(turned, skew=skew)
         with self._model() as model:
-            _set_image(model, image, dpi=dpi)
-            # False only when stopped at the deadline: the image is never empty here
-            if not model.Recognize(timeout=round(self.timeout * 1000)):
-                raise OcrError(f"page {page}: tesseract timed out after {self.timeout:g} s")
-            lines = parse_tsv(model.GetTSVText(0), dpi=dpi)
+            lines = self._recognize(model, image, page=page, dpi=dpi)
+            if reads_poorly(lines):
+                image, dpi, lines = self._best_look(model, image, lines, page=page, dpi=dpi)
             lines += self._read_missed(model, image, lines, dpi=dpi)
             lines = self._read_doubtful(model, image, lines, dpi=dpi)
         lines = mark_bold(lines, image, dpi=dpi)
         return _Reading(lines=lines, rotation=rotation, skew=skew)
+
+    def _recognize(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray, *, page: int,
+                   dpi: int) -> list[Line]:
+        _set_image(model, image, dpi=dpi)
+        # False only when stopped at the deadline: the image is never empty here
+        if not model.Recognize(timeout=round(self.timeout * 1000)):
+            raise OcrError(f"page {page}: tesseract timed out after {self.timeout:g} s")
+        return parse_tsv(model.GetTSVText(0), dpi=dpi)
+
+    def _best_look(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
+                   lines: list[Line], *, page: int, dpi: int,
+                   ) -> tuple[np.ndarray, int, list[Line]]:
+        """The look of a poorly read page (``ocr.looks``), its resolution and its reading
+        that read the most words surely: ``image`` and ``lines`` unless another does."""
+        best = (image, dpi, lines)
+        for look, look_dpi in other_looks(image, dpi=dpi):
+            reading = self._recognize(model, look, page=page, dpi=look_dpi)
+            if sure_words(reading) > sure_words(best[2]):
+                best = (look, look_dpi, reading)
+        logger.debug("page %d read poorly (%d of %d words surely); kept the look at %d dpi "
+                     "with %d", page, sure_words(lines), sum(len(ln.words) for ln in lines),
+                     best[1], sure_words(best[2]))
+        return best
 
     def _read_missed(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
                      lines: list[Line], *, dpi: int) -> list[Line]:
@@ -235,8 +260,9 @@ class TesseractEngine:
         them surely (``ocr.doubtful``)."""
         lines = without_fragments(lines)
         scale = dpi / 72.0
+        gapped = gap_runs(lines, unread_gaps(image, lines, scale=scale))
         readings: dict[Run, list[Word]] = {}
-        for run in doubtful_runs(lines):
+        for run in doubtful_runs(lines) + gapped:
             if covered(run, lines, [r.box for r in readings]):
                 continue  # the rest of ink read again already
             x0, y0, x1, y1 = (round(v * scale) for v in run.box)
@@ -245,7 +271,10 @@ class TesseractEngine:
                 readings[run] = words
         if readings:
             logger.debug("%d run(s) of doubtful words read again", len(readings))
-        return with_readings(lines, readings)
+        boxes = [r.box for r in readings]
+        unread = {lines[run.line].words[run.start] for run in gapped
+                  if run not in readings and not covered(run, lines, boxes)}
+        return doubted(with_readings(lines, readings), unread)
 
     def _read_alone(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
                     span: tuple[int, int, int, int], *, dpi: int) -> list[Word]:
