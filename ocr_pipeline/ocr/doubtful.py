@@ -14,7 +14,7 @@ itself is the engine's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 from ocr_pipeline.catalog.models import BBox, Line, Word, union_bbox
@@ -27,6 +27,11 @@ UNSURE = 0.8
 KEEP = 0.8
 """A reading again is kept if every word of it is read this surely, with two letters or
 figures in all: an icon is read again as a letter (``@`` as ``a``) at about this confidence."""
+UNREAD_BESIDE = 0.25
+"""A word with unread ink after it that reading again did not explain is read no surer than
+this, however sure its own reading: a word may be missing there (``Theatre/`` at 0.92, with
+``Acting``'s ink left unread), so the record waits for a person. It is below what a catalog
+vouches for when it knows the word from elsewhere."""
 _MIN_ALNUM = 2
 _WIDEN = 0.3
 """The box read again reaches this share of the run's height past its ends (not into the
@@ -73,6 +78,28 @@ def doubtful_runs(lines: Sequence[Line]) -> list[Run]:
                                 box=_box(words, start, end)))
             start = end
     return runs
+
+
+def gap_runs(lines: Sequence[Line], gaps: Sequence[tuple[int, int, float]]) -> list[Run]:
+    """A run of one word for each ``gaps`` entry (line index, word index, where unread ink
+    after the word ends, in points): the word is read again with the ink after it."""
+    runs = []
+    for index, k, end in gaps:
+        words = lines[index].words
+        x0, y0, _, y1 = words[k].bbox
+        height = y1 - y0
+        left = words[k - 1].bbox[2] if k else x0 - height
+        box = (max(x0 - _WIDEN * height, left), y0 - _HEIGHTEN * height,
+               min(end + _WIDEN * height, words[k + 1].bbox[0]), y1 + _HEIGHTEN * height)
+        runs.append(Run(line=index, start=k, end=k + 1, box=box))
+    return runs
+
+
+def doubted(lines: Sequence[Line], words: Collection[Word]) -> list[Line]:
+    """``lines`` with ``words`` read at most ``UNREAD_BESIDE`` surely."""
+    return [Line(words=tuple(replace(w, conf=min(w.conf, UNREAD_BESIDE)) if w in words else w
+                             for w in line.words), bbox=line.bbox)
+            for line in lines]
 
 
 def keeps(words: Sequence[Word]) -> bool:

@@ -25,6 +25,9 @@ _MIN_TALL = 0.5
 """Missed ink must stand at least this share of the line's height: letters, not specks."""
 _MARGIN = 0.15
 """Word boxes are widened by this share of the line's height before ink counts as missed."""
+_MIN_WIDE = 1.0
+"""Unread ink between two words must be this wide (in line heights) to be a word: a rule or
+a bullet between words is narrower."""
 
 
 def missed_spans(image: np.ndarray, lines: Sequence[Line], *, scale: float
@@ -32,15 +35,7 @@ def missed_spans(image: np.ndarray, lines: Sequence[Line], *, scale: float
     """Pixel boxes (x0, y0, x1, y1) of ink on a line's band, just before its first word or
     after its last, that no word of ``lines`` (boxes in points, ``scale`` pixels a point)
     covers, in ``image`` (8-bit grayscale)."""
-    ink = image < _DARK
-    covered = np.zeros_like(ink)
-    for line in lines:
-        for word in line.words:
-            pad = _MARGIN * (word.bbox[3] - word.bbox[1]) * scale
-            x0, y0, x1, y1 = (round(v * scale) for v in word.bbox)
-            covered[max(round(y0 - pad), 0):round(y1 + pad) + 1,
-                    max(round(x0 - pad), 0):round(x1 + pad) + 1] = True
-    free = ink & ~covered
+    free = _free_ink(image, lines, scale=scale)
     spans = []
     for line in lines:
         x0, y0, x1, y1 = (round(v * scale) for v in line.bbox)
@@ -54,6 +49,39 @@ def missed_spans(image: np.ndarray, lines: Sequence[Line], *, scale: float
         if right is not None:
             spans.append((x1 + 1 + right[0], y0, x1 + 1 + right[1], y1))
     return spans
+
+
+def unread_gaps(image: np.ndarray, lines: Sequence[Line], *, scale: float
+                ) -> list[tuple[int, int, float]]:
+    """Ink between two words of a line that no word covers, letter-tall and at least a short
+    word wide (``Theatre/Acting`` read as ``Theatre/`` with ``Acting``'s ink left between it
+    and ``Studio``): (line index, index of the word before it, where the ink ends in points)
+    for each, in ``image`` (8-bit grayscale; boxes in points, ``scale`` pixels a point)."""
+    free = _free_ink(image, lines, scale=scale)
+    gaps = []
+    for index, line in enumerate(lines):
+        for k, (word, after) in enumerate(zip(line.words, line.words[1:], strict=False)):
+            y0 = round(min(word.bbox[1], after.bbox[1]) * scale)
+            y1 = round(max(word.bbox[3], after.bbox[3]) * scale)
+            height = max(y1 - y0, 1)
+            start = round(word.bbox[2] * scale) + 1
+            run = _run(free[y0:y1 + 1, start:round(after.bbox[0] * scale)], height=height)
+            if run is not None and run[1] - run[0] >= _MIN_WIDE * height:
+                gaps.append((index, k, (start + run[1]) / scale))
+    return gaps
+
+
+def _free_ink(image: np.ndarray, lines: Sequence[Line], *, scale: float) -> np.ndarray:
+    """Where ``image`` has ink that no word box of ``lines`` (widened a little) covers."""
+    ink = image < _DARK
+    covered = np.zeros_like(ink)
+    for line in lines:
+        for word in line.words:
+            pad = _MARGIN * (word.bbox[3] - word.bbox[1]) * scale
+            x0, y0, x1, y1 = (round(v * scale) for v in word.bbox)
+            covered[max(round(y0 - pad), 0):round(y1 + pad) + 1,
+                    max(round(x0 - pad), 0):round(x1 + pad) + 1] = True
+    return ink & ~covered
 
 
 def _run(band: np.ndarray, *, height: int) -> tuple[int, int] | None:

@@ -4,14 +4,18 @@ made-up words, the reading on real pixels with real Tesseract."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr_pipeline.catalog.models import Line, Word, union_bbox
 from ocr_pipeline.ocr.doubtful import (
+    UNREAD_BESIDE,
     covered,
+    doubted,
     doubtful_runs,
+    gap_runs,
     keeps,
     with_readings,
     without_fragments,
@@ -121,3 +125,73 @@ def test_a_run_read_no_better_alone_stays_as_read() -> None:
     with engine._model() as model:
         result = engine._read_doubtful(model, gray, lines, dpi=DPI)
     assert result == lines
+
+
+def test_a_word_with_unread_ink_after_it_is_read_again_with_that_ink() -> None:
+    line = _line(_word("DR213", 36, 0.92), _word("Theatre/", 70, 0.92),
+                 _word("Studio.", 140, 0.95))
+    (run,) = gap_runs([line], [(0, 1, 132.0)])
+    assert (run.line, run.start, run.end) == (0, 1, 2)
+    x0, y0, x1, y1 = run.box
+    # from the word to the end of the ink, never into the words beside them
+    assert 66 <= x0 < 70 and 132 < x1 <= 140 and y0 < 100 and y1 > 108
+
+
+def test_words_beside_unread_ink_are_doubted_and_no_other() -> None:
+    theatre = _word("Theatre/", 70, 0.92)
+    line = _line(_word("DR213", 36, 0.92), theatre, _word("Studio.", 140, 0.95))
+    (result,) = doubted([line], {theatre})
+    assert [w.conf for w in result.words] == [0.92, UNREAD_BESIDE, 0.95]
+    assert [w.text for w in result.words] == ["DR213", "Theatre/", "Studio."]
+
+
+def _heading(*, picture: bool) -> np.ndarray:
+    image = Image.new("L", (1500, 200), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=28)
+    draw.text((100, 60), "DR213 Theatre/Acting Studio", fill=0, font=font)
+    if picture:  # a solid mark between two words, as wide as a word
+        draw.rectangle((560, 62, 620, 88), fill=0)
+    draw.text((650, 60), "Blocks 1-2", fill=0, font=font)
+    return np.asarray(image)
+
+
+def _read(gray: np.ndarray) -> list[Line]:
+    png = io.BytesIO()
+    Image.fromarray(gray).save(png, format="PNG")
+    page = TesseractEngine(workers=1).read_image(
+        png.getvalue(), page=1, width=gray.shape[1] / SCALE, height=gray.shape[0] / SCALE,
+        dpi=DPI, scanned=False)
+    return list(page.lines)
+
+
+def test_a_word_left_unread_inside_a_line_is_read_again_from_its_ink() -> None:
+    """As Tesseract read a toner-spread scan: ``Theatre/`` at 0.92 and ``Acting``'s ink left
+    unread before ``Studio``, so the record was auto-accepted without it."""
+    gray = _heading(picture=False)
+    (line,) = _read(gray)
+    assert line.text == "DR213 Theatre/Acting Studio Blocks 1-2"
+    whole = line.words[1]
+    # the same line as if Tesseract had read only the slash's side of the word
+    cut = replace(whole, text="Theatre/",
+                  bbox=(whole.bbox[0], whole.bbox[1],
+                        whole.bbox[0] + 0.55 * (whole.bbox[2] - whole.bbox[0]), whole.bbox[3]))
+    misread = _line(line.words[0], cut, *line.words[2:])
+    engine = TesseractEngine(workers=1)
+    with engine._model() as model:
+        (result,) = engine._read_doubtful(model, gray, [misread], dpi=DPI)
+    assert result.text == "DR213 Theatre/Acting Studio Blocks 1-2"
+    assert min(w.conf for w in result.words) >= 0.8
+
+
+def test_a_picture_left_unread_inside_a_line_makes_the_word_before_it_doubtful() -> None:
+    gray = _heading(picture=True)
+    (line,) = _read(gray)
+    # the picture read as nothing between two words
+    lines = [_line(*(w for w in line.words if not 560 <= w.bbox[0] * SCALE <= 620))]
+    assert lines[0].text == "DR213 Theatre/Acting Studio Blocks 1-2"
+    engine = TesseractEngine(workers=1)
+    with engine._model() as model:
+        (result,) = engine._read_doubtful(model, gray, lines, dpi=DPI)
+    assert result.text == lines[0].text
+    assert [w.conf <= UNREAD_BESIDE for w in result.words] == [False, False, True, False, False]

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocr_pipeline.catalog.models import Line, union_bbox
 from ocr_pipeline.catalog.synthetic import LAYOUTS, generate_catalog
-from ocr_pipeline.ocr.missed import missed_spans
+from ocr_pipeline.ocr.missed import missed_spans, unread_gaps
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 
 DPI = 200
@@ -48,6 +48,24 @@ def test_ink_before_a_line_with_no_word_read_from_it_is_found() -> None:
     aai = [round(v * SCALE) for v in lines[1].words[0].bbox]
     assert x0 <= aai[0] + 2 and x1 >= aai[2] - 2 and y0 <= aai[3] and y1 >= aai[1]
     assert x1 < round(lines[1].words[1].bbox[0] * SCALE)
+
+
+def test_ink_left_unread_between_two_words_of_a_line_is_found() -> None:
+    png = _page()
+    page = TesseractEngine(workers=1).read_image(png, page=1, width=1400 / SCALE,
+                                                 height=500 / SCALE, dpi=DPI, scanned=False)
+    lines = sorted(page.lines, key=lambda ln: ln.bbox[1])
+    gray = np.asarray(Image.open(io.BytesIO(png)))
+    assert unread_gaps(gray, lines, scale=SCALE) == []  # word spaces and specks are no words
+    # as Tesseract read a toner-spread heading: one word of it not read, its ink left there
+    words = lines[0].words
+    deep = words[2]
+    assert deep.text == "Deep"
+    kept = (*words[:2], *words[3:])
+    dropped = [Line(words=kept, bbox=lines[0].bbox), lines[1]]
+    [(line, before, end)] = unread_gaps(gray, dropped, scale=SCALE)
+    assert (line, before) == (0, 1)  # after "6730"
+    assert deep.bbox[2] - 2 <= end < words[3].bbox[0]
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="../shared/dev-data is not present")
