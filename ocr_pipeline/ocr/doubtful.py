@@ -32,6 +32,9 @@ UNREAD_BESIDE = 0.25
 this, however sure its own reading: a word may be missing there (``Theatre/`` at 0.92, with
 ``Acting``'s ink left unread), so the record waits for a person. It is below what a catalog
 vouches for when it knows the word from elsewhere."""
+MIN_ADDED_LETTERS = 2
+"""Unread ink after a word, read again with it, is taken as a word of its own or the word's
+rest when the reading has this many more letters or figures: a word, not a mark."""
 _MIN_ALNUM = 2
 _WIDEN = 0.3
 """The box read again reaches this share of the run's height past its ends (not into the
@@ -93,6 +96,13 @@ def gap_runs(lines: Sequence[Line], gaps: Sequence[tuple[int, int, float]]) -> l
                min(end + _WIDEN * height, words[k + 1].bbox[0]), y1 + _HEIGHTEN * height)
         runs.append(Run(line=index, start=k, end=k + 1, box=box))
     return runs
+
+
+def added_letters(word: Word, reading: Sequence[Word]) -> int:
+    """How many more letters and figures ``reading`` (``word`` read again with the unread ink
+    after it) has than ``word``: none where the ink was a mark (a dash's end read ``-``)."""
+    return (sum(c.isalnum() for w in reading for c in w.text)
+            - sum(c.isalnum() for c in word.text))
 
 
 def doubted(lines: Sequence[Line], words: Collection[Word]) -> list[Line]:

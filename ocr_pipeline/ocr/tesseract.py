@@ -39,7 +39,9 @@ from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.errors import EngineUnavailableError, OcrError
 from ocr_pipeline.ocr.base import ImageReading
 from ocr_pipeline.ocr.doubtful import (
+    MIN_ADDED_LETTERS,
     Run,
+    added_letters,
     centred_in,
     covered,
     doubted,
@@ -262,18 +264,26 @@ class TesseractEngine:
         scale = dpi / 72.0
         gapped = gap_runs(lines, unread_gaps(image, lines, scale=scale))
         readings: dict[Run, list[Word]] = {}
+        unread: set[Word] = set()
         for run in doubtful_runs(lines) + gapped:
             if covered(run, lines, [r.box for r in readings]):
                 continue  # the rest of ink read again already
             x0, y0, x1, y1 = (round(v * scale) for v in run.box)
             words = self._read_alone(model, image, (x0, y0, x1 + 1, y1 + 1), dpi=dpi)
-            if keeps(words):
+            if run not in gapped:
+                if keeps(words):
+                    readings[run] = words
+                continue
+            # unread ink after a word: taken if read as a word more, doubted if as letters
+            word = lines[run.line].words[run.start]
+            added = added_letters(word, words)
+            if keeps(words) and added >= MIN_ADDED_LETTERS:
                 readings[run] = words
-        if readings:
-            logger.debug("%d run(s) of doubtful words read again", len(readings))
-        boxes = [r.box for r in readings]
-        unread = {lines[run.line].words[run.start] for run in gapped
-                  if run not in readings and not covered(run, lines, boxes)}
+            elif added > 0:
+                unread.add(word)
+        if readings or unread:
+            logger.debug("%d run(s) of doubtful words read again, %d word(s) beside unread ink",
+                         len(readings), len(unread))
         return doubted(with_readings(lines, readings), unread)
 
     def _read_alone(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
