@@ -28,8 +28,8 @@ KEEP = 0.8
 """A reading again is kept if every word of it is read this surely, with two letters or
 figures in all: an icon is read again as a letter (``@`` as ``a``) at about this confidence."""
 UNREAD_BESIDE = 0.25
-"""A word with unread ink after it that reading again did not explain is read no surer than
-this, however sure its own reading: a word may be missing there (``Theatre/`` at 0.92, with
+"""A word with unread ink after it, read again with that ink as letters but not surely, is
+read no surer than this, however sure its own reading: a word may be missing there (``Theatre/`` at 0.92, with
 ``Acting``'s ink left unread), so the record waits for a person. It is below what a catalog
 vouches for when it knows the word from elsewhere."""
 MIN_ADDED_LETTERS = 2

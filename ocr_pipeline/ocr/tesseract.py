@@ -80,8 +80,8 @@ READER_REVISION = 13
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
 are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
-doubtful words; 13: a page read poorly is read again from other looks), so cached pages are
-read again."""
+doubtful words; 13: a page read poorly is read again from other looks, and ink left unread
+between two words is read again), so cached pages are read again."""
 _TSV_FIELDS = 12
 
 _RawWord = tuple[str, tuple[int, int, int, int], float]
