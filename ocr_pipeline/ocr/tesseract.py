@@ -210,10 +210,12 @@ class TesseractEngine:
         image = upright(turned, skew=skew)
         with self._model() as model:
             lines = self._recognize(model, image, page=page, dpi=dpi)
-            if reads_poorly(lines):
+            # an image made here (a strip of a text layer's lines) is clean: no other look
+            # reads it better, and nothing between its words is left for a reason
+            if level and reads_poorly(lines):
                 image, dpi, lines = self._best_look(model, image, lines, page=page, dpi=dpi)
             lines += self._read_missed(model, image, lines, dpi=dpi)
-            lines = self._read_doubtful(model, image, lines, dpi=dpi)
+            lines = self._read_doubtful(model, image, lines, dpi=dpi, unread_ink=level)
         lines = mark_bold(lines, image, dpi=dpi)
         return _Reading(lines=lines, rotation=rotation, skew=skew)
 
@@ -257,12 +259,13 @@ class TesseractEngine:
         return found
 
     def _read_doubtful(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
-                       lines: list[Line], *, dpi: int) -> list[Line]:
+                       lines: list[Line], *, dpi: int, unread_ink: bool = True) -> list[Line]:
         """``lines`` with runs of doubtful words read again on their own, where that reads
-        them surely (``ocr.doubtful``)."""
+        them surely, and (``unread_ink``) words before ink left unread between two words
+        read again with it (``ocr.doubtful``)."""
         lines = without_fragments(lines)
         scale = dpi / 72.0
-        gapped = gap_runs(lines, unread_gaps(image, lines, scale=scale))
+        gapped = gap_runs(lines, unread_gaps(image, lines, scale=scale)) if unread_ink else []
         readings: dict[Run, list[Word]] = {}
         unread: set[Word] = set()
         for run in doubtful_runs(lines) + gapped:
