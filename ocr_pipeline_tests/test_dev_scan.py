@@ -20,13 +20,19 @@ TRUTH = ROOT / "benchmarks" / "truth" / "coloradocollege_2012.json"
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/dev-data is not present")
 
 
-def test_a_scanned_window_gives_the_records_of_its_text_layer(tmp_path: Path) -> None:
+def _window(tmp_path: Path) -> Path:
+    """The first two course pages of Colorado's truth window, born digital."""
     truth = json.loads(TRUTH.read_text())
     first = truth["pages"][0]
     born = tmp_path / "window.pdf"
     with pymupdf.open(DATA / truth["source"]) as whole, pymupdf.open() as window:
-        window.insert_pdf(whole, from_page=first - 1, to_page=first)  # two course pages
+        window.insert_pdf(whole, from_page=first - 1, to_page=first)
         window.save(born)
+    return born
+
+
+def test_a_scanned_window_gives_the_records_of_its_text_layer(tmp_path: Path) -> None:
+    born = _window(tmp_path)
     scan = make_scanned(src=born, dst=tmp_path / "scan.pdf", degradation=PRESETS["default"])
     text = {r.course_code: r for r in extract_catalog(born).records}
     scanned = {r.course_code: r for r in extract_catalog(scan).records}
@@ -46,12 +52,7 @@ def test_a_toner_spread_scan_of_small_type_keeps_its_courses(tmp_path: Path) -> 
     fills the letters and joins the lines, and two thirds of the courses were lost. Read again
     from a thinner look, they are found, and a record that differs from its twin waits for a
     person."""
-    truth = json.loads(TRUTH.read_text())
-    first = truth["pages"][0]
-    born = tmp_path / "window.pdf"
-    with pymupdf.open(DATA / truth["source"]) as whole, pymupdf.open() as window:
-        window.insert_pdf(whole, from_page=first - 1, to_page=first)
-        window.save(born)
+    born = _window(tmp_path)
     worn = replace(PRESETS["default"], toner=1)
     scan = make_scanned(src=born, dst=tmp_path / "scan.pdf", degradation=worn)
     text = {r.course_code: r for r in extract_catalog(born).records}

@@ -105,6 +105,12 @@ def added_letters(word: Word, reading: Sequence[Word]) -> int:
             - sum(c.isalnum() for c in word.text))
 
 
+def fills_gap(word: Word, reading: Sequence[Word]) -> bool:
+    """Whether ``reading`` (``word`` read again with the unread ink after it) takes the word's
+    place: read surely, and a word more (``MIN_ADDED_LETTERS``), not a mark."""
+    return keeps(reading) and added_letters(word, reading) >= MIN_ADDED_LETTERS
+
+
 def doubted(lines: Sequence[Line], words: Collection[Word]) -> list[Line]:
     """``lines`` with ``words`` read at most ``UNREAD_BESIDE`` surely."""
     return [Line(words=tuple(replace(w, conf=min(w.conf, UNREAD_BESIDE)) if w in words else w

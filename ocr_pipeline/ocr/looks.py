@@ -9,7 +9,7 @@ Tesseract binarizes a page with one global threshold. That fails on two kinds of
 A page whose first reading is poor (``reads_poorly``) is read again from ``other_looks``: the
 page despeckled, the page binarized darker than Tesseract's threshold (thinner strokes, open
 counters), and that again at twice the size (small type gets the pixels Tesseract's line
-recognizer wants). The reading with the most surely read words is kept (``sure_words``).
+recognizer wants). The reading with the most surely read words is kept (``sure_count``).
 On 40 degraded pages of the ten dev catalogs (toner spread and worn copies), the words read
 as their text layer has them went from 21,682 to 25,516 of 30,804; the best look of each page
 would give 25,700. Most pages of a fair scan read well the first time and are read once, as
@@ -37,7 +37,7 @@ _DESPECKLE = 3
 """Side in pixels of the median filter that despeckles."""
 
 
-def sure_words(lines: Sequence[Line]) -> int:
+def sure_count(lines: Sequence[Line]) -> int:
     """How many words of ``lines`` were read surely."""
     return sum(1 for line in lines for w in line.words if w.conf >= SURE)
 
@@ -46,7 +46,7 @@ def reads_poorly(lines: Sequence[Line]) -> bool:
     """Whether a page's reading has too few surely read words (or none) to be trusted as the
     best reading of its pixels."""
     words = sum(len(line.words) for line in lines)
-    return not words or sure_words(lines) < POOR_SHARE * words
+    return not words or sure_count(lines) < POOR_SHARE * words
 
 
 def other_looks(gray: np.ndarray, *, dpi: int) -> Iterator[tuple[np.ndarray, int]]:

@@ -39,13 +39,13 @@ from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.errors import EngineUnavailableError, OcrError
 from ocr_pipeline.ocr.base import ImageReading
 from ocr_pipeline.ocr.doubtful import (
-    MIN_ADDED_LETTERS,
     Run,
     added_letters,
     centred_in,
     covered,
     doubted,
     doubtful_runs,
+    fills_gap,
     gap_runs,
     keeps,
     with_readings,
@@ -53,7 +53,7 @@ from ocr_pipeline.ocr.doubtful import (
 )
 from ocr_pipeline.ocr.ink import mark_bold
 from ocr_pipeline.ocr.libtesseract import tesserocr
-from ocr_pipeline.ocr.looks import other_looks, reads_poorly, sure_words
+from ocr_pipeline.ocr.looks import other_looks, reads_poorly, sure_count
 from ocr_pipeline.ocr.missed import missed_spans, unread_gaps
 from ocr_pipeline.ocr.orient import (
     MIN_SKEW,
@@ -172,7 +172,7 @@ class TesseractEngine:
         """
         started = time.perf_counter()
         gray = clear_borders(_gray(image_bytes)) if scanned else _gray(image_bytes)
-        reading = self._read_upright(gray, rotation=0, page=page, dpi=dpi, level=scanned)
+        reading = self._read_upright(gray, rotation=0, page=page, dpi=dpi, scanned=scanned)
         if (scanned and looks_turned(reading.lines)
                 and (turn := self._orientation(gray, page=page, dpi=dpi))):
             second = self._read_upright(gray, rotation=turn, page=page, dpi=dpi)
@@ -202,9 +202,9 @@ class TesseractEngine:
         )
 
     def _read_upright(self, gray: np.ndarray, *, rotation: int, page: int, dpi: int,
-                      level: bool = True) -> _Reading:
+                      scanned: bool = True) -> _Reading:
         turned = upright(gray, rotation=rotation)
-        skew = skew_angle(turned) if level else 0.0
+        skew = skew_angle(turned) if scanned else 0.0
         if abs(skew) < MIN_SKEW:
             skew = 0.0
         image = upright(turned, skew=skew)
@@ -212,10 +212,10 @@ class TesseractEngine:
             lines = self._recognize(model, image, page=page, dpi=dpi)
             # an image made here (a strip of a text layer's lines) is clean: no other look
             # reads it better, and nothing between its words is left for a reason
-            if level and reads_poorly(lines):
+            if scanned and reads_poorly(lines):
                 image, dpi, lines = self._best_look(model, image, lines, page=page, dpi=dpi)
             lines += self._read_missed(model, image, lines, dpi=dpi)
-            lines = self._read_doubtful(model, image, lines, dpi=dpi, unread_ink=level)
+            lines = self._read_doubtful(model, image, lines, dpi=dpi, unread_ink=scanned)
         lines = mark_bold(lines, image, dpi=dpi)
         return _Reading(lines=lines, rotation=rotation, skew=skew)
 
@@ -235,11 +235,11 @@ class TesseractEngine:
         best = (image, dpi, lines)
         for look, look_dpi in other_looks(image, dpi=dpi):
             reading = self._recognize(model, look, page=page, dpi=look_dpi)
-            if sure_words(reading) > sure_words(best[2]):
+            if sure_count(reading) > sure_count(best[2]):
                 best = (look, look_dpi, reading)
         logger.debug("page %d read poorly (%d of %d words surely); kept the look at %d dpi "
-                     "with %d", page, sure_words(lines), sum(len(ln.words) for ln in lines),
-                     best[1], sure_words(best[2]))
+                     "with %d", page, sure_count(lines), sum(len(ln.words) for ln in lines),
+                     best[1], sure_count(best[2]))
         return best
 
     def _read_missed(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
@@ -264,30 +264,33 @@ class TesseractEngine:
         them surely, and (``unread_ink``) words before ink left unread between two words
         read again with it (``ocr.doubtful``)."""
         lines = without_fragments(lines)
-        scale = dpi / 72.0
-        gapped = gap_runs(lines, unread_gaps(image, lines, scale=scale)) if unread_ink else []
         readings: dict[Run, list[Word]] = {}
-        unread: set[Word] = set()
-        for run in doubtful_runs(lines) + gapped:
+        for run in doubtful_runs(lines):
             if covered(run, lines, [r.box for r in readings]):
                 continue  # the rest of ink read again already
-            x0, y0, x1, y1 = (round(v * scale) for v in run.box)
-            words = self._read_alone(model, image, (x0, y0, x1 + 1, y1 + 1), dpi=dpi)
-            if run not in gapped:
-                if keeps(words):
-                    readings[run] = words
-                continue
-            # unread ink after a word: taken if read as a word more, doubted if as letters
-            word = lines[run.line].words[run.start]
-            added = added_letters(word, words)
-            if keeps(words) and added >= MIN_ADDED_LETTERS:
+            if keeps(words := self._read_run(model, image, run, dpi=dpi)):
                 readings[run] = words
-            elif added > 0:
+        unread: set[Word] = set()
+        gaps = unread_gaps(image, lines, scale=dpi / 72.0) if unread_ink else []
+        for run in gap_runs(lines, gaps):
+            if covered(run, lines, [r.box for r in readings]):
+                continue
+            word, words = lines[run.line].words[run.start], self._read_run(model, image, run,
+                                                                           dpi=dpi)
+            if fills_gap(word, words):
+                readings[run] = words
+            elif added_letters(word, words) > 0:
                 unread.add(word)
         if readings or unread:
             logger.debug("%d run(s) of doubtful words read again, %d word(s) beside unread ink",
                          len(readings), len(unread))
         return doubted(with_readings(lines, readings), unread)
+
+    def _read_run(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray, run: Run, *,
+                  dpi: int) -> list[Word]:
+        scale = dpi / 72.0
+        x0, y0, x1, y1 = (round(v * scale) for v in run.box)
+        return self._read_alone(model, image, (x0, y0, x1 + 1, y1 + 1), dpi=dpi)
 
     def _read_alone(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
                     span: tuple[int, int, int, int], *, dpi: int) -> list[Word]:

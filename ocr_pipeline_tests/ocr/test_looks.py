@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ocr_pipeline.catalog.models import Line, Word, union_bbox
-from ocr_pipeline.ocr.looks import other_looks, otsu_threshold, reads_poorly, sure_words
+from ocr_pipeline.ocr.looks import other_looks, otsu_threshold, reads_poorly, sure_count
 
 
 def _line(*confs: float) -> Line:
@@ -14,11 +14,11 @@ def _line(*confs: float) -> Line:
     return Line(words=words, bbox=union_bbox([w.bbox for w in words]))
 
 
-def test_a_reading_with_few_sure_words_is_poor() -> None:
+def test_a_reading_with_few_sure_count_is_poor() -> None:
     good = [_line(0.96, 0.95, 0.91, 0.97, 0.93, 0.96, 0.5)]  # six of seven sure
-    assert sure_words(good) == 6 and not reads_poorly(good)
+    assert sure_count(good) == 6 and not reads_poorly(good)
     poor = [_line(0.96, 0.4, 0.91), _line(0.3, 0.85)]  # two of five
-    assert sure_words(poor) == 2 and reads_poorly(poor)
+    assert sure_count(poor) == 2 and reads_poorly(poor)
     assert reads_poorly([])  # nothing read at all
 
 
