@@ -231,12 +231,16 @@ class TesseractEngine:
                    lines: list[Line], *, page: int, dpi: int,
                    ) -> tuple[np.ndarray, int, list[Line]]:
         """The look of a poorly read page (``ocr.looks``), its resolution and its reading
-        that read the most words surely: ``image`` and ``lines`` unless another does."""
+        that read the most words surely: ``image`` and ``lines`` unless another does. The
+        looks are read in turn until one reads well: a noisy page's despeckled look mostly
+        does, and the other two are not made."""
         best = (image, dpi, lines)
         for look, look_dpi in other_looks(image, dpi=dpi):
             reading = self._recognize(model, look, page=page, dpi=look_dpi)
             if sure_count(reading) > sure_count(best[2]):
                 best = (look, look_dpi, reading)
+                if not reads_poorly(reading):
+                    break
         logger.debug("page %d read poorly (%d of %d words surely); kept the look at %d dpi "
                      "with %d", page, sure_count(lines), sum(len(ln.words) for ln in lines),
                      best[1], sure_count(best[2]))
