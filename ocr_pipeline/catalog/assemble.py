@@ -11,7 +11,8 @@ the words the engine found are grouped again from their geometry alone:
 - what OCR commonly misreads is read again: a code at a line's start with a figure for a
   letter or a speck inside (``1ZT2``, ``CUA‘``, ``MWIM i55``; doubted) or its space lost
   (``Nurs254``), a roman numeral read as
-  ``Il`` or ``|``, a label read with a 1 for an I (``1D:``), a speck glued to a word;
+  ``Il`` or ``|``, a label read with a 1 for an I (``1D:``), a speck glued to a word, a
+  compound cut at its hyphen (``Latin-`` ``American``);
 - the page's gutters are found in the geometry of those pieces (or, where a chart hides
   them, the catalog's other scanned pages lend theirs);
 - pieces on one baseline that no gutter separates are one printed line again (a heading and
@@ -72,6 +73,10 @@ _DOLLAR_CODE = re.compile(r"^(?P<letters>\$[A-Z0]*[A-Z][A-Z0]*)(?=\d{2,4}[A-Z]?$
 _TRAILING_SPECK = re.compile(r"^(?P<word>[^\W_]+)_+$")
 REPAIRED_CONF = 0.8
 """A word set right here is no surer than this: a person should see it."""
+_HYPHEN_TOUCHING = 0.12
+"""Words further apart than this share of their size are two words; a compound's two halves
+that OCR cut at its hyphen touch (``Latin-`` ``American``, 0.0; ``madel-view-`` ``controller``,
+0.04), a word and the next after a spaced hyphen stand apart (``C-`` ``or``, 0.22 and more)."""
 _MISREAD_NUMERAL = re.compile(r"^(?=[Il|]*[l|])([Il|]{1,3})([:;,.)]?)$")
 """``Il``, ``Ill``, ``|``: an I, II or III whose strokes OCR took for an l or a bar."""
 
@@ -186,8 +191,8 @@ def _without_specks(line: Line) -> Line | None:
 
 def _misreads(line: Line) -> Line:
     """The line with what OCR commonly misreads read again: a code at its start (its word
-    doubted), a ½ opening a range (doubted), roman numerals, labels and specks glued to
-    words."""
+    doubted), a ½ opening a range (doubted), roman numerals, labels, specks glued to words
+    and compounds cut at their hyphen."""
     words = list(line.words)
     code = _as_code(words[0].text)
     if code != words[0].text:
@@ -206,7 +211,25 @@ def _misreads(line: Line) -> Line:
         text = _as_word(word.text, before=words[i - 1].text if i else "", quoted=closes)
         if text != word.text:
             words[i] = replace(word, text=text)
+    words = _compounds(words)
     return line if words == list(line.words) else _line(words)
+
+
+def _compounds(words: list[Word]) -> list[Word]:
+    """``words`` with a compound OCR cut at its hyphen one word again: ``Latin-`` and
+    ``American`` touching (``_HYPHEN_TOUCHING``) are ``Latin-American``."""
+    out = words[:1]
+    for word in words[1:]:
+        last = out[-1]
+        if (last.text[-2:-1].isalpha() and last.text.endswith("-") and word.text[:1].isalpha()
+                and word.bbox[0] - last.bbox[2] <= _HYPHEN_TOUCHING * last.size):
+            out[-1] = replace(last, text=last.text + word.text,
+                              bbox=union_bbox([last.bbox, word.bbox]),
+                              conf=min(last.conf, word.conf), bold=last.bold and word.bold,
+                              weight=(last.weight + word.weight) / 2)
+        else:
+            out.append(word)
+    return out
 
 
 def _split_word(word: Word, *, at: int) -> list[Word]:

@@ -164,6 +164,17 @@ def test_a_labels_figure_and_an_unclosed_quote_are_read_again() -> None:
                      "The ‘Boom’ in Latin American fiction", "Block A1: Studio work"]
 
 
+def test_a_compound_cut_at_its_hyphen_is_one_word_a_spaced_hyphen_is_not() -> None:
+    cut = _words("SPAN 351 Introduction to Latin-", 72, 100)
+    american = Word(text="‘American", bbox=(cut[-1].bbox[2], 100, cut[-1].bbox[2] + 40, 106.3),
+                    conf=0.64, size=9.0)
+    spaced = _words("a grade of C- or better", 72, 112, gap=2.5)
+    texts = [ln.text for ln in assemble(_page([[*cut, american], spaced])).lines]
+    assert texts == ["SPAN 351 Introduction to Latin-American", "a grade of C- or better"]
+    joined = assemble(_page([[*cut, american]])).lines[0].words[-1]
+    assert joined.conf == 0.64  # no surer than its less sure half
+
+
 def test_a_text_layer_page_is_left_as_the_typesetter_set_it() -> None:
     page = _page([_words("CHEM 346 Organic", 72, 100), _words("004(2)", 510, 99)],
                  method="text_layer")
