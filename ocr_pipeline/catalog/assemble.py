@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ocr_pipeline.catalog.layout import find_gutters, order_lines
+from ocr_pipeline.catalog.layout import body_gutters, order_lines
 from ocr_pipeline.catalog.models import TEXT_LAYER, Line, PageText, Word, union_bbox
 from ocr_pipeline.catalog.weight import with_bold
 
@@ -88,7 +88,8 @@ def assemble_pages(pages: Sequence[PageText]) -> list[PageText]:
     if its words keep clear of them."""
     pieces = {i: _pieces(page) for i, page in enumerate(pages)
               if not page.method.startswith(TEXT_LAYER)}
-    own = {i: find_gutters(found, width=pages[i].width) for i, found in pieces.items()}
+    own = {i: body_gutters(found, width=pages[i].width, height=pages[i].height)
+           for i, found in pieces.items()}
     columns = _common_gutters(list(own.values()))
     return [_assembled(page, pieces[i], own[i], columns) if i in pieces else page
             for i, page in enumerate(pages)]

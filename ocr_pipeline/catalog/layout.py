@@ -9,14 +9,18 @@ footers last. It works the same for one, two and three columns and for OCR and t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from ocr_pipeline.catalog.models import Block, Line, union_bbox
 
 MARGIN_BAND = 0.09
+"""Share of the page height at top and bottom where running headers and footers live."""
 _MIN_COLUMN_LINE = 0.15
 """Lines narrower than this share of the page do not show where columns are."""
-"""Share of the page height at top and bottom where running headers and footers live."""
+_MARGIN_PITCHES = 2.2
+"""A running header stands this many line pitches above the next line's top or more: the
+white of 1.2 line heights a text layer's boxes show (they span the pitch), measured the same
+on a scan's ink boxes, which leave more white between lines."""
 
 
 def order_lines(lines: Sequence[Line], *, width: float, height: float,
@@ -49,6 +53,13 @@ def order_lines(lines: Sequence[Line], *, width: float, height: float,
     if foot:
         blocks.append(_block(foot, column=0, role="margin"))
     return tuple(blocks)
+
+
+def body_gutters(lines: Sequence[Line], *, width: float,
+                 height: float) -> list[tuple[float, float]]:
+    """The gutters of a page's body: running headers and footers (a report's ``Run Date:``
+    set flush right at the top) show no column."""
+    return find_gutters(_split_margins(lines, height=height)[1], width=width) if lines else []
 
 
 def find_gutters(lines: Sequence[Line], *, width: float) -> list[tuple[float, float]]:
@@ -100,15 +111,26 @@ def _empty_strips(
 
 
 def _both_sides_have_text(lines: Sequence[Line], x0: float, x1: float) -> bool:
-    left = sum(1 for ln in lines if ln.bbox[2] <= x0)
-    right = sum(1 for ln in lines if ln.bbox[0] >= x1)
-    return left >= 2 and right >= 1  # a last page may hold one line in its last column
+    """Two lines or more left of the strip and one or more right of it. A last page may hold
+    one line in its last column, at the columns' top; one short line right of the strip and
+    lower down is a cell (``1 course each semester`` under a ``Credits`` column head), not a
+    column."""
+    left = [ln for ln in lines if ln.bbox[2] <= x0]
+    right = [ln for ln in lines if ln.bbox[0] >= x1]
+    if len(left) < 2 or not right:
+        return False
+    if len(right) >= 2:
+        return True
+    top = right[0].bbox[1]
+    return top <= min(ln.bbox[1] for ln in left) + (right[0].bbox[3] - top)
 
 
 def _split_margins(lines: Sequence[Line], *, height: float) -> tuple[list[Line], list[Line], list[Line]]:
     """Separate lines in the top/bottom bands that stand apart from the body by a clear gap."""
     heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in lines)
-    min_gap = max(1.2 * heights[len(heights) // 2], 0.01 * height)
+    line_height = heights[len(heights) // 2]
+    min_gap = max(1.2 * line_height, _MARGIN_PITCHES * _pitch(lines, line_height) - line_height,
+                  0.01 * height)
     by_top = sorted(lines, key=lambda ln: ln.bbox[1])
     head = _apart(by_top, limit=MARGIN_BAND * height, min_gap=min_gap, edge=lambda ln: ln.bbox[3],
                   far=lambda ln: ln.bbox[1])
@@ -120,6 +142,14 @@ def _split_margins(lines: Sequence[Line], *, height: float) -> tuple[list[Line],
     if not body:  # a page of nothing but short lines: keep them as body
         return [], list(lines), []
     return head, body, foot
+
+
+def _pitch(lines: Sequence[Line], line_height: float) -> float:
+    """The page's usual distance from one line's top to the next one's: a text layer's line
+    boxes span it, a scan's boxes only their ink."""
+    tops = sorted(ln.bbox[1] for ln in lines)
+    steps = sorted(b - a for a, b in pairwise(tops) if b - a > 0.5 * line_height)
+    return steps[len(steps) // 2] if steps else line_height
 
 
 def _apart(ordered: list[Line], *, limit: float, min_gap: float, edge, far) -> list[Line]:

@@ -1,4 +1,6 @@
-from ocr_pipeline.catalog.layout import find_gutters, order_lines
+from dataclasses import replace
+
+from ocr_pipeline.catalog.layout import body_gutters, find_gutters, order_lines
 from ocr_pipeline.catalog.models import Line, Word
 
 
@@ -91,3 +93,38 @@ def test_page_text_round_trips_through_json() -> None:
     assert [b.column for b in back.blocks] == [0, 1]
     assert back.lines[0].words[0].bbox == page.lines[0].words[0].bbox
     assert (back.page, back.method, back.engine_version) == (3, "tesseract", "t-1")
+
+
+def test_a_single_short_line_lower_right_is_a_cell_not_a_column() -> None:
+    left = column(50, "L", rows=12, width=240)
+    cell = line(360, 80 + 12 * 6 - 6, "1 course each semester", width=110)
+    assert find_gutters([*left, cell], width=612) == []
+    blocks = order_lines([*left[:6], cell, *left[6:]], width=612, height=792)
+    assert texts(blocks) == [ln.text for ln in left[:6]] + [cell.text] + [
+        ln.text for ln in left[6:]]
+
+
+def _ink_line(y0: float, text: str) -> Line:
+    """A scan's line: its box only the ink, 8 pt high on a 15 pt pitch."""
+    shaped = line(60, y0, text, width=400)
+    return Line(words=tuple(replace(w, bbox=(w.bbox[0], y0, w.bbox[2], y0 + 8))
+                            for w in shaped.words), bbox=(60, y0, 460, y0 + 8))
+
+
+def test_a_scans_title_atop_its_page_is_body_a_running_header_is_margin() -> None:
+    body = [_ink_line(71 + 15 * i, f"body line {i} of the course description") for i in range(30)]
+    title = _ink_line(40, "Honor Scholar Senior Tutorial")  # two pitches above: a heading
+    blocks = order_lines([title, *body], width=612, height=792)
+    assert [b.role for b in blocks] == ["body"]
+    header = _ink_line(30, "Course Catalog Honors Programs")  # three pitches above the body
+    blocks = order_lines([header, *body], width=612, height=792)
+    assert [b.role for b in blocks] == ["margin", "body"]
+
+
+def test_a_running_header_set_flush_right_shows_no_column() -> None:
+    body = column(50, "L", top=100, rows=30, width=300)
+    header = line(475, 40, "Run Date: 08/16/2018", width=95)
+    assert find_gutters([header, *body], width=612)  # the header alone would show one
+    assert body_gutters([header, *body], width=612, height=792) == []
+    right = column(380, "R", top=100, rows=30, width=200)
+    assert body_gutters([header, *body, *right], width=612, height=792)
