@@ -6,12 +6,13 @@ column of its own, and two columns' lines that share a baseline can come out as 
 the words the engine found are grouped again from their geometry alone:
 
 - a line is cut where its words stand further apart than a column gutter could be narrow;
-- specks are dropped: boxes smaller than a full stop, punctuation alone at a line's end, and
-  so are pictures read unsurely as letters; solid ink read as a sign is the mark ``■``;
+- specks are dropped: boxes smaller than a full stop, punctuation alone at a line's end,
+  faint ink read unsurely as a letter or two (show-through), and so are pictures read unsurely
+  as letters; solid ink read as a sign is the mark ``■``;
 - what OCR commonly misreads is read again: a code at a line's start with a figure for a
   letter or a speck inside (``1ZT2``, ``CUA‘``, ``MWIM i55``; doubted) or its space lost
-  (``Nurs254``), a roman numeral read as
-  ``Il`` or ``|``, a label read with a 1 for an I (``1D:``), a speck glued to a word, a
+  (``Nurs254``), a roman numeral read as ``Il`` or ``|`` or glued to a line's last word as
+  ``!`` (``Design!``), a label read with a 1 for an I (``1D:``), a speck glued to a word, a
   compound cut at its hyphen (``Latin-`` ``American``);
 - the page's gutters are found in the geometry of those pieces (or, where a chart hides
   them, the catalog's other scanned pages lend theirs);
@@ -52,6 +53,14 @@ _BLOB_WEIGHT = 3.0
 """A word whose strokes measure this many times the page's usual stroke is solid ink."""
 _BLOB_CONF = 0.5
 """Solid ink read this unsurely is a picture (an icon beside a heading), not letters."""
+_FAINT_WEIGHT = 0.75
+_FAINT_CONF = 0.3
+_FAINT_LETTERS = 2
+"""A word of this many letters or fewer, its strokes lighter than ``_FAINT_WEIGHT`` of the
+page's usual stroke and read less surely than ``_FAINT_CONF``, is show-through or a speck, not
+print: Loyola's scan read ``Ne`` (0.17, 0.64 of the usual stroke) between a code and its
+``Course ID:``, where the title was taken from. A longer word so read is kept: a grey word
+of the page (``requirement.``, 0.12 sure, 0.6 of the stroke) is print."""
 _LONG_STROKES = frozenset("-–—_=~*")
 """Signs whose one long stroke measures heavy without being solid ink: a dash is a dash. Any
 other sign read from solid ink is a printed mark, however it was read (East Central's
@@ -77,6 +86,9 @@ _HYPHEN_TOUCHING = 0.12
 """Words further apart than this share of their size are two words; a compound's two halves
 that OCR cut at its hyphen touch (``Latin-`` ``American``, 0.0; ``madel-view-`` ``controller``,
 0.04), a word and the next after a spaced hyphen stand apart (``C-`` ``or``, 0.22 and more)."""
+_GLUED_NUMERAL = re.compile(r"^(?P<word>[A-Z][a-z]+)!$")
+"""``Design!`` ending a line: a title's closing I, its space lost, read as an exclamation
+mark (``Game Design I``)."""
 _MISREAD_NUMERAL = re.compile(r"^(?=[Il|]*[l|])([Il|]{1,3})([:;,.)]?)$")
 """``Il``, ``Ill``, ``|``: an I, II or III whose strokes OCR took for an l or a bar."""
 
@@ -168,7 +180,10 @@ def _split_wide_gaps(line: Line) -> list[Line]:
 
 def _unless_picture(word: Word) -> Word | None:
     """``word`` as read, unless it is solid ink: read as a sign, the mark ``■``; read unsurely
-    as letters, a picture (None)."""
+    as letters, a picture (None); or faint and short (``_FAINT_WEIGHT``): None."""
+    if (word.conf < _FAINT_CONF and 0 < word.weight < _FAINT_WEIGHT
+            and sum(c.isalnum() for c in word.text) <= _FAINT_LETTERS):
+        return None
     if word.weight < _BLOB_WEIGHT:
         return word
     if not any(c.isalnum() or c in _LONG_STROKES for c in word.text):
@@ -192,8 +207,9 @@ def _without_specks(line: Line) -> Line | None:
 
 def _misreads(line: Line) -> Line:
     """The line with what OCR commonly misreads read again: a code at its start (its word
-    doubted), a ½ opening a range (doubted), roman numerals, labels, specks glued to words
-    and compounds cut at their hyphen."""
+    doubted), a ½ opening a range (doubted), roman numerals (one glued to the line's last
+    word as ``!``: doubted), labels, specks glued to words and compounds cut at their
+    hyphen."""
     words = list(line.words)
     code = _as_code(words[0].text)
     if code != words[0].text:
@@ -213,6 +229,11 @@ def _misreads(line: Line) -> Line:
         if text != word.text:
             words[i] = replace(word, text=text)
     words = _compounds(words)
+    last = max((i for i, w in enumerate(words) if not all(c in _SPECK for c in w.text)),
+               default=None)
+    if last is not None and (glued := _GLUED_NUMERAL.match(words[last].text)) is not None:
+        word, mark = _split_word(words[last], at=len(glued.group("word")))
+        words[last:last + 1] = [word, replace(mark, text="I", conf=min(mark.conf, REPAIRED_CONF))]
     return line if words == list(line.words) else _line(words)
 
 

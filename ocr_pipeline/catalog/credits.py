@@ -189,6 +189,21 @@ def labelled_credits(text: str, *, heading: bool = False) -> tuple[str, Credits 
     return f"{text[: m.start()].rstrip()} {text[m.end():].lstrip()}".strip(), found
 
 
+_BEFORE_LABEL = re.compile(
+    rf"^(?P<text>{_RANGE}(?:[ ]?{_UNIT})?)[ ]+(?=[A-Z][A-Za-z/&() -]{{1,40}}:)")
+
+
+def credits_before_label(value: str) -> tuple[Credits, str] | None:
+    """A labelled credit value with another label beside it on the line, a table row's next
+    cell (``Credits: 3  General Education: DSSP``): the credits, and the rest from that label
+    on; None for any other value."""
+    m = _BEFORE_LABEL.match(value)
+    if m is None:
+        return None
+    found = _credits(m, name="labelled", clean=True)
+    return (found, value[m.end():]) if found is not None else None
+
+
 def leading_credits(text: str) -> tuple[str, Credits] | None:
     """Credits that open a line, set off from what follows: ``'3 hours--Prereq.: ...'`` ->
     (``'Prereq.: ...'``, 3 hours)."""

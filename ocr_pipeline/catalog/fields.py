@@ -15,6 +15,7 @@ from ocr_pipeline.catalog.candidates import OCR_SIZE_TOLERANCE, TERMINAL, BodySt
 from ocr_pipeline.catalog.codes import CodeMatch, find_codes, match_code
 from ocr_pipeline.catalog.credits import (
     Credits,
+    credits_before_label,
     credits_in_text,
     credits_line,
     labelled_credits,
@@ -610,6 +611,12 @@ class _BodyLines:
                 return
             if labelled is not None and labelled.field == "credits":
                 self.close_label()  # a value of its own: what follows is no part of it
+                beside = credits_before_label(labelled.value)
+                if beside is not None:  # "Credits: 3 General Education: DSSP": two cells
+                    _assign(out, replace(labelled, value=beside[0].text))
+                    self.add(item, beside[1])
+                    self.close_label()  # a cell's value ends with its row
+                    return
                 _assign(out, labelled)
                 return
             if labelled is not None:

@@ -108,6 +108,23 @@ def test_an_icon_read_as_letters_is_dropped_heavy_words_read_surely_are_not() ->
                      "GEOG 3223 Geography of Oklahoma ■", "1 unit — Platt."]
 
 
+def test_faint_ink_read_unsurely_as_a_letter_or_two_is_dropped_print_is_not() -> None:
+    """Show-through between a code and its ``Course ID:`` read ``Ne`` at 0.17 with strokes
+    0.64 of the page's usual: not print. A faint long word, a bold short one, a faint short
+    one read surely, and ink never measured (weight 0) stay."""
+    code = [replace(w, weight=2.0) for w in _words("MGMT 201(3)", 72, 100)]
+    speck = [replace(w, weight=0.64, conf=0.17) for w in _words("Ne", 130, 100)]
+    rest = [replace(w, weight=2.0) for w in _words("Course ID:010263", 150, 100)]
+    grey = [replace(w, weight=0.6, conf=0.12) for w in _words("requirement. Prerequisite:", 72, 120)]
+    short = [replace(w, weight=0.7, conf=0.9) for w in _words("of it", 72, 140)]
+    bold = [replace(w, weight=1.9, conf=0.2) for w in _words("A", 72, 160)]
+    unmeasured = [replace(w, conf=0.1) for w in _words("ay", 72, 180)]
+    texts = [ln.text for ln in assemble(_page([code + speck + rest, grey, short, bold,
+                                                unmeasured])).lines]
+    assert texts == ["MGMT 201(3) Course ID:010263", "requirement. Prerequisite:", "of it", "A",
+                     "ay"]
+
+
 def test_a_half_read_as_a_per_cent_sign_opening_a_range_is_a_half_again() -> None:
     """Chapman's ``½-6 credits`` read ``%-6 credits``: the ½ is given back, and doubted."""
     lines = [_words("(Offered as needed.) %-6 credits", 72, 100),
@@ -126,6 +143,15 @@ def test_roman_numerals_read_with_an_l_or_a_bar_are_numerals_again() -> None:
     texts = [ln.text for ln in assemble(_page(lines)).lines]
     assert texts == ["Kidd Tutorial II: Poetry", "Software Methodology I", "Fiction Workshop III",
                      "Chemistry II and the ll of it, Part I"]
+
+
+def test_an_i_glued_to_a_lines_last_word_as_an_exclamation_mark_is_a_numeral_doubted() -> None:
+    lines = [_words("NMS 230 Game Design!", 72, 100), _words("PHL 111 Western Philosophy! -", 72, 112),
+             _words("PED 151 Step Up! Be a Leader", 72, 124)]
+    page = assemble(_page(lines))
+    assert [ln.text for ln in page.lines] == ["NMS 230 Game Design I", "PHL 111 Western Philosophy I",
+                                             "PED 151 Step Up! Be a Leader"]
+    assert [w.conf for w in page.lines[0].words[-2:]] == [0.95, 0.8]
 
 
 def test_a_code_read_with_a_figure_or_a_speck_is_a_code_again_and_doubted() -> None:

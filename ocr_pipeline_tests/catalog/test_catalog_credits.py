@@ -101,6 +101,23 @@ def test_credits_on_a_labelled_line(tmp_path: Path, line: str, credits: Credits)
     assert positions(result) == {"label": 1.0}
 
 
+def test_credits_on_a_labelled_line_beside_another_label(tmp_path: Path) -> None:
+    """A table row of labelled cells read as one line (a scan's row):
+    ``Credits: 3 General Education: DSSP``; the second cell's value ends with the row."""
+    rows: list[Row] = []
+    for c in COURSES:
+        rows += [(f"ARTT {c.number} {c.title}", BOLD),
+                 ("Credits: 3 General Education: DSSP", REGULAR), *paragraph(c.description),
+                 GAP]
+    result = extract(tmp_path, rows)
+    assert [(r.course_code, r.title, r.credits_text, r.credits_min, r.credits_max)
+            for r in result.records] == [(f"ARTT {c.number}", c.title, "3", 3, 3)
+                                         for c in COURSES]
+    # a label the catalog never opens a line with is kept where a person sees it
+    assert [r.description for r in result.records] == [
+        f"General Education: DSSP {c.description}" for c in COURSES]
+
+
 INSTRUCTORS = ("Manley", "Ortiz", "Chen", "Abernathy", "Staff", "Kowalski", "Dube", "Manley")
 
 

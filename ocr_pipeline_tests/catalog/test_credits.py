@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from ocr_pipeline.catalog.codes import match_code
 from ocr_pipeline.catalog.credits import (
     Credits,
+    credits_before_label,
     credits_line,
     labelled_credits,
     number,
@@ -230,3 +231,15 @@ def test_labelled_credits_glued_to_a_scanned_headings_last_word() -> None:
     assert text == "Senior Seminar: Public Policy and Law"
     assert found is not None and found.low == found.high == 3
     assert labelled_credits("Discredits: 3 of them", heading=True)[1] is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("3 General Education: DSSP", ("3", "General Education: DSSP")),
+     ("1-4 credits Grading Method: Regular", ("1-4 credits", "Grading Method: Regular")),
+     ("3", None), ("3 hours of lecture: weekly", None), ("Variable", None)],
+)
+def test_credits_before_another_label_on_the_line(value: str,
+                                                  expected: tuple[str, str] | None) -> None:
+    found = credits_before_label(value)
+    assert (found if found is None else (found[0].text, found[1])) == expected
