@@ -408,7 +408,8 @@ def _wrapped_title(
             break  # a scan's heading set apart by measured size alone: only a full line wraps
         if not _continues(first, nxt, offset, rules.heads, styled_label=wrapped,
                           labels=rules.labels) or (
-            _credits_and_marks(nxt.text)
+            fits and _credits_and_marks(nxt.text)  # "FULL" / "TIME (0)": a word that did
+            # not fit is the title's, not a designator
             and title_complete(stream[offset - 1].text if more else first.text)
         ):
             break

@@ -130,6 +130,28 @@ def test_wrapped_caps_title_and_hours_line(tmp_path: Path) -> None:
     assert found["AEC 110"].description == "Reading plans."
 
 
+def test_a_caps_titles_last_word_wrapped_before_its_credits_is_no_designator(
+        tmp_path: Path) -> None:
+    """``FULL`` ends the heading line at the column's edge and ``TIME (0)`` follows: ``TIME``
+    did not fit, so it is the title's; a designator before credits (``NS3 (4)``) stands on a
+    line after a heading that ended with room to spare."""
+    page = [
+        Text(72, 80, "COP 4946 GLOBAL CO-OP WORK EXPERIENCE - FULL", font="hebo"),
+        Text(72, 93, "TIME (0)", font="hebo"),
+        Text(72, 106, "Offers students an opportunity to engage in a global"),
+        Text(72, 119, "work experience that relates to their field of study."),
+        Text(72, 147, "BIOL 1100 CELLS AND TISSUES", font="hebo"),
+        Text(72, 160, "NS3 (4)", font="hebo"),
+        Text(72, 173, "Structure and function of the cell, from membranes to"),
+        Text(72, 186, "the organism, in lectures and weekly laboratories."),
+    ]
+    found = parse_pdf(make_pdf(tmp_path / "caps.pdf", [page]))
+    assert found["COP 4946"].title == "GLOBAL CO-OP WORK EXPERIENCE - FULL TIME"
+    assert found["COP 4946"].credits.text == "0"
+    assert found["BIOL 1100"].title == "CELLS AND TISSUES"
+    assert found["BIOL 1100"].credits.text == "4"
+
+
 def test_course_mentions_in_body_are_not_headings(tmp_path: Path) -> None:
     page = [
         Text(72, 80, "BIOL 4990 Research (1-4)", font="hebo"),
