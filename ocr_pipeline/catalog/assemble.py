@@ -7,8 +7,8 @@ the words the engine found are grouped again from their geometry alone:
 
 - a line is cut where its words stand further apart than a column gutter could be narrow;
 - specks are dropped: boxes smaller than a full stop, punctuation alone at a line's end,
-  faint ink read unsurely as a letter or two (show-through), and so are pictures read unsurely
-  as letters; solid ink read as a sign is the mark ``■``;
+  faint ink read unsurely as a sign or a letter or two (show-through), and so are pictures
+  read unsurely as letters; solid ink read as a sign is the mark ``■``;
 - what OCR commonly misreads is read again: a code at a line's start with a figure for a
   letter or a speck inside (``1ZT2``, ``CUA‘``, ``MWIM i55``; doubted) or its space lost
   (``Nurs254``), a roman numeral read as ``Il`` or ``|`` or glued to a line's last word as
@@ -55,12 +55,14 @@ _BLOB_CONF = 0.5
 """Solid ink read this unsurely is a picture (an icon beside a heading), not letters."""
 _FAINT_WEIGHT = 0.75
 _FAINT_CONF = 0.3
+_FAINT_SIGN_CONF = 0.5
 _FAINT_LETTERS = 2
 """A word of this many letters or fewer, its strokes lighter than ``_FAINT_WEIGHT`` of the
-page's usual stroke and read less surely than ``_FAINT_CONF``, is show-through or a speck, not
-print: Loyola's scan read ``Ne`` (0.17, 0.64 of the usual stroke) between a code and its
-``Course ID:``, where the title was taken from. A longer word so read is kept: a grey word
-of the page (``requirement.``, 0.12 sure, 0.6 of the stroke) is print."""
+page's usual stroke and read less surely than ``_FAINT_CONF`` (a sign without letters:
+``_FAINT_SIGN_CONF``), is show-through or a speck, not print: Loyola's scan read ``Ne`` (0.17,
+0.64 of the usual stroke) between a code and its ``Course ID:``, where the title was taken
+from, Alma's ``©`` (0.34, 0.42) before a title. A longer word so read is kept: a grey word of
+the page (``requirement.``, 0.12 sure, 0.6 of the stroke) is print."""
 _LONG_STROKES = frozenset("-–—_=~*")
 """Signs whose one long stroke measures heavy without being solid ink: a dash is a dash. Any
 other sign read from solid ink is a printed mark, however it was read (East Central's
@@ -181,8 +183,9 @@ def _split_wide_gaps(line: Line) -> list[Line]:
 def _unless_picture(word: Word) -> Word | None:
     """``word`` as read, unless it is solid ink: read as a sign, the mark ``■``; read unsurely
     as letters, a picture (None); or faint and short (``_FAINT_WEIGHT``): None."""
-    if (word.conf < _FAINT_CONF and 0 < word.weight < _FAINT_WEIGHT
-            and sum(c.isalnum() for c in word.text) <= _FAINT_LETTERS):
+    letters = sum(c.isalnum() for c in word.text)
+    if 0 < word.weight < _FAINT_WEIGHT and letters <= _FAINT_LETTERS and word.conf < (
+            _FAINT_CONF if letters else _FAINT_SIGN_CONF):
         return None
     if word.weight < _BLOB_WEIGHT:
         return word

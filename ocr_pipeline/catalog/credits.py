@@ -189,19 +189,30 @@ def labelled_credits(text: str, *, heading: bool = False) -> tuple[str, Credits 
     return f"{text[: m.start()].rstrip()} {text[m.end():].lstrip()}".strip(), found
 
 
-_BEFORE_LABEL = re.compile(
-    rf"^(?P<text>{_RANGE}(?:[ ]?{_UNIT})?)[ ]+(?=[A-Z][A-Za-z/&() -]{{1,40}}:)")
+_BEFORE_CELL = re.compile(rf"^(?P<text>{_RANGE}(?:[ ]?{_UNIT})?)[ ]+(?=[A-Z])")
 
 
-def credits_before_label(value: str) -> tuple[Credits, str] | None:
-    """A labelled credit value with another label beside it on the line, a table row's next
-    cell (``Credits: 3  General Education: DSSP``): the credits, and the rest from that label
-    on; None for any other value."""
-    m = _BEFORE_LABEL.match(value)
+def credits_before_cell(value: str) -> tuple[Credits, str] | None:
+    """A labelled credit value with the next cell of a table's row beside it on the line,
+    another label or the wrapped end of one (``Credits: 3  General Education: DSSP``,
+    ``Credits: 3  Pass-Fail, Audit``): the credits, and the rest; None for any other value."""
+    m = _BEFORE_CELL.match(value)
     if m is None:
         return None
     found = _credits(m, name="labelled", clean=True)
     return (found, value[m.end():]) if found is not None else None
+
+
+_LABEL_ENDING = re.compile(
+    r"(?:^|[ ]|(?<=[a-z]))(?:[—–-][ ])?(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:$")
+
+
+def without_credits_label(text: str) -> str | None:
+    """``text`` without the credits label that ends it, its value printed on the next line
+    (``Values Seminar Credits:`` / ``3.00``; a scan's ``SeminarCredits:``, ``— Credits:``);
+    None if no such label ends it."""
+    m = _LABEL_ENDING.search(text.rstrip())
+    return text[: m.start()].rstrip() if m is not None else None
 
 
 def leading_credits(text: str) -> tuple[str, Credits] | None:

@@ -15,7 +15,7 @@ from ocr_pipeline.catalog.candidates import OCR_SIZE_TOLERANCE, TERMINAL, BodySt
 from ocr_pipeline.catalog.codes import CodeMatch, find_codes, match_code
 from ocr_pipeline.catalog.credits import (
     Credits,
-    credits_before_label,
+    credits_before_cell,
     credits_in_text,
     credits_line,
     labelled_credits,
@@ -23,6 +23,7 @@ from ocr_pipeline.catalog.credits import (
     parse_credits,
     split_credits,
     trailing_credits,
+    without_credits_label,
 )
 from ocr_pipeline.catalog.labels import Labelled, classify, known_field, line_label, split_inline
 from ocr_pipeline.catalog.models import Word
@@ -237,6 +238,11 @@ def _read_credits(stream: Sequence[StreamLine], i: int, rules: HeadingRules,
         line_credits = credits_line(stream[j].text)
         if line_credits is not None:
             part.credits, part.position, part.taken = line_credits, "next_line", part.taken + 1
+    if part.credits is None and j < len(stream) and stream[j].block == stream[i].block and (
+        (head := without_credits_label(text)) is not None
+    ) and (value := parse_credits(stream[j].text)) is not None:
+        # "... Values Seminar Credits:" / "3.00": the label ends the heading, its value below
+        text, part.credits, part.position, part.taken = head, value, "heading", part.taken + 1
     return text
 
 
@@ -612,7 +618,7 @@ class _BodyLines:
                 return
             if labelled is not None and labelled.field == "credits":
                 self.close_label()  # a value of its own: what follows is no part of it
-                beside = credits_before_label(labelled.value)
+                beside = credits_before_cell(labelled.value)
                 if beside is not None:  # "Credits: 3 General Education: DSSP": two cells
                     _assign(out, replace(labelled, value=beside[0].text))
                     self.add(item, beside[1])
@@ -667,9 +673,10 @@ def _table_credits(lines: Sequence[StreamLine]) -> tuple[int, int, Credits] | No
         if not _HEADER_WORD.search(item.text):
             continue
         words = item.line.words
-        header = next((w for w in words[1:] if is_credits_header(w.text)), None)
-        if header is None:
-            continue
+        k = next((k for k in range(1, len(words)) if is_credits_header(words[k].text)), None)
+        if k is None or _apart_at(words[k - 1:k + 1]) != 1:
+            continue  # a column's head stands apart; "... special topics. Credit" is prose
+        header = words[k]
         value: list[Word] = []
         best: tuple[int, int, Credits] | None = None
         for m in range(n + 1, min(n + 1 + _TABLE_ROWS, len(lines))):
@@ -679,11 +686,22 @@ def _table_credits(lines: Sequence[StreamLine]) -> tuple[int, int, Credits] | No
             if not below or lines[m].page != item.page:
                 break
             value += below
-            found = parse_credits(" ".join(w.text for w in value))
+            found = _cell_credits(value)
             if found is not None:  # the cell may wrap ("1" / "course"): the longest that reads
                 best = (n, m, found)
         if best is not None:
             return best
+    return None
+
+
+def _cell_credits(words: Sequence[Word]) -> Credits | None:
+    """The credits of the words under a ``Credits`` column head: all of them, or without the
+    first few, the end of the cell before it reaching under the head (``... 3.3 and`` / ``1``
+    / ``course``, where a scan's speck widened the head's box)."""
+    for start in range(len(words)):
+        found = parse_credits(" ".join(w.text for w in words[start:]))
+        if found is not None:
+            return found
     return None
 
 

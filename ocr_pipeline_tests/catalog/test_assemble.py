@@ -119,10 +119,12 @@ def test_faint_ink_read_unsurely_as_a_letter_or_two_is_dropped_print_is_not() ->
     short = [replace(w, weight=0.7, conf=0.9) for w in _words("of it", 72, 140)]
     bold = [replace(w, weight=1.9, conf=0.2) for w in _words("A", 72, 160)]
     unmeasured = [replace(w, conf=0.1) for w in _words("ay", 72, 180)]
+    sign = [replace(_words("©", 72, 200)[0], weight=0.42, conf=0.34),
+            *(replace(w, weight=1.6) for w in _words("Aesthetics", 80, 200))]
     texts = [ln.text for ln in assemble(_page([code + speck + rest, grey, short, bold,
-                                                unmeasured])).lines]
+                                                unmeasured, sign])).lines]
     assert texts == ["MGMT 201(3) Course ID:010263", "requirement. Prerequisite:", "of it", "A",
-                     "ay"]
+                     "ay", "Aesthetics"]
 
 
 def test_a_half_read_as_a_per_cent_sign_opening_a_range_is_a_half_again() -> None:

@@ -14,6 +14,7 @@ from ocr_pipeline_tests.catalog.typeset import (
     GAP,
     REGULAR,
     RIGHT_ALIGNED,
+    SERIF_ITALIC,
     Expect,
     Row,
     assert_records,
@@ -251,3 +252,46 @@ def test_credits_in_a_table_column_under_the_entry(tmp_path: Path) -> None:
     assert all(r.description == c.description for r, c in zip(result.records, COURSES,
                                                               strict=True))
     assert positions(result) == {"table": 1.0}
+
+
+def test_credits_in_a_table_column_the_cell_before_reaches_under(tmp_path: Path) -> None:
+    """The prerequisites cell's last word (``and``) reaches under the ``Credits`` head: the
+    credits are what of the cell reads as credits (``1`` / ``course``)."""
+    rows: list[Row] = []
+    for c in COURSES:
+        rows += [(f"HIST {c.number} {c.title}", BOLD), *paragraph(c.description),
+                 [("Prerequisites", BOLD, 200.0), ("Credits", BOLD, 480.0)],
+                 [("A major in history with a GPA in the major of at least 3.30 and", REGULAR,
+                   200.0), ("1", REGULAR, 482.0)],
+                 [("permission of the department", REGULAR, 200.0), ("course", REGULAR, 482.0)],
+                 GAP]
+    result = extract(tmp_path, rows)
+    assert [(r.course_code, r.credits_min, r.credits_max) for r in result.records] == [
+        (f"HIST {c.number}", 1, 1) for c in COURSES]
+
+
+def test_a_credits_label_ending_the_heading_its_value_on_the_next_line(tmp_path: Path) -> None:
+    """DeSales: ``MG-303 Leadership in the Modern Organization`` and an italic ``Credits:`` on
+    the heading's line, ``3.00`` below."""
+    rows: list[Row] = []
+    for c in COURSES:
+        rows += [[(f"BIOL {c.number} {c.title}", BOLD), ("Credits:", SERIF_ITALIC, 400.0)],
+                 ("3.00", SERIF_ITALIC), *paragraph(c.description), GAP]
+    result = extract(tmp_path, rows)
+    assert_records(result, [Expect(f"BIOL {c.number}", c.title, c.description,
+                                   credits=("3.00", 3, 3)) for c in COURSES])
+
+
+def test_credit_ending_a_line_of_prose_is_no_table_head(tmp_path: Path) -> None:
+    """Northwestern: ``... special topics. Credit`` / ``for 298 may be earned more than once.
+    At most 2`` / ``units ...``: the 2 stands under the word Credit, but no column's head stands
+    apart there, so the prose stays whole and the credits unknown."""
+    prose = ["Student-initiated seminars on special topics. Credit",
+             "for 298 may be earned more than once. At most 2",
+             "units of such credit count toward the major."]
+    rows: list[Row] = []
+    for c in COURSES:
+        rows += [(f"COMM {c.number} {c.title}", BOLD), *((line, REGULAR) for line in prose), GAP]
+    result = extract(tmp_path, rows)
+    assert [(r.course_code, r.credits_min, r.description) for r in result.records] == [
+        (f"COMM {c.number}", None, " ".join(prose)) for c in COURSES]

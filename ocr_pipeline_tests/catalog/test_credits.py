@@ -10,13 +10,14 @@ from hypothesis import strategies as st
 from ocr_pipeline.catalog.codes import match_code
 from ocr_pipeline.catalog.credits import (
     Credits,
-    credits_before_label,
+    credits_before_cell,
     credits_line,
     labelled_credits,
     number,
     parse_credits,
     split_credits,
     trailing_credits,
+    without_credits_label,
 )
 
 
@@ -237,9 +238,22 @@ def test_labelled_credits_glued_to_a_scanned_headings_last_word() -> None:
     ("value", "expected"),
     [("3 General Education: DSSP", ("3", "General Education: DSSP")),
      ("1-4 credits Grading Method: Regular", ("1-4 credits", "Grading Method: Regular")),
-     ("3", None), ("3 hours of lecture: weekly", None), ("Variable", None)],
+     ("3 Pass-Fail, Audit", ("3", "Pass-Fail, Audit")),
+     ("3", None), ("3 hours of lecture: weekly", None), ("3 or 4 depending", None),
+     ("Variable", None)],
 )
-def test_credits_before_another_label_on_the_line(value: str,
+def test_credits_before_another_cell_on_the_line(value: str,
                                                   expected: tuple[str, str] | None) -> None:
-    found = credits_before_label(value)
+    found = credits_before_cell(value)
     assert (found if found is None else (found[0].text, found[1])) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Values Seminar Credits:", "Values Seminar"), ("Values SeminarCredits:", "Values Seminar"),
+     ("the Modern Organization — Credits:", "the Modern Organization"),
+     ("Credits:", ""), ("Credits: 3.00", None), ("Earn Credits", None),
+     ("Seminar on Academic Credits", None)],
+)
+def test_a_credits_label_ending_a_heading(text: str, expected: str | None) -> None:
+    assert without_credits_label(text) == expected
