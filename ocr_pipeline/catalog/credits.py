@@ -49,6 +49,11 @@ _LABELLED_IN_HEADING = re.compile(
 )
 """``Credits: 3.00`` anywhere on a heading's line, glued to the title's last word too (a scan's
 ``LawCredits: 3.00``: the space before a label set flush right lost)."""
+_BEFORE_CELL = re.compile(rf"^(?P<text>{_RANGE}(?:[ ]?{_UNIT})?)[ ]+(?=[A-Z])")
+"""``3 Pass-Fail, Audit``: a labelled value's credits, then the row's next cell."""
+_LABEL_ENDING = re.compile(
+    r"(?:^|[ ]|(?<=[a-z]))(?:[—–-][ ])?(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:$")
+"""``Seminar Credits:``, ``SeminarCredits:``, ``— Credits:`` ending a heading's line."""
 _LEADING = re.compile(rf"^(?P<text>{_RANGE}[ ]?{_UNIT})[ ]?(?:--|—|–|\.|;|,|$)[ ]?")
 _IN_TEXT = re.compile(
     rf"\((?P<text>{_RANGE}[ ](?:[Cc]redits?|[Uu]nits?|[Cc]redit [Hh]ours|[Ss]emester [Hh]ours))\)"
@@ -189,9 +194,6 @@ def labelled_credits(text: str, *, heading: bool = False) -> tuple[str, Credits 
     return f"{text[: m.start()].rstrip()} {text[m.end():].lstrip()}".strip(), found
 
 
-_BEFORE_CELL = re.compile(rf"^(?P<text>{_RANGE}(?:[ ]?{_UNIT})?)[ ]+(?=[A-Z])")
-
-
 def credits_before_cell(value: str) -> tuple[Credits, str] | None:
     """A labelled credit value with the next cell of a table's row beside it on the line,
     another label or the wrapped end of one (``Credits: 3  General Education: DSSP``,
@@ -201,10 +203,6 @@ def credits_before_cell(value: str) -> tuple[Credits, str] | None:
         return None
     found = _credits(m, name="labelled", clean=True)
     return (found, value[m.end():]) if found is not None else None
-
-
-_LABEL_ENDING = re.compile(
-    r"(?:^|[ ]|(?<=[a-z]))(?:[—–-][ ])?(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:$")
 
 
 def without_credits_label(text: str) -> str | None:
