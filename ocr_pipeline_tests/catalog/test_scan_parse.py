@@ -574,3 +574,31 @@ def test_a_heading_set_apart_by_measured_size_alone_wraps_only_from_a_full_line(
         y += 60
     entries = read_catalog([_page(lines)]).entries
     assert [e.title for e in entries] == [f"{t}; Topics" for t in TITLES[:6]]
+
+
+@pytest.mark.parametrize("scanned", [True, False])
+def test_a_scanned_entry_without_credits_is_doubted_where_a_third_print_them(
+        scanned: bool) -> None:
+    """A rough copy of a catalog that prints credits for every course read them on a third of
+    its entries: OCR lost the rest, so an entry without is doubted on a scan. A text layer
+    that prints them for a third of its entries means it: no doubt there."""
+    lines, y = [], 72.0
+    for i, (number, title) in enumerate(zip(["101", "205", "230", "240", "250", "310", "320"],
+                                            TITLES, strict=True)):
+        heading = f"CHEM {number} {title}" + (" (3)" if i % 3 == 0 else "")
+        lines.append(_line(heading, y, bold=len(heading.split())))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    if not scanned:
+        lines = [Line(words=tuple(replace(w, font="Helvetica-Bold" if w.bold else "Helvetica",
+                                          conf=1.0) for w in ln.words), bbox=ln.bbox)
+                 for ln in lines]
+    block = Block(lines=tuple(lines), bbox=union_bbox([ln.bbox for ln in lines]), column=0,
+                  role="body")
+    page = PageText(page=1, width=612, height=792, blocks=(block,),
+                    method="tesseract" if scanned else "text_layer", engine_version="t",
+                    styled=True)
+    entries = read_catalog([page]).entries
+    assert [e.credits is not None for e in entries] == [i % 3 == 0 for i in range(7)]
+    missing = [e.cues.get("credits_missing") for e in entries if e.credits is None]
+    assert missing == [0.7] * 4 if scanned else missing == [None] * 4
