@@ -77,6 +77,7 @@ _INLINE_CROSS = re.compile(
 )
 _CONNECTORS = frozenset({"and", "of", "to", "the", "in", "for", "a", "an", "with", "&", "on", "or"})
 _SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"or", "and", "to", "nor"})
+_QUOTES = frozenset("\"'‘’“”`")
 CREDIT_POSITIONS = ("heading", "after_code", "next_line", "label", "paragraph_end", "table")
 
 
@@ -769,6 +770,8 @@ def join_lines(lines: Sequence[str]) -> str:
         if not text:
             continue
         suspended = text.split(" ", 1)[0] in _SUSPENDED_HYPHEN_FOLLOWERS  # "seventeenth- or"
+        if out.endswith("-") and text[:1] in _QUOTES and text[1:2].islower():
+            text = text[1:]  # a scan's speck between a word's halves: "Sci-" / '"ences'
         if out.endswith("\u00ad"):
             out = out[:-1] + text
         elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and text[:1].isalpha() and (

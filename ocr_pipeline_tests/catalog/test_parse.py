@@ -167,3 +167,6 @@ def test_course_mentions_in_body_are_not_headings(tmp_path: Path) -> None:
 def test_join_lines_undoes_hyphenation() -> None:
     assert join_lines(["valuat-", "ing assets", "and self-", "Paced"]) == "valuating assets and self-Paced"
     assert join_lines(["seventeenth-", "or eighteenth-century"]) == "seventeenth- or eighteenth-century"
+    # a scan's speck read as a quote between a word's halves; a quoted word stays quoted
+    assert join_lines(["Social Sci-", '"ences (3)']) == "Social Sciences (3)"
+    assert join_lines(["the so-", '"Called" method']) == 'the so- "Called" method'
