@@ -13,6 +13,7 @@ from ocr_pipeline.catalog.credits import (
     credits_before_cell,
     credits_line,
     labelled_credits,
+    leading_credits,
     number,
     parse_credits,
     split_credits,
@@ -257,3 +258,20 @@ def test_credits_before_another_cell_on_the_line(value: str,
 )
 def test_a_credits_label_ending_a_heading(text: str, expected: str | None) -> None:
     assert without_credits_label(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("3 hours--Prereq.: CHEM 1114.", ("Prereq.: CHEM 1114.", "3 hours")),
+     ("1 to 4 hours--Prereq.: Departmental approval.", ("Prereq.: Departmental approval.",
+                                                        "1 to 4 hours")),
+     # a scan's speck after the figure
+     ("3. hours--Prereq.: CHEM 1114.", ("Prereq.: CHEM 1114.", "3 hours")),
+     ("3: hours--Prereq.: 2193.", ("Prereq.: 2193.", "3 hours")),
+     # a numbered sentence is no credits
+     ("1. Hours must be arranged with the instructor.", None),
+     ("2. Students write a paper.", None)],
+)
+def test_credits_opening_a_line(text: str, expected: tuple[str, str] | None) -> None:
+    found = leading_credits(text)
+    assert (found if found is None else (found[0], found[1].text)) == expected
