@@ -54,7 +54,7 @@ _BEFORE_CELL = re.compile(rf"^(?P<text>{_RANGE}(?:[ ]?{_UNIT})?)[ ]+(?=[A-Z])")
 _LABEL_ENDING = re.compile(
     r"(?:^|[ ]|(?<=[a-z]))(?:[—–-][ ])?(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:$")
 """``Seminar Credits:``, ``SeminarCredits:``, ``— Credits:`` ending a heading's line."""
-_SPECK_AFTER_FIGURE = re.compile(r"^(?P<figure>\d{1,2})[.:,](?=[ ])")
+_SPECK_AFTER_FIGURE = re.compile(r"^(?P<figure>\d{1,2})(?:[.:,][ ]|[ ][.:,])(?=[A-Za-z])")
 _LEADING = re.compile(rf"^(?P<text>{_RANGE}[ ]?{_UNIT})[ ]?(?:--|—|–|\.|;|,|$)[ ]?")
 _IN_TEXT = re.compile(
     rf"\((?P<text>{_RANGE}[ ](?:[Cc]redits?|[Uu]nits?|[Cc]redit [Hh]ours|[Ss]emester [Hh]ours))\)"
@@ -217,8 +217,8 @@ def without_credits_label(text: str) -> str | None:
 def leading_credits(text: str) -> tuple[str, Credits] | None:
     """Credits that open a line, set off from what follows: ``'3 hours--Prereq.: ...'`` ->
     (``'Prereq.: ...'``, 3 hours); a scan's speck after the figure too (``3. hours--``,
-    ``3: hours--``)."""
-    text = _SPECK_AFTER_FIGURE.sub(r"\g<figure>", text, count=1)
+    ``3: hours--``, ``3 .hours--``)."""
+    text = _SPECK_AFTER_FIGURE.sub(r"\g<figure> ", text, count=1)
     m = _LEADING.match(text)
     if m is None:
         return None

@@ -268,6 +268,7 @@ def test_a_credits_label_ending_a_heading(text: str, expected: str | None) -> No
      # a scan's speck after the figure
      ("3. hours--Prereq.: CHEM 1114.", ("Prereq.: CHEM 1114.", "3 hours")),
      ("3: hours--Prereq.: 2193.", ("Prereq.: 2193.", "3 hours")),
+     ("3 .hours--Prereq.: 2193.", ("Prereq.: 2193.", "3 hours")),
      # a numbered sentence is no credits
      ("1. Hours must be arranged with the instructor.", None),
      ("2. Students write a paper.", None)],

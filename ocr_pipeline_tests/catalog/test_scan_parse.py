@@ -602,3 +602,25 @@ def test_a_scanned_entry_without_credits_is_doubted_where_a_third_print_them(
     assert [e.credits is not None for e in entries] == [i % 3 == 0 for i in range(7)]
     missing = [e.cues.get("credits_missing") for e in entries if e.credits is None]
     assert missing == [0.7] * 4 if scanned else missing == [None] * 4
+
+
+def test_a_body_line_opening_with_credits_is_no_wrapped_title_though_its_figure_reads_bold(
+        ) -> None:
+    """East Central: ``GER 4981-4 Seminar in German (Subject named in title listing)``, then
+    ``1 to 4 hours--Prereq.: Departmental approval. Directed ...`` whose ``1`` a scan measured
+    bold: the credits open the body; the title ends with the heading's line."""
+    lines, y = [], 72.0
+    for number, title in zip(["1213", "2113", "3113", "4113", "4981"], TITLES, strict=False):
+        heading = f"GER {number} {title} (Subject named in title listing)"
+        lines.append(_line(heading, y, bold=len(heading.split()), weights=(1.6, 1.0)))
+        lines.append(_line("1 to 4 hours--Prereq.: Departmental approval. Directed study", y + 12,
+                           bold=1, weights=(1.4, 1.0)))
+        lines.append(_line(BODY, y + 24))
+        y += 48
+    block = Block(lines=tuple(lines), bbox=union_bbox([ln.bbox for ln in lines]), column=0,
+                  role="body")
+    page = PageText(page=1, width=612, height=792, blocks=(block,), method="tesseract",
+                    engine_version="t", styled=True)
+    entries = read_catalog([page]).entries
+    assert [(e.title, e.credits and (e.credits.low, e.credits.high)) for e in entries] == [
+        (f"{t} (Subject named in title listing)", (1, 4)) for t in TITLES[:5]]
