@@ -150,8 +150,9 @@ class HeadingRules:
     extended...``, ``-`` in ``C977 - Title - Text``): where type cannot be trusted to (OCR),
     the title ends there."""
     whole_line: bool = False
-    """No heading runs on into its text: where type cannot be trusted to (OCR), the title is
-    the heading line's rest, whatever weight was measured."""
+    """Too few headings run on into their text to be the catalog's style: where type cannot
+    be trusted to (OCR), the title is the heading line's rest, whatever weight was measured
+    (a scan's weight that stops after the code is noise)."""
     labels: frozenset[str] = frozenset()
     """Line-start labels the catalog's entries repeat (``Components``): a field, not more of a
     wrapped title, though set in the heading's type."""

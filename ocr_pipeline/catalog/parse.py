@@ -403,7 +403,7 @@ def _segment(
                          heading_fields=template.fields >= 0.5, heads=frozenset(heads),
                          title_end=template.title_end if template.run_in >= _RARE else "",
                          run_in=template.run_in >= 0.5, labels=profile.learned_labels,
-                         whole_line=template.run_in < _RARE)
+                         whole_line=template.run_in < _SOME)
     closing = profile.credits.positions.get("paragraph_end", 0.0) >= 0.5
     heading_pages = {stream[i].page for i in heads}
     current: ParsedEntry | None = None

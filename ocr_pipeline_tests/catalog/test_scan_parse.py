@@ -624,3 +624,24 @@ def test_a_body_line_opening_with_credits_is_no_wrapped_title_though_its_figure_
     entries = read_catalog([page]).entries
     assert [(e.title, e.credits and (e.credits.low, e.credits.high)) for e in entries] == [
         (f"{t} (Subject named in title listing)", (1, 4)) for t in TITLES[:5]]
+
+
+def test_a_few_headings_measured_bold_on_their_code_alone_keep_their_whole_line() -> None:
+    """Maryland's scan measured two headings of ten bold on their code alone (``ENME489G``
+    bold, ``Special Topics in ...`` at 1.2): run-ins that few are the scan's noise, not the
+    catalog's style, so each heading line's rest is its title."""
+    topics = ["Mechatronics and the Internet of Things", "Medical Robotics",
+              "Design for Sustainability", "Dynamics of Atmospheric Flight",
+              "Manufacturing Processes and Design", "Thermal System Design",
+              "Fiber Optics", "Mechanical Contracting", "Vehicle Dynamics", "Combustion"]
+    body = "Selected topics of current importance in mechanical engineering for seniors"
+    lines, y = [], 72.0
+    for n, topic in enumerate(topics):
+        heading = f"ENME {481 + n} Special Topics in Mechanical Engineering; {topic}"
+        lines.append(_line(heading, y, bold=2 if n in (4, 5) else len(heading.split()),
+                           weights=(1.6, 1.2)))
+        lines += [_line(body, y + 12), _line(body, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == [
+        f"Special Topics in Mechanical Engineering; {t}" for t in topics]
