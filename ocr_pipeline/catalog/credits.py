@@ -32,6 +32,8 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _BROKEN_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (  # one parenthesis lost, as OCR does
     ("parenthesised", re.compile(rf"\((?P<text>{_RANGE})$")),
     ("parenthesised", re.compile(rf"(?<=[ ])(?P<text>{_RANGE})\)$")),
+    # a speck read as a hyphen before the unit: "(1-12-hours)"
+    ("parenthesised", re.compile(rf"\((?P<text>{_RANGE})-{_UNIT}\)$")),
     # the opening parenthesis read as a letter (G6), QB)), the figure perhaps as one too
     ("parenthesised", re.compile(r"(?<=[ ])[GQCO](?P<text>(?P<lo>\d{1,2}))\)$")),
     ("parenthesised", re.compile(r"(?<=[ ])[GQCO(](?P<text>[BSZOIl&])\)$")),

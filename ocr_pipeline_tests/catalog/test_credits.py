@@ -105,6 +105,12 @@ def test_a_parenthesis_read_as_a_letter_is_damaged_credits(text: str, low: float
     assert found is not None and (found.low, found.clean) == (low, False)
 
 
+def test_a_speck_read_as_a_hyphen_before_the_unit_is_damaged_credits() -> None:
+    head, found = split_credits("Internship (1-12-hours)")
+    assert head == "Internship"
+    assert found is not None and (found.low, found.high, found.clean) == (1, 12, False)
+
+
 @pytest.mark.parametrize("text", ["Reading (ESL)", "Studio Art (DH)", "Topics in Art C"])
 def test_a_parenthesised_mark_is_no_damaged_credits(text: str) -> None:
     assert split_credits(text) == (text, None)
