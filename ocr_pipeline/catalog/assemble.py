@@ -84,6 +84,11 @@ _DOLLAR_CODE = re.compile(r"^(?P<letters>\$[A-Z0]*[A-Z][A-Z0]*)(?=\d{2,4}[A-Z]?$
 _TRAILING_SPECK = re.compile(r"^(?P<word>[^\W_]+)_+$")
 REPAIRED_CONF = 0.8
 """A word set right here is no surer than this: a person should see it."""
+_SPLIT_GAP = 1.0
+"""Share of their size two words of a line stand apart by, over twice a word space, where a
+word's middle read on another line may have been (``Ex,`` ... ``ded``: 2.1)."""
+_TOUCH = 0.2
+"""Share of its size a word's middle may stand off the halves it fills the gap of."""
 _HYPHEN_TOUCHING = 0.12
 """Words further apart than this share of their size are two words; a compound's two halves
 that OCR cut at its hyphen touch (``Latin-`` ``American``, 0.0; ``madel-view-`` ``controller``,
@@ -148,8 +153,42 @@ def _common_gutters(found: list[list[tuple[float, float]]]) -> list[tuple[float,
 
 def _pieces(page: PageText) -> list[Line]:
     """The page's lines cut at wide gaps, misreads read again, specks dropped."""
-    pieces = [piece for line in page.lines for piece in _split_wide_gaps(line)]
+    pieces = [piece for line in _rejoined(page.lines) for piece in _split_wide_gaps(line)]
     return [cleaned for piece in pieces if (cleaned := _without_specks(_misreads(piece)))]
+
+
+def _rejoined(lines: Sequence[Line]) -> list[Line]:
+    """``lines`` with each word's middle that OCR set on another line put back: a word of
+    another line filling a gap between two words of a line, touching both, and on its row
+    (``Ex,`` and ``ded`` with ``pan`` read below them, the ``p``'s descender taking it down)
+    makes one word with them again, doubted (``REPAIRED_CONF``): the reading is broken there."""
+    rows = [list(ln.words) for ln in lines]
+    for r, words in enumerate(rows):
+        words.sort(key=lambda w: w.bbox[0])
+        k = 0
+        while k + 1 < len(words):
+            a, b = words[k], words[k + 1]
+            middle = None
+            if b.bbox[0] - a.bbox[2] >= _SPLIT_GAP * a.size:
+                middle = next(((o, w) for o, other in enumerate(rows) if o != r
+                               for w in other if _fills(w, a, b)), None)
+            if middle is None:
+                k += 1
+                continue
+            o, w = middle
+            rows[o].remove(w)
+            words[k:k + 2] = [replace(a, text=a.text + w.text + b.text,
+                                      bbox=union_bbox([a.bbox, w.bbox, b.bbox]),
+                                      conf=min(a.conf, w.conf, b.conf, REPAIRED_CONF))]
+    return [_line(words) for words in rows if words]
+
+
+def _fills(word: Word, a: Word, b: Word) -> bool:
+    """``word`` fills the gap between ``a`` and ``b`` of one row, touching both."""
+    touch = _TOUCH * a.size
+    middle = (word.bbox[1] + word.bbox[3]) / 2
+    return (abs(word.bbox[0] - a.bbox[2]) <= touch and abs(b.bbox[0] - word.bbox[2]) <= touch
+            and min(a.bbox[1], b.bbox[1]) <= middle <= max(a.bbox[3], b.bbox[3]))
 
 
 def _clear_of(pieces: Sequence[Line], gutters: Sequence[tuple[float, float]]) -> bool:

@@ -256,3 +256,23 @@ def test_three_columns_with_show_through_read_in_order(tmp_path: Path, first: in
     on_first = [r.course_code for r in records if r.page == 1]
     assert on_first == [f"{SUBJECTS[n]} {first + n}" for n in range(9)]  # column by column
     assert all(r.page == 2 for r in records[9:]) and len(records) == 18
+
+
+def test_a_words_middle_read_on_another_line_makes_one_word_again_doubted() -> None:
+    """Colorado's scan read ``Expanded`` as ``Ex,`` and ``ded`` with ``pan`` in a line of
+    debris below them (the ``p``'s descender took it down): put back, one word, doubted. A
+    word of the next line below a wide gap stays where it is."""
+    heading = _words("DA200 Topics in Dance: Experimental and", 36, 200, size=8.0, gap=2.5)
+    ex = Word(text="Ex,", bbox=(253.4, 200.2, 263.9, 205.9), conf=0.93, size=8.0)
+    ded = Word(text="ded", bbox=(280.4, 200.2, 295.6, 206.3), conf=0.94, size=8.0)
+    cinema = Word(text="Cinema.", bbox=(298.1, 200.2, 332.3, 206.3), conf=0.94, size=8.0)
+    debris = [Word(text=":", bbox=(49.0, 207.4, 49.7, 208.1), conf=0.57, size=8.0),
+              Word(text="pan", bbox=(262.8, 200.2, 281.2, 211.7), conf=0.92, size=8.0)]
+    table = [*_words("Credits:", 36, 230, size=8.0), *_words("4", 140, 230, size=8.0)]
+    below = _words("one", 80, 238, size=8.0)  # under the table's gap, a line down
+    page = assemble(_page([[*heading, ex, ded, cinema], debris, table, below]))
+    texts = [ln.text for ln in page.lines]
+    assert "DA200 Topics in Dance: Experimental and Ex,panded Cinema." in texts
+    assert "Credits: 4" in texts and "one" in texts
+    joined = next(w for ln in page.lines for w in ln.words if w.text == "Ex,panded")
+    assert joined.conf == 0.8
