@@ -414,8 +414,9 @@ def _wrapped_title(
         wrapped = heading_style(words[:1], head, rules.body) == [True] and not fits
         if fits and not words[0].font and not rules.body.style_of(head).bold:
             break  # a scan's heading set apart by measured size alone: only a full line wraps
-        if leading_credits(nxt.text) is not None:
-            break  # "1 to 4 hours--Prereq.: ...": the body's first line, its figure measured bold
+        if (lead := leading_credits(nxt.text)) is not None and lead[0]:
+            break  # "1 to 4 hours--Prereq.: ...": the body's first line, its figure measured
+            # bold; credits alone ("4-5 Credits.") are the heading's, wrapped
         if not _continues(first, nxt, offset, rules.heads, styled_label=wrapped,
                           labels=rules.labels) or (
             fits and _credits_and_marks(nxt.text)  # "FULL" / "TIME (0)": a word that did

@@ -170,13 +170,21 @@ def _shares(values: dict[str, float], *, percent: bool = True) -> str:
 
 def heading_group(candidates: Sequence[Candidate]) -> list[Candidate]:
     """The candidates set like the catalog's headings: the signature group with the most
-    members that start a paragraph, read like a title and are followed by running text."""
+    members that start a paragraph, read like a title and are followed by running text,
+    weighed by the share of its members that do: a scan's 20 pages of Oregon held 75 such
+    headings measured bold (of 101) and 75 such lines of plain type (of 546, the rows of its
+    requirement tables), and the plain ones' greater number made the bold headings body."""
     groups: dict[tuple[Style, str], list[Candidate]] = {}
     for cand in candidates:
         groups.setdefault(cand.signature, []).append(cand)
     if not groups:
         return []
-    return max(groups.values(), key=lambda g: (sum(map(looks_like_entry, g)), len(g)))
+
+    def weight(group: list[Candidate]) -> tuple[float, int]:
+        entries = sum(map(looks_like_entry, group))
+        return entries * entries / len(group), len(group)
+
+    return max(groups.values(), key=weight)
 
 
 def looks_like_entry(cand: Candidate) -> bool:

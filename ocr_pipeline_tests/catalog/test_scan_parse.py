@@ -645,3 +645,43 @@ def test_a_few_headings_measured_bold_on_their_code_alone_keep_their_whole_line(
     entries = read_catalog([_page(lines)]).entries
     assert [e.title for e in entries] == [
         f"Special Topics in Mechanical Engineering; {t}" for t in topics]
+
+
+def test_headings_measured_bold_outweigh_more_plain_table_rows() -> None:
+    """Oregon's scanned pages hold as many plain requirement-table rows that read like an
+    entry (a code, a title, prose after) as bold headings, but among hundreds of plain rows:
+    the group most of whose members read like entries is the catalog's headings."""
+    lines, y = [], 60.0
+    for n, title in enumerate(TITLES[:5]):
+        heading = f"CHEM {301 + n} {title} (4)"
+        lines.append(_line(heading, y, bold=len(heading.split()), weights=(1.7, 1.0)))
+        lines += [_line(BODY, y + 10), _line(BODY, y + 20)]
+        y += 34
+    rows = ["GEOL 101 Exploring Planet Earth 4", "PHYS 201 General Physics 4",
+            "MATH 251 Calculus I 4"]
+    for n in range(30):
+        lines.append(_line(rows[n % 3], y, weights=(0.0, 1.0)))
+        y += 10
+        if n % 4 == 3:
+            lines.append(_line("Students who choose this path take these courses in their "
+                               "second year", y, weights=(0.0, 1.0)))
+            y += 10
+    reading = read_catalog([_page(lines)])
+    assert reading.profile is not None and reading.profile.heading.style.bold
+    assert [e.code.raw for e in reading.entries] == [f"CHEM {301 + n}" for n in range(5)]
+
+
+def test_credits_alone_on_the_line_after_a_heading_are_its_own_wrapped() -> None:
+    """Oregon: ``ANTH 611. Ethnographic Research: Epistemology, Methods, Ethics.`` then
+    ``4 Credits.`` alone: the heading's credits wrapped, as its other headings print them."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = f"CHEM {301 + n}. {title}." + (" 4 Credits." if n % 2 else "")
+        lines.append(_line(heading, y, bold=len(heading.split()), weights=(1.6, 1.0)))
+        if not n % 2:
+            lines.append(_line("4 Credits.", y + 10, bold=2, weights=(1.6, 1.0)))
+        lines += [_line(BODY, y + 20), _line(BODY, y + 30)]
+        y += 44
+    entries = read_catalog([_page(lines)]).entries
+    assert [(e.title, e.credits and e.credits.low, e.credits_position) for e in entries] == [
+        (t, 4, "heading") for t in TITLES[:6]]
