@@ -12,8 +12,8 @@ the words the engine found are grouped again from their geometry alone:
 - what OCR commonly misreads is read again: a code at a line's start with a figure for a
   letter or a speck inside (``1ZT2``, ``CUA‘``, ``MWIM i55``; doubted) or its space lost
   (``Nurs254``), a roman numeral read as ``Il`` or ``|`` or glued to a line's last word as
-  ``!`` (``Design!``), a label read with a 1 for an I (``1D:``), a speck glued to a word, a
-  compound cut at its hyphen (``Latin-`` ``American``);
+  ``!`` (``Design!``; one read with an H is doubted), a label read with a 1 for an I
+  (``1D:``), a speck glued to a word, a compound cut at its hyphen (``Latin-`` ``American``);
 - the page's gutters are found in the geometry of those pieces (or, where a chart hides
   them, the catalog's other scanned pages lend theirs);
 - pieces on one baseline that no gutter separates are one printed line again (a heading and
@@ -97,6 +97,9 @@ _GLUED_NUMERAL = re.compile(r"^(?P<word>[A-Z][a-z]+)!$")
 """``Design!`` ending a line: a title's closing I, its space lost, read as an exclamation
 mark (``Game Design I``)."""
 _MISREAD_NUMERAL = re.compile(r"^(?=[Il|]*[l|])([Il|]{1,3})([:;,.)]?)$")
+_NUMERAL_AS_H = re.compile(r"^(?:H|HI|IH)[:;,)]?$")
+"""``Japanese HI``, ``Europe IH:``, ``Part H``: a roman numeral whose two strokes OCR read as an
+H; which numeral is not known (``HI`` was III, ``IH`` was II), so the word is doubted."""
 """``Il``, ``Ill``, ``|``: an I, II or III whose strokes OCR took for an l or a bar."""
 
 
@@ -267,9 +270,12 @@ def _misreads(line: Line) -> Line:
                                conf=min(word.conf, REPAIRED_CONF))
     closes = any(c in w.text for w in words for c in "’'")
     for i, word in enumerate(words):
-        text = _as_word(word.text, before=words[i - 1].text if i else "", quoted=closes)
+        before = words[i - 1].text if i else ""
+        text = _as_word(word.text, before=before, quoted=closes)
         if text != word.text:
             words[i] = replace(word, text=text)
+        elif _NUMERAL_AS_H.match(text) and before[:1].isupper() and before.isalpha():
+            words[i] = replace(word, conf=min(word.conf, REPAIRED_CONF))
     words = _compounds(words)
     last = max((i for i, w in enumerate(words) if not all(c in _SPECK for c in w.text)),
                default=None)

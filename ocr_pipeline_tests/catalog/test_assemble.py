@@ -147,6 +147,16 @@ def test_roman_numerals_read_with_an_l_or_a_bar_are_numerals_again() -> None:
                      "Chemistry II and the ll of it, Part I"]
 
 
+def test_a_numeral_read_with_an_h_is_doubted_an_initial_is_not() -> None:
+    lines = [_words("JAPN 103 Beginning Japanese HI", 72, 100),
+             _words("HIST 102 Introduction to Europe IH: From Early Modernity", 72, 112),
+             _words("Mark H. Reed, professor", 72, 124)]
+    page = assemble(_page(lines))
+    confs = {w.text: w.conf for ln in page.lines for w in ln.words}
+    assert (confs["HI"], confs["IH:"], confs["H."]) == (0.8, 0.8, 0.95)
+    assert page.lines[0].text == "JAPN 103 Beginning Japanese HI"
+
+
 def test_an_i_glued_to_a_lines_last_word_as_an_exclamation_mark_is_a_numeral_doubted() -> None:
     lines = [_words("NMS 230 Game Design!", 72, 100), _words("PHL 111 Western Philosophy! -", 72, 112),
              _words("PED 151 Step Up! Be a Leader", 72, 124)]
