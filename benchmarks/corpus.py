@@ -53,6 +53,7 @@ from ocr_pipeline.catalog.completeness import completeness
 from ocr_pipeline.catalog.models import CourseRecord, PageText
 from ocr_pipeline.catalog.pdf import sha256_file
 from ocr_pipeline.catalog.synthetic import PRESETS, Degradation, make_scanned
+from ocr_pipeline.errors import NoCoursesFoundError
 from ocr_pipeline.extract import parse_catalog, read_pages
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 from ocr_pipeline.ocr.text_layer import TextLayerEngine
@@ -216,8 +217,15 @@ def run(truth_file: Path, *, data: Path, cache: Path | None,
             make_scanned(src=pdf, dst=scanned, degradation=scan, pages=range(first, last + 1))
         pdf, offset = scanned, first - 1
     pages = load_pages(pdf, cache)
-    reading, records = parse_catalog(pages, name=pdf.name, catalog=truth_file.stem,
-                                     source_uri=pdf.as_uri(), source_sha256="")
+    try:
+        reading, records = parse_catalog(pages, name=pdf.name, catalog=truth_file.stem,
+                                         source_uri=pdf.as_uri(), source_sha256="")
+    except NoCoursesFoundError as exc:  # a copy too rough to show one heading: all lost
+        print(f"  {truth_file.stem}: {exc}", file=sys.stderr)
+        result = score(truth_file.stem, truth, [])
+        result.targets = SCAN_TARGETS if scan is not None else result.targets
+        result.seconds = time.perf_counter() - started
+        return result
     report = completeness(reading, records)
     if offset:
         records = [dataclasses.replace(r, page=r.page + offset) for r in records]
