@@ -253,8 +253,8 @@ def _without_specks(line: Line) -> Line | None:
 def _misreads(line: Line) -> Line:
     """The line with what OCR commonly misreads read again: a code at its start (its word
     doubted), a ½ opening a range (doubted), roman numerals (one glued to the line's last
-    word as ``!``: doubted), labels, specks glued to words and compounds cut at their
-    hyphen."""
+    word as ``!``, or read with an H: doubted), labels, specks glued to words and compounds
+    cut at their hyphen."""
     words = list(line.words)
     code = _as_code(words[0].text)
     if code != words[0].text:

@@ -57,6 +57,8 @@ _LABEL_ENDING = re.compile(
     r"(?:^|[ ]|(?<=[a-z]))(?:[—–-][ ])?(?:Credits?|Credit Hours|Units?|Semester Hours)[ ]?:$")
 """``Seminar Credits:``, ``SeminarCredits:``, ``— Credits:`` ending a heading's line."""
 _SPECK_AFTER_FIGURE = re.compile(r"^(?P<figure>\d{1,2})(?:[.:,][ ]|[ ][.:,])(?=[A-Za-z])")
+"""``3. hours--``, ``3 .hours--``: a scan's speck beside the figure that opens a line's
+credits."""
 _LEADING = re.compile(rf"^(?P<text>{_RANGE}[ ]?{_UNIT})[ ]?(?:--|—|–|\.|;|,|$)[ ]?")
 _IN_TEXT = re.compile(
     rf"\((?P<text>{_RANGE}[ ](?:[Cc]redits?|[Uu]nits?|[Cc]redit [Hh]ours|[Ss]emester [Hh]ours))\)"
