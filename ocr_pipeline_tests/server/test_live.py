@@ -106,8 +106,14 @@ def test_the_cli_serves_it(tmp_path: Path, files: Files) -> None:
                              env={k: v for k, v in env.items() if k != "OCR_API_KEYS"},
                              timeout=60, check=False)
     assert refused.returncode == 1 and "no API keys" in refused.stderr
-    process = subprocess.Popen([cli, "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # an ignored SIGTERM survives exec: started from a test process whose earlier tests left
+    # it ignored, the server would shut down on it but could not re-raise it (exit 0)
+    inherited = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        process = subprocess.Popen([cli, "serve", "--port", str(port)], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    finally:
+        signal.signal(signal.SIGTERM, inherited)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
             wait_ready(_Retrying(http), timeout=60)
