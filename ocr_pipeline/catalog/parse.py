@@ -551,7 +551,7 @@ def _credit_cues(entry: ParsedEntry, profile: CatalogProfile) -> dict[str, float
     template = profile.credits
     credits = entry.credits
     if credits is None:
-        scanned = not entry.heading[0].line.words[0].font
+        scanned = not _has_font(entry.heading[0])
         if template.expected >= (_SCAN_CREDITS_EXPECTED if scanned else 0.5):
             return {"credits_missing": 0.7}
         # most entries speak of credits, yet none were read: printed where the template
