@@ -80,6 +80,14 @@ def norm(text: str | None) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(".").lower()
 
 
+def _where_unlike(got: str, want: str, *, around: int = 30) -> tuple[str, str]:
+    """The two descriptions from a little before where they first differ: a misread word in
+    a paragraph, not its last 80 characters, which are often the same."""
+    first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+    start = max(0, first - around)
+    return got[start:first + around], want[start:first + around]
+
+
 def score(name: str, records: Sequence[CourseRecord], truth: Sequence[Truth], *, seconds: float,
           pages: int) -> Report:
     report = Report(name=name, truth=len(truth), predicted=len(records), seconds=seconds, pages=pages)
@@ -102,7 +110,8 @@ def score(name: str, records: Sequence[CourseRecord], truth: Sequence[Truth], *,
             if not ok:
                 shown = {"title": (record.title, expected.title),
                          "credits": ((record.credits_min, record.credits_max), expected.credits),
-                         "description": (record.description[-80:], expected.description[-80:])}[key]
+                         "description": _where_unlike(norm(record.description),
+                                                      norm(expected.description))}[key]
                 report.mismatches.append(
                     f"{name}: {record.course_code} {key} conf={record.confidence:.2f} "
                     f"got {shown[0]!r} want {shown[1]!r}"

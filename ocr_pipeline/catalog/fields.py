@@ -685,9 +685,10 @@ def _table_credits(lines: Sequence[StreamLine]) -> tuple[int, int, Credits] | No
         value: list[Word] = []
         best: tuple[int, int, Credits] | None = None
         for m in range(n + 1, min(n + 1 + _TABLE_ROWS, len(lines))):
-            below = [w for w in lines[m].line.words
-                     if w.bbox[2] > header.bbox[0] - _CELL_SLACK
-                     and w.bbox[0] < header.bbox[2] + _CELL_SLACK]
+            below = [w for piece in _pieces(lines[m].line.words)
+                     if any(w.bbox[2] > header.bbox[0] - _CELL_SLACK
+                            and w.bbox[0] < header.bbox[2] + _CELL_SLACK for w in piece)
+                     for w in piece]  # a cell is a phrase: "1 course each semester"
             if not below or lines[m].page != item.page:
                 break
             value += below
@@ -702,12 +703,28 @@ def _table_credits(lines: Sequence[StreamLine]) -> tuple[int, int, Credits] | No
 def _cell_credits(words: Sequence[Word]) -> Credits | None:
     """The credits of the words under a ``Credits`` column head: all of them, or without the
     first few, the end of the cell before it reaching under the head (``... 3.3 and`` / ``1``
-    / ``course``, where a scan's speck widened the head's box)."""
-    for start in range(len(words)):
-        found = parse_credits(" ".join(w.text for w in words[start:]))
+    / ``course``, where a scan's speck widened the head's box); else the credits the cell
+    opens with (``1 course each semester``)."""
+    texts = [w.text for w in words]
+    for start in range(len(texts)):
+        found = parse_credits(" ".join(texts[start:]))
+        if found is not None:
+            return found
+    for end in range(len(texts) - 1, 0, -1):
+        found = parse_credits(" ".join(texts[:end]))
         if found is not None:
             return found
     return None
+
+
+def _pieces(words: Sequence[Word]) -> list[Sequence[Word]]:
+    """``words`` cut where a wide gap sets a piece apart: a table row's cells."""
+    pieces: list[Sequence[Word]] = []
+    while words:
+        cut = _apart_at(words)
+        pieces.append(words[:cut])
+        words = words[cut:]
+    return pieces
 
 
 def _read_paragraph(out: Body, text: str, *, positions: frozenset[str],
