@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 _NUM = r"(?:[1-9]/[2-8]|\d{1,2}(?:\.\d{1,2})?|(?<![.\d])\.\d{1,2}|½|¼|¾|\d½)"
 _DASH = r"[ ]?(?:-|–|—|to|or)[ ]?"
@@ -24,6 +25,8 @@ _UNIT = (
 _VARIABLE = r"(?:Variable(?:[ ][Cc]redits?|[ ][Uu]nits?)?|Var\.?[ ]cr|[Cc]redit[ ]varies|VAR)"
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("triple", re.compile(rf"\((?P<text>{_TRIPLE})\)$")),
+    # rising values, then the unit: the choices (``1/4-1/2-1 course``), no triple
+    ("choices", re.compile(rf"(?P<text>(?P<lo>{_NUM})(?:-{_NUM})+-(?P<hi>{_NUM})[ ]?{_UNIT})$")),
     ("hours_credits", re.compile(rf"(?P<text>(?P<hours>\d{{2,4}})\({_RANGE}\))$")),
     ("parenthesised", re.compile(rf"\((?P<text>{_RANGE}(?:[ ]?{_UNIT})?)\)$")),
     ("units", re.compile(rf"(?P<text>{_RANGE}[ ]?{_UNIT})$")),
@@ -141,6 +144,11 @@ def _credits(m: re.Match[str], *, name: str, clean: bool) -> Credits | None:
     high = number(names["hi"]) if names.get("hi") else low
     if name == "triple":
         high = low
+    if name == "choices":
+        values = [number(v) for v in re.findall(_NUM, m.group("text"))]
+        if any(b <= a for a, b in pairwise(values)):
+            return None
+        name = "units"
     if low is not None and high is not None and high < low:
         return None
     text = re.sub(r"\s+", " ", m.group("text")).strip().rstrip(".")

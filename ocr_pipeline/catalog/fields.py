@@ -25,6 +25,7 @@ from ocr_pipeline.catalog.credits import (
     trailing_credits,
     without_credits_label,
 )
+from ocr_pipeline.catalog.hyphens import keeps_hyphen
 from ocr_pipeline.catalog.labels import Labelled, classify, known_field, line_label, split_inline
 from ocr_pipeline.catalog.models import Word
 from ocr_pipeline.catalog.stream import StreamLine
@@ -38,6 +39,8 @@ _AFTER_CODE_CREDITS = re.compile(r"^\((?P<value>[\d.½\- –]{1,9}(?:[ ]?[A-Za-z
 _CREDITS_HEADER = re.compile(r"^(?:Credits?|Units?|Hours)$")
 _HEADER_WORD = re.compile(r"\s(?:Credits?|Units?|Hours)\b")
 _TABLE_ROWS = 3
+_CELL_GAP = 1.0
+"""A gap wider than this many line heights parts two cells of a table's row."""
 _CELL_SLACK = 12.0
 """Points a value may stand out of its column header's width."""
 _TITLE_END = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
@@ -160,6 +163,8 @@ class HeadingRules:
     """Most headings run on into their text, so ``title_end`` ends a title on a short line
     too; otherwise only on a line whose text runs on (a scan's weight may hide many run-ins,
     and a whole-line title may hold the sign: ``Lab - Electronics``)."""
+    words: frozenset[str] = frozenset()
+    """The catalog's words (``hyphens.catalog_words``): what a line-end hyphen is."""
 
 
 def read_heading(stream: Sequence[StreamLine], i: int, code: CodeMatch, *,
@@ -209,15 +214,17 @@ def _read_title(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: He
                 _cut_at_title_end(part, rules.title_end)
             elif part.run_in and (rules.whole_line or short):
                 # no text runs on from a short line: its rest is title, measured bold or not
-                part.text, part.run_in = join_lines([part.text, part.run_in]), ""
+                part.text, part.run_in = join_lines([part.text, part.run_in],
+                                                    words=rules.words), ""
             elif part.taken == 1 and not part.run_in and part.text and not (
                 i + 1 < len(stream) and credits_line(stream[i + 1].text)
             ):  # credits end a wrapped title too (not a line of credits alone below it)
                 more, part.taken = _plain_wrap(stream, i, part.text, rules.heads)
-                part.text = join_lines([part.text, *more])
+                part.text = join_lines([part.text, *more], words=rules.words)
     elif part.text:
         more, part.taken = _plain_wrap(stream, i, part.text, rules.heads)
-        part.text, part.run_in = _first_sentence(join_lines([part.text, *more]))
+        part.text, part.run_in = _first_sentence(join_lines([part.text, *more],
+                                                            words=rules.words))
 
 
 def _read_credits(stream: Sequence[StreamLine], i: int, rules: HeadingRules,
@@ -292,12 +299,12 @@ def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: H
     if not part.run_in and part.text and all(styled[: _apart_at(words)]):
         more, part.run_in, part.taken = _wrapped_title(stream, i, head, rules)
         head_text, first_credits = split_credits(part.text)
-        joined = join_lines([part.text, *more])
+        joined = join_lines([part.text, *more], words=rules.words)
         if more and first_credits is not None and part.credits is None and (
             split_credits(joined)[1] is None
         ):  # credits on the first line of a wrapped title (flush right beside it)
             part.credits, part.position = first_credits, "heading"
-            joined = join_lines([head_text, *more])
+            joined = join_lines([head_text, *more], words=rules.words)
         part.text = joined
     if part.run_in and not any(c.isalnum() for c in part.run_in) and len(part.run_in) <= 3:
         part.marks, part.run_in = part.run_in, ""  # a sign after the title (■): a designator
@@ -321,7 +328,7 @@ def _read_title_below(stream: Sequence[StreamLine], i: int, rules: HeadingRules,
     if rules.distinct:
         more, _, used = _wrapped_title(stream, i + 1, nxt.line.words[0], rules)
         lines, part.taken = [*lines, *more], part.taken + used - 1
-    part.text = join_lines(lines)
+    part.text = join_lines(lines, words=rules.words)
     return True
 
 
@@ -557,8 +564,10 @@ def title_complete(title: str) -> bool:
 def read_body(
     lines: Sequence[StreamLine], *, body: BodyStyle, learned: frozenset[str],
     positions: frozenset[str], run_in: str = "", credits_found: bool = False,
+    words: frozenset[str] = frozenset(),
 ) -> Body:
-    """Sort an entry's body lines into description, labelled fields and credits."""
+    """Sort an entry's body lines into description, labelled fields and credits; ``words``,
+    the catalog's, settle line-end hyphens (``join_lines``)."""
     out = Body()
     table = _table_credits(lines)
     if table is not None:  # a table under the entry: its rows are no paragraph
@@ -566,7 +575,7 @@ def read_body(
         lines = [*lines[:first], *lines[last + 1 :]]
         if not credits_found:
             out.credits, out.credits_position = found, "table"
-    sorter = _BodyLines(out=out, body=body, learned=learned,
+    sorter = _BodyLines(out=out, body=body, learned=learned, words=words,
                         description=[run_in] if run_in else [],
                         labelled_credits=not credits_found and ("label" in positions
                                                                 or not positions))
@@ -583,7 +592,7 @@ def read_body(
                                                            or not positions):
         sorter.credits_ending_label()
     sorter.close_label()
-    _read_paragraph(out, join_lines(sorter.description), positions=positions,
+    _read_paragraph(out, join_lines(sorter.description, words=words), positions=positions,
                     credits_found=credits_found)
     return out
 
@@ -597,6 +606,8 @@ class _BodyLines:
     body: BodyStyle
     learned: frozenset[str]
     description: list[str]
+    words: frozenset[str] = frozenset()
+    """The catalog's words: what a line-end hyphen is (``join_lines``)."""
     label: Labelled | None = None
     label_line: StreamLine | None = None
     values: list[str] = field(default_factory=list)
@@ -646,7 +657,7 @@ class _BodyLines:
 
     def credits_ending_label(self) -> None:
         """The entry ends with a labelled line, and its credits end that line."""
-        head, found, instructor = trailing_credits(join_lines(self.values))
+        head, found, instructor = trailing_credits(join_lines(self.values, words=self.words))
         if found is not None:
             self.values = [head]
             self.out.credits, self.out.credits_position = found, "paragraph_end"
@@ -656,7 +667,7 @@ class _BodyLines:
     def close_label(self) -> None:
         """Assign the open label its value, and close it."""
         if self.label is not None:
-            value = join_lines(self.values)
+            value = join_lines(self.values, words=self.words)
             if self.labelled_credits and self.out.credits is None:
                 value, found = labelled_credits(value)
                 if found is not None:
@@ -704,26 +715,29 @@ def _cell_credits(words: Sequence[Word]) -> Credits | None:
     """The credits of the words under a ``Credits`` column head: all of them, or without the
     first few, the end of the cell before it reaching under the head (``... 3.3 and`` / ``1``
     / ``course``, where a scan's speck widened the head's box); else the credits the cell
-    opens with (``1 course each semester``)."""
+    opens with (``1 course each semester``, ``1 course, class and lab``)."""
     texts = [w.text for w in words]
     for start in range(len(texts)):
         found = parse_credits(" ".join(texts[start:]))
         if found is not None:
             return found
     for end in range(len(texts) - 1, 0, -1):
-        found = parse_credits(" ".join(texts[:end]))
+        found = parse_credits(" ".join(texts[:end]).rstrip(",;"))
         if found is not None:
             return found
     return None
 
 
-def _pieces(words: Sequence[Word]) -> list[Sequence[Word]]:
-    """``words`` cut where a wide gap sets a piece apart: a table row's cells."""
-    pieces: list[Sequence[Word]] = []
-    while words:
-        cut = _apart_at(words)
-        pieces.append(words[:cut])
-        words = words[cut:]
+def _pieces(words: Sequence[Word]) -> list[list[Word]]:
+    """A table row's cells: ``words`` cut where the gap is wider than a line's height (a word
+    space is a third of it)."""
+    pieces: list[list[Word]] = []
+    for word in words:
+        if pieces and word.bbox[0] - pieces[-1][-1].bbox[2] <= _CELL_GAP * (
+                word.bbox[3] - word.bbox[1]):
+            pieces[-1].append(word)
+        else:
+            pieces.append([word])
     return pieces
 
 
@@ -783,8 +797,12 @@ def _continues_label(label: StreamLine, item: StreamLine, previous_text: str,
     return not previous_text.rstrip().endswith(TERMINAL) and (first.islower() or first in "(“\"")
 
 
-def join_lines(lines: Sequence[str]) -> str:
-    """Join wrapped lines into one paragraph, undoing end-of-line hyphenation."""
+def join_lines(lines: Sequence[str], *, words: frozenset[str] = frozenset()) -> str:
+    """Join wrapped lines into one paragraph. A hyphen between two letters at a line's end
+    stays before a capital (``Latin-`` / ``American``); before a lowercase letter the
+    catalog's ``words`` settle it (``hyphens``: ``Sci-`` / ``ences``, ``cross-`` /
+    ``cultural``). One before a figure, or a slash, joins without a space (``ENGL-`` /
+    ``260``, ``standards/`` / ``competencies``)."""
     out = ""
     for raw in lines:
         text = raw.strip()
@@ -798,7 +816,12 @@ def join_lines(lines: Sequence[str]) -> str:
         elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and text[:1].isalpha() and (
             not suspended
         ):
-            out = (out[:-1] if text[:1].islower() else out) + text
+            lower = text[:1].islower() and not keeps_hyphen(out, text, words)
+            out = (out[:-1] if lower else out) + text
+        elif out.endswith(("-", "/")) and len(out) > 1 and out[-2].isalnum() and (
+            text[:1].isdigit() or out.endswith("/") and text[:1].isalpha()
+        ):
+            out += text
         elif out:
             out = f"{out} {text}"
         else:

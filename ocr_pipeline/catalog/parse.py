@@ -38,6 +38,7 @@ from ocr_pipeline.catalog.fields import (
     read_heading,
     title_complete,
 )
+from ocr_pipeline.catalog.hyphens import catalog_words
 from ocr_pipeline.catalog.labels import known_field, line_label
 from ocr_pipeline.catalog.models import BBox, PageText, Word, union_bbox
 from ocr_pipeline.catalog.profile import (
@@ -398,12 +399,13 @@ def _segment(
 ) -> list[ParsedEntry]:
     entries: list[ParsedEntry] = []
     template = profile.heading
+    words = catalog_words(item.text for item in stream)
     rules = HeadingRules(body=profile.body, positions=profile.credits.learned,
                          distinct=template.distinct, title_below=template.title_below >= 0.5,
                          heading_fields=template.fields >= 0.5, heads=frozenset(heads),
                          title_end=template.title_end if template.run_in >= _RARE else "",
                          run_in=template.run_in >= 0.5, labels=profile.learned_labels,
-                         whole_line=template.run_in < _SOME)
+                         whole_line=template.run_in < _SOME, words=words)
     closing = profile.credits.positions.get("paragraph_end", 0.0) >= 0.5
     heading_pages = {stream[i].page for i in heads}
     current: ParsedEntry | None = None
@@ -432,7 +434,7 @@ def _segment(
                 i + 1 < len(stream) and _DASHED_NAME.match(stream[i + 1].text))
         i += 1
     for entry in entries:
-        _fill_body(entry, profile)
+        _fill_body(entry, profile, words=words)
     return entries
 
 
@@ -521,10 +523,10 @@ def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile, *,
     return cues
 
 
-def _fill_body(entry: ParsedEntry, profile: CatalogProfile) -> None:
+def _fill_body(entry: ParsedEntry, profile: CatalogProfile, *, words: frozenset[str]) -> None:
     found = read_body(entry.body, body=profile.body, learned=profile.learned_labels,
                       positions=profile.credits.learned, run_in=entry.run_in,
-                      credits_found=entry.credits is not None)
+                      credits_found=entry.credits is not None, words=words)
     entry.description = found.description
     entry.prerequisites = "; ".join(found.prerequisites) or None
     entry.corequisites = "; ".join(found.corequisites) or None

@@ -12,6 +12,7 @@ from ocr_pipeline_tests.catalog.typeset import (
     BOLD,
     COURSES,
     GAP,
+    PAGE,
     REGULAR,
     RIGHT_ALIGNED,
     SERIF_ITALIC,
@@ -273,18 +274,20 @@ def test_credits_in_a_table_column_the_cell_before_reaches_under(tmp_path: Path)
 def test_credits_in_a_table_column_the_cell_a_phrase_wider_than_its_head(tmp_path: Path) -> None:
     """DePauw: ``1 course each semester`` starts well left of the ``Credits`` head and only its
     last word reaches under it, where the other entries' ``1 course`` sits under the head; the
-    cell is the whole phrase, its credits what it opens with."""
+    cell is the whole phrase, its credits what it opens with (``1 course, class and lab``
+    too)."""
     rows: list[Row] = []
     for n, c in enumerate(COURSES):
         prereq_head, cell_head, cell = (
             (250.0, 441.0, ("1 course each semester", REGULAR, 354.0)) if n == 2
+            else (292.0, 483.0, ("1 course, class and lab", REGULAR, 446.0)) if n == 4
             else (292.0, 483.0, ("1 course", REGULAR, 446.0)))
         rows += [(f"HIST {c.number} {c.title}", BOLD), *paragraph(c.description),
                  [("Distribution Area", BOLD, 84.0), ("Prerequisites", BOLD, prereq_head),
-                  ("Credits", BOLD, cell_head)], cell, GAP]
+                  ("Credits", BOLD, cell_head)], cell, PAGE if n == 3 else GAP]
     result = extract(tmp_path, rows)
-    assert [(r.course_code, r.credits_min, r.credits_max) for r in result.records] == [
-        (f"HIST {c.number}", 1, 1) for c in COURSES]
+    assert [(r.course_code, r.credits_text, r.credits_min, r.credits_max)
+            for r in result.records] == [(f"HIST {c.number}", "1 course", 1, 1) for c in COURSES]
     assert all(r.description == c.description for r, c in zip(result.records, COURSES,
                                                               strict=True))
 

@@ -136,6 +136,9 @@ def test_a_lost_parenthesis_is_read_as_damaged(text: str, title: str) -> None:
         ("400(4)", ("400(4)", 4, 4, "hours_credits", "")),
         ("Variable", ("Variable", None, None, "variable", "")),
         ("Variable credit", ("Variable credit", None, None, "variable", "")),
+        # rising choices before the unit: from the first to the last, no credit triple
+        ("1/4-1/2-1 course", ("1/4-1/2-1 course", 0.25, 1, "units", "")),
+        ("1-2-3 credits", ("1-2-3 credits", 1, 3, "units", "")),
     ],
 )
 def test_parse_credits(text: str,
@@ -143,7 +146,8 @@ def test_parse_credits(text: str,
     assert credits_of(parse_credits(text)) == credits
 
 
-@pytest.mark.parametrize("text", ["", "  ", "abc", "Fall 2018", "Intro to Logic (3)"])
+@pytest.mark.parametrize("text", ["", "  ", "abc", "Fall 2018", "Intro to Logic (3)",
+                                  "3-2-4 credits"])
 def test_parse_credits_rejects_other_text(text: str) -> None:
     assert parse_credits(text) is None
 
