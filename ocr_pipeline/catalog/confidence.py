@@ -45,6 +45,9 @@ _MIN_VOUCHED_LETTERS = 3
 NEAR_MISS_CONF = 0.7
 """A word one letter off a word the catalog reads surely elsewhere is no surer than this."""
 _NEAR_MISS_LETTERS = 6
+_REPEATED = 3
+"""Times OCR must give one reading of a description word for the catalog to vouch for it."""
+_MIN_REPEATED_LENGTH = 3
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _LETTER_RUN = re.compile(r"[a-z]+")
 _USUAL_CREDITS = 0.1
@@ -57,6 +60,28 @@ def sure_words(pages: Sequence[PageText]) -> frozenset[str]:
     return frozenset(
         key for page in pages for line in page.lines for w in line.words
         if w.conf >= SURE_WORD_CONF and (key := _key(w.text)) is not None)
+
+
+def repeated_readings(pages: Sequence[PageText]) -> frozenset[str]:
+    """Readings OCR gave letter for letter at least ``_REPEATED`` times across the catalog, none
+    a letter off a reading it gave more often: the catalog prints them (``hours--Prereq.:``
+    fifty times, each reading unsure), where a reading a letter off a more frequent one
+    (``PreReg:``, ``PreRegq:`` beside ``PreReq:``) is a misread that repeats."""
+    counts = Counter(w.text for page in pages for line in page.lines for w in line.words
+                     if len(w.text) >= _MIN_REPEATED_LENGTH)
+    near: dict[str, list[str]] = {}
+    for text in counts:
+        for key in _one_deleted(text):
+            near.setdefault(key, []).append(text)
+    return frozenset(
+        text for text, n in counts.items() if n >= _REPEATED and not any(
+            counts[other] > n for key in _one_deleted(text) for other in near[key]))
+
+
+def _one_deleted(text: str) -> set[str]:
+    """``text`` and ``text`` without each of its characters: two texts a letter apart (one
+    put for another, added or left out) share one of them."""
+    return {text, *(text[:i] + text[i + 1:] for i in range(len(text)))}
 
 
 def codes_in_order(entries: Sequence[ParsedEntry]) -> set[int]:
@@ -87,17 +112,21 @@ def usual_credits(entries: Sequence[ParsedEntry]) -> set[tuple[float | None, flo
 def score(entry: ParsedEntry, *, vouched: frozenset[str] = frozenset(),
           code_in_order: bool = False,
           usual: set[tuple[float | None, float | None]] | None = None,
+          repeated: frozenset[str] = frozenset(),
           ) -> tuple[float, dict[str, float]]:
     """Confidence in [0, 1] for ``entry`` and the factors it is made of. ``vouched``: words
     the catalog reads surely elsewhere; ``code_in_order``: the code sits in its subject's
-    order; ``usual``: credit values many of the catalog's entries print."""
+    order; ``usual``: credit values many of the catalog's entries print; ``repeated``:
+    readings the catalog vouches for in a description (``repeated_readings``)."""
     credits = entry.credits
     in_order = set(WORD_PARTS.findall(entry.code.raw)) if code_in_order else set()
     usual_value = (set(WORD_PARTS.findall(credits.text)) if credits is not None and usual
                    and (credits.low, credits.high) in usual and credits.clean else set())
     heading = [_vouched_for(w, vouched, sure=in_order | usual_value)
                for w in entry.heading_words()]
-    ocr = _ocr_factor(heading, entry.body_words())
+    body = [replace(w, conf=max(w.conf, DOUBTFUL_WORD_CONF)) if w.text in repeated else w
+            for w in entry.body_words()]
+    ocr = _ocr_factor(heading, body)
     factors = {"ocr": round(ocr, 4)}
     value = ocr
     for name, cue in sorted(entry.cues.items()):

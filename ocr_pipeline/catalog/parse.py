@@ -63,6 +63,10 @@ _STRAY_GLYPH = re.compile(r"[|¦¬©®«»~_^\\{}<>!@]|(?<!\S)[.,;:]\S|(?<!\S)[^
 ``Game Design!``, ``Programming .& Computation``, ``Italian Cinema. from``,
 ``Geography: (Subject``)."""
 _TITLE_SENTENCE = re.compile(r"(?<=[a-z]{2})\.[ ]+(?=[A-Z])")
+_SCAN_TITLE_SIGN = re.compile(r"[A-Za-z]-[ ]\W?[A-Z]")
+"""A hyphen ending a scanned title's word, a capitalized word after it: a speck read as a
+hyphen (``Firefighter- Life Safety``) or a compound OCR cut apart (``Davis- Green``), which
+is not known."""
 _TITLE_FIELD = re.compile(r"\b[A-Z][\w.]*:\s?\S*\d")
 _FEW_ENTRIES = 5
 _FULL_LINE = 0.85
@@ -441,8 +445,13 @@ def _segment(
 def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
            profile: CatalogProfile, *, unexplained: bool) -> ParsedEntry:
     lines = list(stream[cand.index : cand.index + heading.lines])
-    entry = ParsedEntry(code=cand.code, heading=lines, title=heading.title,
-                        credits=heading.credits, run_in=heading.run_in,
+    title, run_in = heading.title, heading.run_in
+    part = (_PART_OPENING.search(title) if cand.code.more_numbers and run_in
+            and heading.title_end == "." else None)
+    if part is not None:  # "STAT 301-1,2,3 Data Science 1. Methods ...": part 1's text
+        title, run_in = title[:part.start()], f"{part.group(1)}. {run_in}"
+    entry = ParsedEntry(code=cand.code, heading=lines, title=title,
+                        credits=heading.credits, run_in=run_in,
                         credits_position=heading.credits_position,
                         cross_listed=list(cand.code.cross_listed),
                         attributes=dict(heading.attributes))
@@ -511,6 +520,8 @@ def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile, *,
         cues["title_length"] = 0.5
     if _STRAY_GLYPH.search(title):
         cues["title_glyph"] = 0.5  # "Public Speaking |": OCR read a letter as a sign
+    if scanned and _SCAN_TITLE_SIGN.search(title):
+        cues["title_sign"] = 0.8  # "Firefighter- Life Safety": a speck, or a compound's gap?
     if _TITLE_FIELD.search(title):
         cues["title_field"] = 0.5  # "Course ID:005194 06-JUN-2018": a field, not a title
     sentence = _TITLE_SENTENCE.search(title)
@@ -542,6 +553,10 @@ def _fill_body(entry: ParsedEntry, profile: CatalogProfile, *, words: frozenset[
         entry.cues["absorbed_heading"] = 0.6
 
 
+_PART_OPENING = re.compile(r"\s+(\d)$")
+"""A figure ending the title of an entry of several numbered parts, a stop after it and its
+text run in: the first part's text opens there (``STAT 301-1,2,3 Data Science 1. Methods
+...``; a scan measures the figure as bold as the title, a text layer's type sets it apart)."""
 _SCAN_CREDITS_EXPECTED = 0.25
 """On a scan, an entry without credits is doubted where this share of the catalog's entries
 print them: OCR misreads many (``1 cr`` read ``tor``), so the share read understates the

@@ -33,6 +33,7 @@ def build_records(
     by_id: dict[str, CourseRecord] = {}
     titles: dict[tuple[str, int], list[str]] = {}
     vouched = confidence.sure_words(pages)
+    repeated = confidence.repeated_readings(pages)
     in_order = {id(entries[i]) for i in confidence.codes_in_order(entries)}
     usual = confidence.usual_credits(entries)
     for entry, number, code in _numbered(entries):
@@ -41,7 +42,7 @@ def build_records(
             seen.append(entry.title)
         rid = record_id(catalog=catalog, course_code=code, page=entry.page,
                         occurrence=seen.index(entry.title) + 1)
-        value, factors = confidence.score(entry, vouched=vouched, usual=usual,
+        value, factors = confidence.score(entry, vouched=vouched, usual=usual, repeated=repeated,
                                           code_in_order=id(entry) in in_order)
         record = CourseRecord(
             record_id=rid, catalog_id=catalog, source_uri=source_uri,

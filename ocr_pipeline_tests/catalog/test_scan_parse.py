@@ -11,7 +11,13 @@ import pytest
 
 from ocr_pipeline.catalog.candidates import rest_kind
 from ocr_pipeline.catalog.codes import match_code
-from ocr_pipeline.catalog.confidence import codes_in_order, score, sure_words, usual_credits
+from ocr_pipeline.catalog.confidence import (
+    codes_in_order,
+    repeated_readings,
+    score,
+    sure_words,
+    usual_credits,
+)
 from ocr_pipeline.catalog.credits import split_credits
 from ocr_pipeline.catalog.fields import case_confirms_boundary
 from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
@@ -87,6 +93,27 @@ def test_noise_is_not_vouched_for() -> None:
     entry = read_catalog([page]).entries[1]
     value, _ = score(entry, vouched=frozenset({"physical"}), code_in_order=True)
     assert value < 0.1
+
+
+def test_a_description_word_read_alike_again_and_again_is_vouched_for() -> None:
+    """Every entry's short description opens with a label OCR reads unsurely, letter for letter
+    the same (``Prereq:`` at 0.6): the catalog prints it, and the records need no person for
+    it. One entry's reading a letter off it (``Prereg:``) is a misread repeated, doubted."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        label = "Prereg:" if n == 5 else "Prereq:"
+        lines += [_line(f"CHEM 1{n}0 {title} (3)", y, bold=4),
+                  _line(f"{label} CHEM 100 or consent.", y + 12, conf={label: 0.6})]
+        y += 36
+    page = _page(lines)
+    entries = read_catalog([page]).entries
+    repeated = repeated_readings([page])
+    assert "Prereq:" in repeated and "Prereg:" not in repeated
+    vouched = sure_words([page])
+    alone = [score(e, vouched=vouched, code_in_order=True)[0] for e in entries]
+    alike = [score(e, vouched=vouched, code_in_order=True, repeated=repeated)[0] for e in entries]
+    assert all(value < 0.9 for value in alone)
+    assert all(value >= 0.9 for value in alike[:5]) and alike[5] < 0.9
 
 
 @pytest.mark.parametrize(
@@ -685,3 +712,37 @@ def test_credits_alone_on_the_line_after_a_heading_are_its_own_wrapped() -> None
     entries = read_catalog([_page(lines)]).entries
     assert [(e.title, e.credits and e.credits.low, e.credits_position) for e in entries] == [
         (t, 4, "heading") for t in TITLES[:6]]
+
+
+def test_a_figure_ending_the_title_of_a_several_part_entry_opens_the_first_parts_text() -> None:
+    """``STAT 301-1,2,3 Data Science 1. Methods addressed ...``: the scan measures the part's
+    figure as bold as the title; it opens the text of part 1, and the title is the course's."""
+    titles = ["Data Science", "Survey Sampling", "Causal Inference", "Regression Analysis",
+              "Time Series", "Statistical Theory"]
+    lines, y = [], 72.0
+    for n, title in enumerate(titles):
+        parts = n in (0, 5)
+        code = f"STAT 3{n}0-1,2,3" if parts else f"STAT 3{n}0-0"
+        text = f"{code} {title}{' 1.' if parts else ''} Methods addressed include"
+        lines += [_line(text, y, bold=len(text.split()) - 3, weights=(1.6, 1.0)),
+                  _line(BODY, y + 12, weights=(0.0, 1.0))]
+        y += 36
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == titles
+    assert entries[0].description.startswith("1. Methods addressed include")
+
+
+def test_a_hyphen_ending_a_scanned_title_word_before_a_capital_is_doubted() -> None:
+    """``Firefighter- Life Safety``: a speck read as a hyphen, or a compound OCR cut apart;
+    the record waits for a person. A suspended hyphen (``Pre- and Post-Colonial``) does not."""
+    titles = ["Firefighter- Life Safety", "Pre- and Post-Colonial Fiction", "Fire Behavior",
+              "Wildland Firefighting", "Incident Command", "Hazardous Materials"]
+    lines, y = [], 72.0
+    for n, title in enumerate(titles):
+        text = f"FIRE 1{n}0 {title} (3)"
+        lines += [_line(text, y, bold=len(text.split()) - 1, weights=(1.6, 1.0)),
+                  _line(BODY, y + 12, weights=(0.0, 1.0))]
+        y += 36
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == titles
+    assert [e.cues.get("title_sign") for e in entries] == [0.8, *[None] * 5]
