@@ -8,7 +8,8 @@ the words the engine found are grouped again from their geometry alone:
 - a line is cut where its words stand further apart than a column gutter could be narrow;
 - specks are dropped: boxes smaller than a full stop, punctuation alone at a line's end,
   faint ink read unsurely as a sign or a letter or two (show-through), and so are pictures
-  read unsurely as letters; solid ink read as a sign is the mark ``■``;
+  read unsurely as letters; solid ink read as a sign is the mark ``■``; stops, colons and
+  accents that the catalog's own words show to be specks (``catalog.specks``);
 - what OCR commonly misreads is read again: a code at a line's start with a figure for a
   letter or a speck inside (``1ZT2``, ``CUA‘``, ``MWIM i55``; doubted) or its space lost
   (``Nurs254``), a roman numeral read as ``Il`` or ``|`` or glued to a line's last word as
@@ -34,6 +35,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ocr_pipeline.catalog import specks
 from ocr_pipeline.catalog.layout import body_gutters, order_lines
 from ocr_pipeline.catalog.models import TEXT_LAYER, Line, PageText, Word, union_bbox
 from ocr_pipeline.catalog.weight import with_bold
@@ -110,6 +112,7 @@ def assemble_pages(pages: Sequence[PageText]) -> list[PageText]:
     if its words keep clear of them."""
     pieces = {i: _pieces(page) for i, page in enumerate(pages)
               if not page.method.startswith(TEXT_LAYER)}
+    pieces = dict(zip(pieces, specks.cleared(list(pieces.values())), strict=True))
     own = {i: body_gutters(found, width=pages[i].width, height=pages[i].height)
            for i, found in pieces.items()}
     columns = _common_gutters(list(own.values()))

@@ -27,6 +27,7 @@ from dataclasses import replace
 
 from ocr_pipeline.catalog.models import PageText, Word
 from ocr_pipeline.catalog.parse import WORD_PARTS, ParsedEntry
+from ocr_pipeline.catalog.specks import likelier_readings
 
 DEFAULT_THRESHOLD = 0.9
 """Records at or above this are auto-accepted; below it they wait for human review."""
@@ -69,19 +70,9 @@ def repeated_readings(pages: Sequence[PageText]) -> frozenset[str]:
     (``PreReg:``, ``PreRegq:`` beside ``PreReq:``) is a misread that repeats."""
     counts = Counter(w.text for page in pages for line in page.lines for w in line.words
                      if len(w.text) >= _MIN_REPEATED_LENGTH)
-    near: dict[str, list[str]] = {}
-    for text in counts:
-        for key in _one_deleted(text):
-            near.setdefault(key, []).append(text)
-    return frozenset(
-        text for text, n in counts.items() if n >= _REPEATED and not any(
-            counts[other] > n for key in _one_deleted(text) for other in near[key]))
-
-
-def _one_deleted(text: str) -> set[str]:
-    """``text`` and ``text`` without each of its characters: two texts a letter apart (one
-    put for another, added or left out) share one of them."""
-    return {text, *(text[:i] + text[i + 1:] for i in range(len(text)))}
+    likelier = likelier_readings(counts)
+    return frozenset(text for text, n in counts.items()
+                     if n >= _REPEATED and text not in likelier)
 
 
 def codes_in_order(entries: Sequence[ParsedEntry]) -> set[int]:

@@ -96,14 +96,14 @@ def test_noise_is_not_vouched_for() -> None:
 
 
 def test_a_description_word_read_alike_again_and_again_is_vouched_for() -> None:
-    """Every entry's short description opens with a label OCR reads unsurely, letter for letter
+    """Every entry's short description holds a label OCR reads unsurely, letter for letter
     the same (``Prereq:`` at 0.6): the catalog prints it, and the records need no person for
     it. One entry's reading a letter off it (``Prereg:``) is a misread repeated, doubted."""
     lines, y = [], 72.0
     for n, title in enumerate(TITLES[:6]):
         label = "Prereg:" if n == 5 else "Prereq:"
         lines += [_line(f"CHEM 1{n}0 {title} (3)", y, bold=4),
-                  _line(f"{label} CHEM 100 or consent.", y + 12, conf={label: 0.6})]
+                  _line(f"Lectures. {label} CHEM 100 or consent.", y + 12, conf={label: 0.6})]
         y += 36
     page = _page(lines)
     entries = read_catalog([page]).entries

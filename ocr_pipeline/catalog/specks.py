@@ -1,0 +1,165 @@
+"""Signs a scan's specks add to its words, taken out where the catalog's own words say so.
+
+Noise on a scanned page is read as punctuation and accents the page does not print. In a
+sentence, a stop is followed by a capital and a colon by what it introduces, so where the
+catalog prints the word bare again and again, these are specks:
+- a stop after a word, a lowercase word after it on the line (``students. to move``): an
+  abbreviation's stop (``Prereq. or``) is printed after a word the catalog does not print bare,
+  or before a lowercase word more than once;
+- a stop, colon or semicolon glued between two such words (``culture.and``, ``to:use``);
+- a colon after a word no clause ends on (``the: study``, ``will: encourage``);
+- a hyphen after a comma (``patient,-health``), or opening a word inside a line (``taken
+  -concurrently``); one between two words (``while-also``) may be a dash (``genres—the``) and
+  stays;
+- an accent over a letter of a word the catalog prints without it, and with it nowhere else
+  (``coursé``, ``thé``, ``asséssment``: noise over an English word; ``José`` is printed so).
+A label the catalog repeats at its lines' start (``PreReq:``) read a letter off there
+(``PreReg:``, ``PreRegq:``) is the label again where its own reading is much the rarer.
+Text layers print what they print; only OCR lines are read here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from ocr_pipeline.catalog.models import Line, Word
+
+_LABEL = re.compile(r"^[^\W\d_][\w.()/-]*:$")
+_LABEL_MAJORITY = 2
+"""Times more often a label must be read for a reading a letter off it to be a misread."""
+_SURE_COUNT = 3
+"""Times the catalog must print a word bare for a sign beside it to be a speck."""
+_EDGES = "\"'‘’“”()[],;:!?"
+_STOP = re.compile(r"^(?P<word>[^\W\d_]{2,})\.$")
+_GLUED = re.compile(r"^(?P<first>[^\W\d_]+)[.:;](?P<second>[^\W\d_]+)(?P<end>[,.;:]?)$")
+_HYPHENED = re.compile(r"^(?P<first>[^\W\d_]+),-(?P<second>[^\W\d_]+)(?P<end>[,.;:)]?)$")
+_OPENING_HYPHEN = re.compile(r"^-(?P<word>[^\W\d_]{2,}[,.;:)]?)$")
+_NO_CLAUSE_ENDS = frozenset({"a", "an", "the", "to", "of", "and", "or", "in", "for", "with",
+                             "will", "by", "from", "at", "on", "as", "is", "are", "be"})
+"""Words no clause ends on: a colon after one is a speck (``through the: study``)."""
+
+
+def cleared(pages: Sequence[Sequence[Line]]) -> list[list[Line]]:
+    """The scanned ``pages`` (each its OCR lines) without the specks their words show."""
+    bare, stopped = _counts(line for lines in pages for line in lines)
+    labels = _label_readings(line for lines in pages for line in lines)
+    return [[_relabelled(_cleared(line, lines[n + 1] if n + 1 < len(lines) else None, bare,
+                                  stopped), labels)
+             for n, line in enumerate(lines)] for lines in pages]
+
+
+def _label_readings(lines: Iterable[Line]) -> dict[str, str]:
+    """Each reading of a label opening a line and the label it is a misread of, a letter off
+    and read ``_LABEL_MAJORITY`` times as often there, ``_SURE_COUNT`` times at least (a
+    title's ``Literatures:`` inside a line is no label)."""
+    counts = Counter(line.words[0].text for line in lines if _LABEL.match(line.words[0].text))
+    return {text: other for text, other in likelier_readings(counts).items()
+            if counts[other] >= max(_SURE_COUNT, _LABEL_MAJORITY * counts[text])}
+
+
+def likelier_readings(counts: Counter[str]) -> dict[str, str]:
+    """Each reading of ``counts`` and the reading a letter off it (one put for another, added
+    or left out) that OCR gave most often, where that is more often than itself."""
+    near: dict[str, list[str]] = {}
+    for text in counts:
+        for key in _one_deleted(text):
+            near.setdefault(key, []).append(text)
+    found: dict[str, str] = {}
+    for text, n in counts.items():
+        best = max((other for key in _one_deleted(text) for other in near[key]),
+                   key=lambda other: counts[other])
+        if counts[best] > n:
+            found[text] = best
+    return found
+
+
+def _one_deleted(text: str) -> set[str]:
+    """``text`` and ``text`` without each of its characters: two texts a letter apart share
+    one of them."""
+    return {text, *(text[:i] + text[i + 1:] for i in range(len(text)))}
+
+
+def _relabelled(line: Line, labels: dict[str, str]) -> Line:
+    first = line.words[0]
+    if first.text not in labels:
+        return line
+    return replace(line, words=(replace(first, text=labels[first.text]), *line.words[1:]))
+
+
+def _counts(lines: Iterable[Line]) -> tuple[Counter[str], Counter[str]]:
+    """How often each word is printed bare (lowercase, edge signs but stops left out), and
+    how often with a stop before a lowercase word."""
+    bare: Counter[str] = Counter()
+    stopped: Counter[str] = Counter()
+    for line in lines:
+        texts = [w.text for w in line.words]
+        for n, text in enumerate(texts):
+            core = text.strip(_EDGES)
+            if core.isalpha():
+                bare[core.lower()] += 1
+            elif (m := _STOP.match(core)) and n + 1 < len(texts) and texts[n + 1][:1].islower():
+                stopped[m.group("word").lower()] += 1
+    return bare, stopped
+
+
+def _cleared(line: Line, nxt: Line | None, bare: Counter[str], stopped: Counter[str]) -> Line:
+    """``line`` without its specks; ``nxt``, the line OCR read after it, says what follows its
+    last word (``Introduction to.`` / ``basic ideas``)."""
+    words: list[Word] = []
+    following = [*line.words[1:], *(nxt.words[:1] if nxt is not None else ())]
+    for n, word in enumerate(line.words):
+        after = following[n].text if n < len(following) else ""
+        words.extend(_speckless(word, after=after, inside=n > 0, bare=bare, stopped=stopped))
+    return line if words == list(line.words) else replace(line, words=tuple(words))
+
+
+def _speckless(word: Word, *, after: str, inside: bool, bare: Counter[str],
+               stopped: Counter[str]) -> list[Word]:
+    """``word`` without a speck's sign (``after``: the next word's text; ``inside``: a word
+    stands before it on the line), or cut in two where a speck glued two words."""
+    text = word.text
+    if after[:1].islower():
+        stop = _STOP.match(text)
+        if stop and _printed_bare(stop.group("word"), bare) and (
+                stopped[stop.group("word").lower()] <= 1):
+            return [replace(word, text=stop.group("word"))]
+        if text.endswith(":") and text[:-1].lower() in _NO_CLAUSE_ENDS:
+            return [replace(word, text=text[:-1])]
+    if (glued := _GLUED.match(text)) and _both_printed(glued, bare):
+        return _split(word, glued.group("first"), glued.group("second") + glued.group("end"))
+    if (hyphened := _HYPHENED.match(text)) and _both_printed(hyphened, bare):
+        return _split(word, hyphened.group("first") + ",",
+                      hyphened.group("second") + hyphened.group("end"))
+    opening = _OPENING_HYPHEN.match(text)
+    if inside and opening and _printed_bare(opening.group("word").rstrip(",.;:)"), bare):
+        return [replace(word, text=opening.group("word"))]
+    core = text.strip(_EDGES)
+    if core.isalpha() and not core.isascii() and bare[_unaccented(core).lower()] and (
+            bare[core.lower()] <= 1):
+        return [replace(word, text=_unaccented(text))]
+    return [word]
+
+
+def _both_printed(m: re.Match[str], bare: Counter[str]) -> bool:
+    return _printed_bare(m.group("first"), bare) and _printed_bare(m.group("second"), bare)
+
+
+def _printed_bare(word: str, bare: Counter[str]) -> bool:
+    return bare[word.lower()] >= _SURE_COUNT
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+
+
+def _split(word: Word, first: str, second: str) -> list[Word]:
+    """``word`` as two words, its box shared by their letters' count."""
+    x0, y0, x1, y1 = word.bbox
+    cut = x0 + (x1 - x0) * len(first) / (len(first) + 1 + len(second))
+    return [replace(word, text=first, bbox=(x0, y0, cut, y1)),
+            replace(word, text=second, bbox=(cut, y0, x1, y1))]
