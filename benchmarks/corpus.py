@@ -5,7 +5,8 @@ Each catalog in ../shared/dev-data (nine in catalogs/, plus hawaii_cc) is read w
 (``benchmarks/truth/<name>.json``, written by hand) are scored against the truth:
 
 - code precision, recall and F1 (records matched by normalized code, in reading order);
-- title exact and credits exact (as numbers), over the matched records;
+- title exact and credits exact (as numbers), over the matched records; ``desc``, the
+  description exact (no target: the issues' targets count code, title and credits);
 - auto-accepted share of the window's records, and wrong among the auto-accepted (a record
   that matches no truth, or has a wrong code, title or credits);
 - yield: truth records auto-accepted and right; lost: truth records never emitted;
@@ -76,6 +77,7 @@ class Score:
     matched: int = 0
     title: int = 0
     credits: int = 0
+    description: int = 0
     auto: int = 0
     auto_wrong: int = 0
     right_auto: int = 0
@@ -111,6 +113,7 @@ class Score:
             "lost": self.rate(self.truth - self.matched, self.truth),
             "title": self.rate(self.title, self.matched),
             "credits": self.rate(self.credits, self.matched),
+            "description": self.rate(self.description, self.matched),
             "wrong": self.rate(self.auto_wrong, self.auto),
             "yield": self.rate(self.right_auto, self.truth),
         }
@@ -165,6 +168,7 @@ def score(name: str, truth: dict[str, Any], records: list[CourseRecord]) -> Scor
         credits_ok = same_credits(credits_of(record), credits_of(row))
         result.title += title_ok
         result.credits += credits_ok
+        result.description += norm(record.description) == norm(row.get("description"))
         right = title_ok and credits_ok
         result.auto_wrong += auto and not right
         result.right_auto += auto and right
@@ -347,14 +351,14 @@ def against_baseline(scores: list[Score], path: Path, *, show: bool) -> None:
 
 
 def table(scores: list[Score]) -> str:
-    head = ("catalog", "truth", "pred", "P", "R", "F1", "lost", "title", "cred", "auto",
-            "wrong", "yield", "unexpl", "neither", "empty", "s", "ok")
+    head = ("catalog", "truth", "pred", "P", "R", "F1", "lost", "title", "cred", "desc",
+            "auto", "wrong", "yield", "unexpl", "neither", "empty", "s", "ok")
     rows = [head]
     for s in scores:
         v = s.values()
         rows.append((s.name, str(s.truth), str(s.predicted), f"{s.precision:.3f}",
                      f"{s.recall:.3f}", f"{v['f1']:.3f}", f"{v['lost']:.1%}",
-                     f"{v['title']:.3f}", f"{v['credits']:.3f}",
+                     f"{v['title']:.3f}", f"{v['credits']:.3f}", f"{v['description']:.3f}",
                      f"{s.rate(s.auto, s.predicted):.0%}", f"{v['wrong']:.1%}",
                      f"{v['yield']:.2f}", str(s.unexplained), str(s.unaccounted),
                      str(s.empty_pages),

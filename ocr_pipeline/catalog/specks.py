@@ -10,7 +10,7 @@ catalog prints the word bare again and again, these are specks:
 - a colon after a word no clause ends on (``the: study``, ``will: encourage``);
 - a hyphen after a comma (``patient,-health``), or opening a word inside a line (``taken
   -concurrently``); one between two words (``while-also``) may be a dash (``genres—the``) and
-  stays;
+  stays; a stop glued before a dash ending a word (``Project.-``): the dash stands apart;
 - an accent over a letter of a word the catalog prints without it, and with it nowhere else
   (``coursé``, ``thé``, ``asséssment``: noise over an English word; ``José`` is printed so).
 A label the catalog repeats at its lines' start (``PreReq:``) read a letter off there
@@ -37,6 +37,7 @@ _EDGES = "\"'‘’“”()[],;:!?"
 _STOP = re.compile(r"^(?P<word>[^\W\d_]{2,})\.$")
 _GLUED = re.compile(r"^(?P<first>[^\W\d_]+)[.:;](?P<second>[^\W\d_]+)(?P<end>[,.;:]?)$")
 _HYPHENED = re.compile(r"^(?P<first>[^\W\d_]+),-(?P<second>[^\W\d_]+)(?P<end>[,.;:)]?)$")
+_STOP_DASH = re.compile(r"^(?P<word>[^\W\d_]{2,})[.,](?P<dash>[-–—])$")
 _OPENING_HYPHEN = re.compile(r"^-(?P<word>[^\W\d_]{2,}[,.;:)]?)$")
 _NO_CLAUSE_ENDS = frozenset({"a", "an", "the", "to", "of", "and", "or", "in", "for", "with",
                              "will", "by", "from", "at", "on", "as", "is", "are", "be"})
@@ -134,6 +135,8 @@ def _speckless(word: Word, *, after: str, inside: bool, bare: Counter[str],
     if (hyphened := _HYPHENED.match(text)) and _both_printed(hyphened, bare):
         return _split(word, hyphened.group("first") + ",",
                       hyphened.group("second") + hyphened.group("end"))
+    if (dash := _STOP_DASH.match(text)) and after:
+        return _split(word, dash.group("word"), dash.group("dash"))
     opening = _OPENING_HYPHEN.match(text)
     if inside and opening and _printed_bare(opening.group("word").rstrip(",.;:)"), bare):
         return [replace(word, text=opening.group("word"))]

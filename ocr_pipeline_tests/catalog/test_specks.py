@@ -53,6 +53,7 @@ def test_a_hyphen_after_a_comma_or_opening_a_word_inside_a_line_is_a_speck() -> 
     assert _read("the course,-and its week-long culture") == [
         "the course, and its week-long culture"]
     assert _read("study the-course and-culture") == ["study the-course and-culture"]  # a dash?
+    assert _read("Capstone Project.- The capstone") == ["Capstone Project - The capstone"]
     assert _read("study taken -weekly in the course") == ["study taken -weekly in the course"]
     assert _read("study taken -course in the week") == ["study taken course in the week"]
 
