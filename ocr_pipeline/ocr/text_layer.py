@@ -18,8 +18,15 @@ _BOLD = 16
 _ITALIC = 2
 _TOKEN = re.compile(r"\S+")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
-READER_REVISION = 4
+READER_REVISION = 5
 """Bumped when the words read from a text layer change, so cached pages are read again."""
+_MAX_BOX_EMS = 2.0
+"""A span's box taller than this many times its type's size comes from a font's absurd
+metrics (Bethel's Cambria: 3.1 em above the baseline, 2.5 below), not from its letters."""
+_ASCENT = 0.9
+_DESCENT = 0.25
+"""A usual font's reach above and below the baseline, in ems: a box made of them stands for
+one from absurd metrics."""
 GARBLED_WORD_CONF = 0.3
 """Confidence of a text-layer word holding unmapped or control characters."""
 
@@ -92,15 +99,16 @@ def _words(spans: list[dict[str, Any]]) -> list[Word]:
             last += 1
         span = spans[index]
         token = match.group()
+        top, bottom = _vertical(span)
         flags, font = span["flags"], span["font"].lower()
         words.append(
             Word(
                 text=token,
                 bbox=(
                     span["bbox"][0] + steps[index] * (start - starts[index]),
-                    span["bbox"][1],
+                    top,
                     spans[last]["bbox"][0] + steps[last] * (end - starts[last]),
-                    span["bbox"][3],
+                    bottom,
                 ),
                 conf=GARBLED_WORD_CONF if has_garbage(token) else 1.0,
                 size=span["size"],
@@ -110,3 +118,15 @@ def _words(spans: list[dict[str, Any]]) -> list[Word]:
             )
         )
     return words
+
+
+def _vertical(span: dict[str, Any]) -> tuple[float, float]:
+    """The span's top and bottom: its box's, unless the font's metrics make that box over
+    ``_MAX_BOX_EMS`` of its type's size (a body line's box reaching above its heading put it
+    first): then a usual font's reach about the baseline."""
+    top, bottom = span["bbox"][1], span["bbox"][3]
+    size = span["size"]
+    if bottom - top <= _MAX_BOX_EMS * size:
+        return top, bottom
+    baseline = span["origin"][1]
+    return baseline - _ASCENT * size, baseline + _DESCENT * size
