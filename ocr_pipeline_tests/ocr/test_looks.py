@@ -33,10 +33,13 @@ def test_the_looks_are_despeckled_thinned_and_thinned_larger() -> None:
     page = np.full((60, 80), 235, dtype=np.uint8)
     page[20:30, 10:70] = 20  # a stroke
     page[25:35, 30:40] = 110  # ink spread around it: grey, not black
+    page[32:38, 50:60] = 73  # spread darker still, toner on a worn copy
     page[5, 5] = 0  # a speck
     page = np.clip(page + rng.normal(0, 3, page.shape), 0, 255).astype(np.uint8)
-    (despeckled, d1), (thinned, d2), (larger, d3) = other_looks(page, dpi=200)
-    assert (d1, d2, d3) == (200, 200, 400)
+    (despeckled, d1), (thinned, d2), (larger, d3), (darkest, d4) = other_looks(page, dpi=200)
+    assert (d1, d2, d3, d4) == (200, 200, 400, 400)
+    # the darker spread stays ink thinned, and goes only from the darkest look
+    assert larger[70, 110] == 0 and darkest[70, 110] == 255 and darkest[50, 40] == 0
     assert despeckled.shape == page.shape and despeckled[5, 5] > 128 and despeckled[25, 40] < 128
     assert set(np.unique(thinned)) <= {0, 255}
     assert thinned[25, 40] == 0 and thinned[32, 35] == 255  # the stroke stays, the spread goes
