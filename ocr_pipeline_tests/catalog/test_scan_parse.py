@@ -21,7 +21,7 @@ from ocr_pipeline.catalog.confidence import (
 from ocr_pipeline.catalog.credits import split_credits
 from ocr_pipeline.catalog.fields import case_confirms_boundary
 from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
-from ocr_pipeline.catalog.parse import read_catalog
+from ocr_pipeline.catalog.parse import ParsedEntry, read_catalog
 
 TITLES = ["Organic Chemistry", "Physical Chemistry", "Inorganic Chemistry", "Analytical Methods",
           "Polymer Chemistry", "Chemical Biology", "Quantum Chemistry"]
@@ -714,20 +714,26 @@ def test_credits_alone_on_the_line_after_a_heading_are_its_own_wrapped() -> None
         (t, 4, "heading") for t in TITLES[:6]]
 
 
+def _weighed_entries(headings: list[str], *, plain: int) -> list[ParsedEntry]:
+    """The entries of a scanned page of ``headings``, each measured heavy but its last
+    ``plain`` words and over a line of body text."""
+    lines, y = [], 72.0
+    for text in headings:
+        lines += [_line(text, y, bold=len(text.split()) - plain, weights=(1.6, 1.0)),
+                  _line(BODY, y + 12, weights=(0.0, 1.0))]
+        y += 36
+    return read_catalog([_page(lines)]).entries
+
+
 def test_a_figure_ending_the_title_of_a_several_part_entry_opens_the_first_parts_text() -> None:
     """``STAT 301-1,2,3 Data Science 1. Methods addressed ...``: the scan measures the part's
     figure as bold as the title; it opens the text of part 1, and the title is the course's."""
     titles = ["Data Science", "Survey Sampling", "Causal Inference", "Regression Analysis",
               "Time Series", "Statistical Theory"]
-    lines, y = [], 72.0
-    for n, title in enumerate(titles):
-        parts = n in (0, 5)
-        code = f"STAT 3{n}0-1,2,3" if parts else f"STAT 3{n}0-0"
-        text = f"{code} {title}{' 1.' if parts else ''} Methods addressed include"
-        lines += [_line(text, y, bold=len(text.split()) - 3, weights=(1.6, 1.0)),
-                  _line(BODY, y + 12, weights=(0.0, 1.0))]
-        y += 36
-    entries = read_catalog([_page(lines)]).entries
+    headings = [f"STAT 3{n}0-1,2,3 {title} 1. Methods addressed include" if n in (0, 5)
+                else f"STAT 3{n}0-0 {title} Methods addressed include"
+                for n, title in enumerate(titles)]
+    entries = _weighed_entries(headings, plain=3)
     assert [e.title for e in entries] == titles
     assert entries[0].description.startswith("1. Methods addressed include")
 
@@ -737,12 +743,7 @@ def test_a_hyphen_ending_a_scanned_title_word_before_a_capital_is_doubted() -> N
     the record waits for a person. A suspended hyphen (``Pre- and Post-Colonial``) does not."""
     titles = ["Firefighter- Life Safety", "Pre- and Post-Colonial Fiction", "Fire Behavior",
               "Wildland Firefighting", "Incident Command", "Hazardous Materials"]
-    lines, y = [], 72.0
-    for n, title in enumerate(titles):
-        text = f"FIRE 1{n}0 {title} (3)"
-        lines += [_line(text, y, bold=len(text.split()) - 1, weights=(1.6, 1.0)),
-                  _line(BODY, y + 12, weights=(0.0, 1.0))]
-        y += 36
-    entries = read_catalog([_page(lines)]).entries
+    entries = _weighed_entries([f"FIRE 1{n}0 {title} (3)" for n, title in enumerate(titles)],
+                               plain=1)
     assert [e.title for e in entries] == titles
     assert [e.cues.get("title_sign") for e in entries] == [0.8, *[None] * 5]
