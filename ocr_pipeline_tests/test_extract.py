@@ -157,3 +157,25 @@ def _garble(page: PageText, table: dict[str, str]) -> PageText:
 
     blocks = tuple(replace(b, lines=tuple(mangle(ln) for ln in b.lines)) for b in page.blocks)
     return replace(page, blocks=blocks)
+
+
+@pytest.mark.parametrize(("glyph", "marks"), [("\ufffd", []), ("\uf06e", ["■"])])
+def test_a_glyph_alone_read_unsurely_is_a_mark_or_a_picture(tmp_path: Path, glyph: str,
+                                                          marks: list[str]) -> None:
+    """Alma's icon before a course's designators and credits is a glyph that maps to nothing;
+    OCR read it ``van`` or ``=`` unsurely, and the line ``van NS2 4 cr UL`` held no credits: it
+    is left out. East Central's liberal-arts square is a symbol font's character (private use),
+    read ``@`` or ``&``: it is the mark ``■``. Words with a glyph unmapped are still read."""
+    pdf = make_pdf(tmp_path / "icon.pdf", [[Text(72, 100, "#"), Text(86, 100, "NS2 4 cr UL"),
+                                            Text(72, 120, "Students examine the market.")]])
+    with pymupdf.open(pdf) as doc:
+        doc[0].draw_circle((76, 96.5), 4.5, color=(0, 0, 0), fill=(0, 0, 0))
+        doc[0].draw_rect(pymupdf.Rect(74.5, 94, 77.5, 99), color=(1, 1, 1), fill=(1, 1, 1))
+        doc.saveIncr()
+    with pymupdf.open(pdf) as doc:
+        page = doc[0]
+        garbled = _garble(TextLayerEngine().read_page(page, number=1), {"#": glyph, "x": "\ufffd"})
+        mended = repair_garbled_words(garbled, page=page, engine=TesseractEngine(psm=6, workers=1))
+    # the glyph's piece of the line, then the rest of it (the stream joins them by baseline)
+    assert [line.text for line in mended.lines] == [*marks, "NS2 4 cr UL",
+                                                    "Students examine the market."]

@@ -4,12 +4,17 @@ Some born-digital catalogs embed fonts whose glyphs map to no character (``�ow
 ``e�amine`` for "examine"). Rather than OCR the whole page and lose the exact text layer, the
 lines holding such words are rendered alone at high resolution, stacked into one strip and read
 by Tesseract in one call per page; the garbled words take the OCR reading (and its
-confidence), every other word stays exact.
+confidence), every other word stays exact. A word of glyphs alone that OCR does not read
+surely is no text: a symbol font's character (private use: East Central's liberal-arts square,
+read ``@`` or ``&``) is the mark ``■``, as a scan's solid ink read as a sign is; a glyph that
+maps to nothing (Alma's icons before a course's designators, read ``van``, ``ais``, ``=``) is
+left out: it had hidden the credits of its line.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 
 import pymupdf
@@ -25,6 +30,10 @@ STRIP_GAP = 12.0
 """White space between stacked line crops, in points."""
 MAX_LENGTH_CHANGE = 2
 """A ligature glyph is one character in the text layer and two in the OCR reading."""
+PICTURE_CONF = 0.9
+"""A word of glyphs alone read less surely than this is a mark or a picture, not text."""
+MARK = "■"
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +65,8 @@ def repair_garbled_words(
     if not repaired:
         return page_text
     blocks = tuple(
-        replace(block, lines=tuple(mended.get(id(line), line) for line in block.lines))
+        replace(block, lines=tuple(kept for line in block.lines
+                                   if (kept := mended.get(id(line), line)).words))
         for block in page_text.blocks
     )
     logger.debug("page %d: %d garbled word(s) read by OCR", page_text.page, repaired)
@@ -65,6 +75,11 @@ def repair_garbled_words(
 
 def _garbled(word: Word) -> bool:
     return has_garbage(word.text)
+
+
+def _glyphs_alone(word: Word) -> bool:
+    """A word of unmapped or private-use glyphs only: no letter of it is known."""
+    return all(has_garbage(c) for c in word.text)
 
 
 def _crops(page_text: PageText, *, page: pymupdf.Page) -> list[_Crop]:
@@ -113,10 +128,17 @@ def _read_strip(
 
 
 def _mend(line: Line, candidates: list[Word]) -> tuple[Line, int]:
+    """``line`` with its garbled words read by OCR, a symbol's made the mark and a picture's
+    left out, and how many were; a line of pictures alone keeps no word."""
     words = []
     count = 0
     for word in line.words:
         match = _best_overlap(word, candidates) if _garbled(word) else None
+        if _glyphs_alone(word) and (match is None or match.conf < PICTURE_CONF):
+            count += 1
+            if _PRIVATE_USE.search(word.text):
+                words.append(replace(word, text=MARK, conf=1.0))
+            continue
         if match is not None and not _garbled(match) and (
             abs(len(match.text) - len(word.text)) <= MAX_LENGTH_CHANGE
         ):

@@ -18,7 +18,7 @@ _BOLD = 16
 _ITALIC = 2
 _TOKEN = re.compile(r"\S+")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
-READER_REVISION = 5
+READER_REVISION = 6
 """Bumped when the words read from a text layer change, so cached pages are read again."""
 _MAX_BOX_EMS = 2.0
 """A span's box taller than this many times its type's size comes from a font's absurd
