@@ -79,6 +79,7 @@ _INLINE_CROSS = re.compile(
     re.IGNORECASE,
 )
 _CONNECTORS = frozenset({"and", "of", "to", "the", "in", "for", "a", "an", "with", "&", "on", "or"})
+_WORD_EDGES = "\"'‘’“”()[],.;:!?"
 _SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"or", "and", "to", "nor"})
 _QUOTES = frozenset("\"'‘’“”`")
 CREDIT_POSITIONS = ("heading", "after_code", "next_line", "label", "paragraph_end", "table")
@@ -802,7 +803,9 @@ def join_lines(lines: Sequence[str], *, words: frozenset[str] = frozenset()) -> 
     stays before a capital (``Latin-`` / ``American``); before a lowercase letter the
     catalog's ``words`` settle it (``hyphens``: ``Sci-`` / ``ences``, ``cross-`` /
     ``cultural``). One before a figure, or a slash, joins without a space (``ENGL-`` /
-    ``260``, ``standards/`` / ``competencies``)."""
+    ``260``, ``standards/`` / ``competencies``), and so does a typed dash before a lowercase
+    word (``hours--`` / ``and``), which goes where the catalog prints the word it splits
+    (``unders--`` / ``tanding``: a scan's doubled hyphen)."""
     out = ""
     for raw in lines:
         text = raw.strip()
@@ -822,6 +825,10 @@ def join_lines(lines: Sequence[str], *, words: frozenset[str] = frozenset()) -> 
             text[:1].isdigit() or out.endswith("/") and text[:1].isalpha()
         ):
             out += text
+        elif out.endswith("--") and out[-3:-2].isalpha() and text[:1].islower():
+            # a typed dash (``hours--and``), or a hyphen a scan read doubled (``unders--``)
+            whole = out[:-2].rsplit(None, 1)[-1] + text.split(None, 1)[0]
+            out = (out[:-2] if whole.lower().strip(_WORD_EDGES) in words else out) + text
         elif out:
             out = f"{out} {text}"
         else:

@@ -49,6 +49,15 @@ def test_without_the_catalogs_words_a_line_end_hyphen_breaks_a_word() -> None:
     assert join_lines(["a cross-", "cultural perspective"]) == "a crosscultural perspective"
 
 
+def test_a_typed_dash_at_a_line_end_joins_without_a_space_a_doubled_hyphen_goes() -> None:
+    assert join_lines(["3 hours--", "and a lab"], words=PRINTED) == "3 hours--and a lab"
+    assert join_lines(["build inter--", "faith skills"], words=PRINTED) == (
+        "build inter--faith skills")  # no word the catalog prints: left as printed
+    assert join_lines(["build cross-cul--", "tural skills"], words=PRINTED) == (
+        "build cross-cultural skills")
+    assert join_lines(["the social sci--", "ences"], words=PRINTED) == "the social sciences"
+
+
 def test_a_code_or_a_slash_broken_at_a_line_end_joins_without_a_space() -> None:
     assert join_lines(["ENGL-", "260 strongly recommended"]) == "ENGL-260 strongly recommended"
     assert join_lines(["Public Policy (3-", "3-0)"]) == "Public Policy (3-3-0)"
