@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ocr_pipeline.catalog.models import PageText, Word
+from ocr_pipeline.catalog.models import UNREAD_BESIDE, PageText, Word
 from ocr_pipeline.catalog.parse import WORD_PARTS, ParsedEntry
 from ocr_pipeline.catalog.specks import likelier_readings
 
@@ -162,7 +162,7 @@ def _vouched_for(word: Word, vouched: frozenset[str], *, sure: set[str]) -> Word
     if word.conf >= SURE_WORD_CONF:
         return word
     parts = WORD_PARTS.findall(word.text)  # "153—Firefighting": the code's number, then a word
-    if parts and all(part in sure for part in parts):
+    if word.conf != UNREAD_BESIDE and parts and all(part in sure for part in parts):
         return replace(word, conf=SURE_WORD_CONF)  # however unsure the reading: "390(3)"
     if word.conf >= MIN_VOUCHED_CONF and parts and all(
             part in sure or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()

@@ -24,6 +24,12 @@ def union_bbox(boxes: list[BBox]) -> BBox:
 
 TEXT_LAYER = "text_layer"
 """The method of pages read from a PDF's own text (their lines are the typesetter's)."""
+UNREAD_BESIDE = 0.25
+"""A word with unread ink after it, read again with that ink as letters but not surely, is
+read no surer than this, however sure its own reading: a word may be missing there
+(``Theatre/`` at 0.92, with ``Acting``'s ink left unread), so the record waits for a person.
+No catalog vouches for it: not a word it knows from elsewhere, nor a code in its order
+(``DR205``, ``Acting`` unread after it)."""
 
 
 @dataclass(frozen=True, slots=True)

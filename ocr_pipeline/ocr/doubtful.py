@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
-from ocr_pipeline.catalog.models import BBox, Line, Word, union_bbox
+from ocr_pipeline.catalog.models import UNREAD_BESIDE, BBox, Line, Word, union_bbox
 
 DOUBTFUL = 0.5
 """A word read with less confidence than this is read again (with its unsure neighbours)."""
@@ -27,11 +27,6 @@ UNSURE = 0.8
 KEEP = 0.8
 """A reading again is kept if every word of it is read this surely, with two letters or
 figures in all: an icon is read again as a letter (``@`` as ``a``) at about this confidence."""
-UNREAD_BESIDE = 0.25
-"""A word with unread ink after it, read again with that ink as letters but not surely, is
-read no surer than this, however sure its own reading: a word may be missing there (``Theatre/`` at 0.92, with
-``Acting``'s ink left unread), so the record waits for a person. It is below what a catalog
-vouches for when it knows the word from elsewhere."""
 MIN_ADDED_LETTERS = 2
 """Unread ink after a word, read again with it, is taken as a word of its own or the word's
 rest when the reading has this many more letters or figures: a word, not a mark."""

@@ -9,9 +9,8 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr_pipeline.catalog.models import Line, Word, union_bbox
+from ocr_pipeline.catalog.models import UNREAD_BESIDE, Line, Word, union_bbox
 from ocr_pipeline.ocr.doubtful import (
-    UNREAD_BESIDE,
     covered,
     doubted,
     doubtful_runs,
