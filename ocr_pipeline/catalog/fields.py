@@ -79,6 +79,7 @@ _INLINE_CROSS = re.compile(
     re.IGNORECASE,
 )
 _CONNECTORS = frozenset({"and", "of", "to", "the", "in", "for", "a", "an", "with", "&", "on", "or"})
+_TYPED_DASH = re.compile(r"(?<=[^\W\d_])[-–—]{2}$")
 _WORD_EDGES = "\"'‘’“”()[],.;:!?"
 _SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"or", "and", "to", "nor"})
 _QUOTES = frozenset("\"'‘’“”`")
@@ -805,7 +806,7 @@ def join_lines(lines: Sequence[str], *, words: frozenset[str] = frozenset()) -> 
     ``cultural``). One before a figure, or a slash, joins without a space (``ENGL-`` /
     ``260``, ``standards/`` / ``competencies``), and so does a typed dash before a lowercase
     word (``hours--`` / ``and``), which goes where the catalog prints the word it splits
-    (``unders--`` / ``tanding``: a scan's doubled hyphen)."""
+    (``unders-—`` / ``tanding``: a scan's hyphen read twice)."""
     out = ""
     for raw in lines:
         text = raw.strip()
@@ -825,8 +826,8 @@ def join_lines(lines: Sequence[str], *, words: frozenset[str] = frozenset()) -> 
             text[:1].isdigit() or out.endswith("/") and text[:1].isalpha()
         ):
             out += text
-        elif out.endswith("--") and out[-3:-2].isalpha() and text[:1].islower():
-            # a typed dash (``hours--and``), or a hyphen a scan read doubled (``unders--``)
+        elif _TYPED_DASH.search(out) and text[:1].islower():
+            # a typed dash (``hours--and``), or a hyphen a scan read doubled (``unders-—``)
             whole = out[:-2].rsplit(None, 1)[-1] + text.split(None, 1)[0]
             out = (out[:-2] if whole.lower().strip(_WORD_EDGES) in words else out) + text
         elif out:

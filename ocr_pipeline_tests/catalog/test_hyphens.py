@@ -56,6 +56,7 @@ def test_a_typed_dash_at_a_line_end_joins_without_a_space_a_doubled_hyphen_goes(
     assert join_lines(["build cross-cul--", "tural skills"], words=PRINTED) == (
         "build cross-cultural skills")
     assert join_lines(["the social sci--", "ences"], words=PRINTED) == "the social sciences"
+    assert join_lines(["the social sci-—", "ences"], words=PRINTED) == "the social sciences"
 
 
 def test_a_code_or_a_slash_broken_at_a_line_end_joins_without_a_space() -> None:
