@@ -64,13 +64,13 @@ def repair_garbled_words(
         repaired += count
     if not repaired:
         return page_text
-    blocks = tuple(
-        replace(block, lines=tuple(kept for line in block.lines
-                                   if (kept := mended.get(id(line), line)).words))
-        for block in page_text.blocks
-    )
+    blocks = []
+    for block in page_text.blocks:
+        lines = [mended.get(id(line), line) for line in block.lines]
+        if any(line.words for line in lines):  # a block of pictures alone goes with them
+            blocks.append(replace(block, lines=tuple(line for line in lines if line.words)))
     logger.debug("page %d: %d garbled word(s) read by OCR", page_text.page, repaired)
-    return replace(page_text, blocks=blocks, method=f"{page_text.method}+{engine.name}")
+    return replace(page_text, blocks=tuple(blocks), method=f"{page_text.method}+{engine.name}")
 
 
 def _garbled(word: Word) -> bool:
