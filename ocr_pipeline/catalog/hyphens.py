@@ -9,7 +9,8 @@ Such a hyphen is either a word broken across the lines (``Sci-`` / ``ences``, ``
   ``regulation`` where it prints ``self-awareness`` and ``self-management``): it stays;
 - else it stays when both halves are words the catalog prints (``instruction`` and ``set``),
   and goes otherwise (``communi`` is no word).
-With no words known, it goes: most line-end hyphens break a word.
+With no words known, it goes (but after a compound's own hyphen): most line-end hyphens break
+a word.
 """
 
 from __future__ import annotations
