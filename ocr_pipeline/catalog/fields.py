@@ -25,7 +25,7 @@ from ocr_pipeline.catalog.credits import (
     trailing_credits,
     without_credits_label,
 )
-from ocr_pipeline.catalog.hyphens import keeps_hyphen
+from ocr_pipeline.catalog.hyphens import keeps_hyphen, prints_whole
 from ocr_pipeline.catalog.labels import Labelled, classify, known_field, line_label, split_inline
 from ocr_pipeline.catalog.models import Word
 from ocr_pipeline.catalog.stream import StreamLine
@@ -80,7 +80,6 @@ _INLINE_CROSS = re.compile(
 )
 _CONNECTORS = frozenset({"and", "of", "to", "the", "in", "for", "a", "an", "with", "&", "on", "or"})
 _TYPED_DASH = re.compile(r"(?<=[^\W\d_])[-–—]{2}$")
-_WORD_EDGES = "\"'‘’“”()[],.;:!?"
 _SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"or", "and", "to", "nor"})
 _QUOTES = frozenset("\"'‘’“”`")
 CREDIT_POSITIONS = ("heading", "after_code", "next_line", "label", "paragraph_end", "table")
@@ -828,8 +827,7 @@ def join_lines(lines: Sequence[str], *, words: frozenset[str] = frozenset()) -> 
             out += text
         elif _TYPED_DASH.search(out) and text[:1].islower():
             # a typed dash (``hours--and``), or a hyphen a scan read doubled (``unders-—``)
-            whole = out[:-2].rsplit(None, 1)[-1] + text.split(None, 1)[0]
-            out = (out[:-2] if whole.lower().strip(_WORD_EDGES) in words else out) + text
+            out = (out[:-2] if prints_whole(out, text, words, sign=2) else out) + text
         elif out:
             out = f"{out} {text}"
         else:

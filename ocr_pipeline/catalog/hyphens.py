@@ -50,11 +50,27 @@ def catalog_words(lines: Iterable[str]) -> frozenset[str]:
 def keeps_hyphen(before: str, after: str, words: frozenset[str]) -> bool:
     """Whether the hyphen ending ``before`` (a line's text) joins ``after`` (the next line's)
     as a compound rather than a word broken in two, as the catalog's ``words`` show."""
-    head = before[:-1].rsplit(None, 1)[-1].lstrip(_EDGES) if before[:-1].strip() else ""
-    tail = after.split(None, 1)[0].rstrip(_EDGES) if after.strip() else ""
-    whole, compound = f"{head}{tail}".lower(), f"{head}-{tail}".lower()
-    if whole in words:
+    head, tail = _halves(before, after, sign=1)
+    if prints_whole(before, after, words, sign=1):
         return False
+    compound = f"{head}-{tail}".lower()
     first, last = head.rpartition("-")[2].lower(), tail.partition("-")[0].lower()
     return compound in words or "-" in head or f"{first}-" in words or all(
         len(half) >= _MIN_HALF and half.isalpha() and half in words for half in (first, last))
+
+
+def prints_whole(before: str, after: str, words: frozenset[str], *, sign: int) -> bool:
+    """Whether the catalog's ``words`` hold the word that ``before`` (a line's text, its last
+    ``sign`` characters a hyphen or a dash) and ``after`` (the next line's) make, the sign
+    left out (``Sci-`` / ``ences``, a scan's ``unders-—`` / ``tanding``)."""
+    head, tail = _halves(before, after, sign=sign)
+    return f"{head}{tail}".lower() in words
+
+
+def _halves(before: str, after: str, *, sign: int) -> tuple[str, str]:
+    """The word ``before`` ends with (its last ``sign`` characters left out) and the word
+    ``after`` opens with, edge signs stripped."""
+    rest = before[:-sign]
+    head = rest.rsplit(None, 1)[-1].lstrip(_EDGES) if rest.strip() else ""
+    tail = after.split(None, 1)[0].rstrip(_EDGES) if after.strip() else ""
+    return head, tail
