@@ -99,3 +99,71 @@ def _run(band: np.ndarray, *, height: int) -> tuple[int, int] | None:
     if rows[-1] - rows[0] + 1 < _MIN_TALL * height:
         return None
     return start, end + 1
+
+
+_CELL = 0.5
+"""Side of the grid cells free ink is counted in, in line heights."""
+_CELL_INK = 0.05
+"""A cell with at least this share of free ink is inked: letters fill 15-30% of a cell, a
+speck or the noise of a worn copy a few pixels."""
+_BLOCK_TALL = 2
+_BLOCK_WIDE = 8
+"""A missed block spans at least this many cells down and across: a line of two words."""
+_BLOCK_FILL = 0.3
+"""And at least this share of its box's cells are inked: text rows, not a rule or a frame."""
+_NEIGHBOURS = ((1, 0), (-1, 0), (2, 0), (-2, 0), (0, 1), (0, -1), (0, 2), (0, -2))
+_ROW_INK = 0.02
+"""A pixel row of a block with this share of free ink crosses letters."""
+
+
+def missed_blocks(image: np.ndarray, lines: Sequence[Line], *, scale: float
+                  ) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes (x0, y0, x1, y1) of text-like ink that no line of ``lines`` reaches: lines
+    and paragraphs Tesseract's layout analysis left out whole (a toner-spread column's lower
+    half on a worn copy), in ``image`` (8-bit grayscale; boxes in points, ``scale`` pixels a
+    point)."""
+    heights = [(w.bbox[3] - w.bbox[1]) * scale for line in lines for w in line.words]
+    if not heights:
+        return []
+    cell = max(round(_CELL * float(np.median(heights))), 2)
+    free = _free_ink(image, lines, scale=scale)
+    rows, columns = free.shape[0] // cell, free.shape[1] // cell
+    density = free[:rows * cell, :columns * cell].reshape(rows, cell, columns, cell).mean(
+        axis=(1, 3))
+    inked = density >= _CELL_INK
+    boxes = []
+    for top, left, bottom, right, count in _components(inked):
+        tall, wide = bottom - top, right - left
+        if tall < _BLOCK_TALL or wide < _BLOCK_WIDE or count < _BLOCK_FILL * tall * wide:
+            continue
+        box = (int(left) * cell, int(top) * cell, int(right) * cell, int(bottom) * cell)
+        rows_inked = free[box[1]:box[3], box[0]:box[2]].mean(axis=1) >= _ROW_INK
+        if rows_inked.sum() >= _MIN_TALL * 2 * cell:  # a letter's height, not a rule's
+            boxes.append(box)
+    return boxes
+
+
+def _components(inked: np.ndarray) -> list[tuple[int, int, int, int, int]]:
+    """Groups of inked cells that touch (a word space apart along a row, or a line's leading
+    apart down a column, counts as touching): (top, left, past bottom, past right, inked
+    cells) each."""
+    seen = np.zeros_like(inked)
+    found = []
+    rows, columns = inked.shape
+    for start in zip(*np.nonzero(inked), strict=True):
+        if seen[start]:
+            continue
+        seen[start] = True
+        stack, cells = [start], []
+        while stack:
+            r, c = stack.pop()
+            cells.append((r, c))
+            for dr, dc in _NEIGHBOURS:
+                nr, nc = r + dr, c + dc
+                if 0 <= nr < rows and 0 <= nc < columns and inked[nr, nc] and not seen[nr, nc]:
+                    seen[nr, nc] = True
+                    stack.append((nr, nc))
+        ys = [r for r, _ in cells]
+        xs = [c for _, c in cells]
+        found.append((min(ys), min(xs), max(ys) + 1, max(xs) + 1, len(cells)))
+    return found

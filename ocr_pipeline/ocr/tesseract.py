@@ -54,7 +54,7 @@ from ocr_pipeline.ocr.doubtful import (
 from ocr_pipeline.ocr.ink import mark_bold
 from ocr_pipeline.ocr.libtesseract import tesserocr
 from ocr_pipeline.ocr.looks import other_looks, reads_poorly, sure_count
-from ocr_pipeline.ocr.missed import missed_spans, unread_gaps
+from ocr_pipeline.ocr.missed import missed_blocks, missed_spans, unread_gaps
 from ocr_pipeline.ocr.orient import (
     MIN_SKEW,
     MIN_TURN_CONFIDENCE,
@@ -76,12 +76,18 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 14
+READER_REVISION = 15
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
 are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
 doubtful words; 13: a page read poorly is read again from other looks, and ink left unread
-between two words is read again), so cached pages are read again."""
+between two words is read again; 15: and text-like ink no line reached), so cached pages
+are read again."""
+BLOCK_PAD = 4
+"""A block of missed ink is read on a white margin of a 1/BLOCK_PAD inch."""
+BLOCK_LINE_CONF = 0.5
+"""A line read from missed ink is kept if half its words are read at least this surely: the
+ink no line reached is also a picture's, read as scattered letters at 0.1-0.3."""
 _TSV_FIELDS = 12
 
 _RawWord = tuple[str, tuple[int, int, int, int], float]
@@ -215,6 +221,8 @@ class TesseractEngine:
             if scanned and reads_poorly(lines):
                 image, dpi, lines = self._best_look(model, image, lines, page=page, dpi=dpi)
             lines += self._read_missed(model, image, lines, dpi=dpi)
+            if scanned:
+                lines += self._read_blocks(model, image, lines, dpi=dpi)
             lines = self._read_doubtful(model, image, lines, dpi=dpi, unread_ink=scanned)
         lines = mark_bold(lines, image, dpi=dpi)
         return _Reading(lines=lines, rotation=rotation, skew=skew)
@@ -262,6 +270,23 @@ class TesseractEngine:
             logger.debug("%d word(s) beside lines read again", sum(len(ln.words) for ln in found))
         return found
 
+    def _read_blocks(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
+                     lines: list[Line], *, dpi: int) -> list[Line]:
+        """Lines read, one block at a time, from text-like ink that no line of ``lines``
+        reaches (``ocr.missed.missed_blocks``): of what is read there, the lines that read
+        as text (``_reads_as_text``) and their words that no word of ``lines`` lies on."""
+        found: list[Line] = []
+        for box in missed_blocks(image, lines, scale=dpi / 72.0):
+            for line in self._read_box(model, image, box, dpi=dpi,
+                                       psm=tesserocr.PSM.SINGLE_BLOCK, pad=dpi // BLOCK_PAD):
+                words = [w for w in line.words
+                         if not any(centred_in(w, other.bbox) for other in lines)]
+                if _reads_as_text(words):
+                    found.append(Line(words=tuple(words), bbox=union_bbox([w.bbox for w in words])))
+        if found:
+            logger.debug("%d line(s) read from ink no line reached", len(found))
+        return found
+
     def _read_doubtful(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
                        lines: list[Line], *, dpi: int, unread_ink: bool = True) -> list[Line]:
         """``lines`` with runs of doubtful words read again on their own, where that reads
@@ -300,21 +325,34 @@ class TesseractEngine:
                     span: tuple[int, int, int, int], *, dpi: int) -> list[Word]:
         """The words of one box of ``image`` (pixels x0, y0 to x1, y1, the ends excluded), read
         as a single line on a white margin, boxes in the page's points."""
+        height = min(span[3], image.shape[0]) - max(span[1], 0)
+        return [w for line in self._read_box(model, image, span, dpi=dpi,
+                                             psm=tesserocr.PSM.SINGLE_LINE, pad=height - 1)
+                for w in line.words]
+
+    def _read_box(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
+                  span: tuple[int, int, int, int], *, dpi: int, psm: int, pad: int,
+                  ) -> list[Line]:
+        """The lines of one box of ``image`` (pixels x0, y0 to x1, y1, the ends excluded),
+        read on a white margin ``pad`` pixels wide with page segmentation ``psm``, boxes in
+        the page's points."""
         height, width = image.shape
         x0, y0, x1, y1 = max(span[0], 0), max(span[1], 0), min(span[2], width), min(span[3], height)
         if x1 <= x0 or y1 <= y0:
             return []
-        pad = max(y1 - y0 - 1, 1)
+        pad = max(pad, 1)
         crop = np.pad(image[y0:y1, x0:x1], pad, constant_values=255)
-        model.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+        model.SetPageSegMode(psm)
         try:
             _set_image(model, crop, dpi=dpi)
             text = model.GetTSVText(0)
         finally:
             model.SetPageSegMode(self.psm)
         scale = dpi / 72.0
-        return _shifted([w for line in parse_tsv(text, dpi=dpi) for w in line.words],
-                        ((x0 - pad) / scale, (y0 - pad) / scale))
+        offset = ((x0 - pad) / scale, (y0 - pad) / scale)
+        return [Line(words=tuple(words), bbox=union_bbox([w.bbox for w in words]))
+                for line in parse_tsv(text, dpi=dpi)
+                if (words := _shifted(line.words, offset))]
 
     def _orientation(self, gray: np.ndarray, *, page: int, dpi: int) -> int:
         """Clockwise degrees that set the page upright by Tesseract's OSD; 0 when it cannot
@@ -423,6 +461,13 @@ def _shifted(words: Sequence[Word], by: tuple[float, float]) -> list[Word]:
     dx, dy = by
     return [replace(w, bbox=(w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy))
             for w in words]
+
+
+def _reads_as_text(words: Sequence[Word]) -> bool:
+    """Whether words read from ink no line reached are text: two letters or figures, half
+    the words read at least ``BLOCK_LINE_CONF`` surely."""
+    return (sum(c.isalnum() for w in words for c in w.text) >= 2
+            and statistics.median(w.conf for w in words) >= BLOCK_LINE_CONF)
 
 
 def _median_conf(lines: Sequence[Line]) -> float:

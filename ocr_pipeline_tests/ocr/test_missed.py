@@ -11,8 +11,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr_pipeline.catalog.models import Line, union_bbox
-from ocr_pipeline.catalog.synthetic import LAYOUTS, generate_catalog
-from ocr_pipeline.ocr.missed import missed_spans, unread_gaps
+from ocr_pipeline.catalog.synthetic import LAYOUTS, PRESETS, generate_catalog, make_scanned
+from ocr_pipeline.ocr.missed import missed_blocks, missed_spans, unread_gaps
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 
 DPI = 200
@@ -68,7 +68,45 @@ def test_ink_left_unread_between_two_words_of_a_line_is_found() -> None:
     assert deep.bbox[2] - 2 <= end < words[3].bbox[0]
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason="../shared/dev-data is not present")
+def _columns() -> bytes:
+    """Two paragraphs, a rule between them and specks about: what a worn page shows."""
+    image = Image.new("L", (1400, 900), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=36)
+    for row, text in enumerate(("NUR 101 Integrative Seminar 1",
+                                "Provides the theoretical base to further",
+                                "prepare nurses to become competent.")):
+        draw.text((100, 80 + 50 * row), text, fill=0, font=font)
+    draw.line((100, 300, 1300, 300), fill=0, width=3)
+    for row, text in enumerate(("NUR 102 Integrative Seminar 2",
+                                "Further develops the concepts learned",
+                                "in NUR 101 and its practicum.")):
+        draw.text((100, 420 + 50 * row), text, fill=0, font=font)
+    for x, y in ((60, 700), (1300, 810), (700, 380), (40, 40)):
+        draw.point((x, y), fill=0)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_paragraph_no_line_reached_is_found_as_one_block() -> None:
+    png = _columns()
+    page = TesseractEngine(workers=1).read_image(png, page=1, width=1400 / SCALE,
+                                                 height=900 / SCALE, dpi=DPI, scanned=False)
+    lines = sorted(page.lines, key=lambda ln: ln.bbox[1])
+    assert [ln.words[1].text for ln in lines if ln.words[0].text == "NUR"] == ["101", "102"]
+    gray = np.asarray(Image.open(io.BytesIO(png)))
+    assert missed_blocks(gray, lines, scale=SCALE) == []  # a rule and specks are no text
+    # as Tesseract's layout analysis read a worn page: the second paragraph not at all
+    first = [ln for ln in lines if ln.bbox[3] * SCALE < 300]
+    second = [ln for ln in lines if ln.bbox[1] * SCALE > 300]
+    [(x0, y0, x1, y1)] = missed_blocks(gray, first, scale=SCALE)
+    ink = union_bbox([ln.bbox for ln in second])
+    assert x0 <= ink[0] * SCALE and y0 <= ink[1] * SCALE  # the whole paragraph, no more
+    assert x1 >= ink[2] * SCALE - 2 and y1 >= ink[3] * SCALE - 2
+    assert y0 > 300 and y1 < 700
+
+
 def test_a_stack_of_subjects_tesseract_dropped_is_read_again(tmp_path: Path) -> None:
     """The typewriter layout's second page, scanned: Tesseract's layout analysis set the
     ``AAI`` before four course numbers apart and read none of them; their courses were lost
@@ -84,3 +122,16 @@ def test_a_stack_of_subjects_tesseract_dropped_is_read_again(tmp_path: Path) -> 
     for line in numbers:  # each number has its subject on its baseline, just before it
         assert any(abs(s.bbox[3] - line.bbox[3]) < 3 and 0 < line.bbox[0] - s.bbox[2] < 12
                    for s in subjects)
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="../shared/dev-data is not present")
+def test_paragraphs_a_worn_copys_layout_analysis_left_out_are_read(tmp_path: Path) -> None:
+    """Alma's nursing page as a worn 150 dpi copy (the rough preset): Tesseract's layout
+    analysis read no line of its first column's lower half, NUR 102's heading among them."""
+    worn = make_scanned(src=DATA / "catalogs" / "alma_2018.pdf", dst=tmp_path / "worn.pdf",
+                        degradation=PRESETS["rough"], pages=[81])
+    (page,) = TesseractEngine(workers=1).read_pages(worn, [1], dpi=150)
+    column = [ln for ln in page.lines if ln.bbox[2] < 300 and 510 < ln.bbox[1] < 660]
+    assert len(column) >= 10  # two before
+    assert any("102" in ln.text and "Seminar" in ln.text for ln in column)
+    assert sum(ln.words[0].text == "Provides" for ln in column) == 2  # NUR 101's and 102's
