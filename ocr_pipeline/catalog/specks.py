@@ -14,7 +14,9 @@ catalog prints the word bare again and again, these are specks:
 - an accent over a letter of a word the catalog prints without it, and with it nowhere else
   (``coursé``, ``thé``, ``asséssment``: noise over an English word; ``José`` is printed so).
 A label the catalog repeats at its lines' start (``PreReq:``) read a letter off there
-(``PreReg:``, ``PreRegq:``) is the label again where its own reading is much the rarer.
+(``PreReg:``, ``PreRegq:``) is the label again where its own reading is much the rarer. A
+label read unsurely there a letter off one every catalog means the same by (``CoReg:``, read
+at 0.5 on each of a catalog's four corequisite lines) is that label.
 Text layers print what they print; only OCR lines are read here.
 """
 
@@ -26,11 +28,15 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from ocr_pipeline.catalog.labels import known_field
 from ocr_pipeline.catalog.models import Line, Word
 
 _LABEL = re.compile(r"^[^\W\d_][\w.()/-]*:$")
 _LABEL_MAJORITY = 2
 """Times more often a label must be read for a reading a letter off it to be a misread."""
+_UNSURE_LABEL = 0.8
+"""A label read less surely than this may be a misread of a known one."""
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SURE_COUNT = 3
 """Times the catalog must print a word bare for a sign beside it to be a speck."""
 _EDGES = "\"'‘’“”()[],;:!?"
@@ -86,9 +92,31 @@ def _one_deleted(text: str) -> set[str]:
 
 def _relabelled(line: Line, labels: dict[str, str]) -> Line:
     first = line.words[0]
-    if first.text not in labels:
+    label = labels.get(first.text) or _known_reading(first)
+    if label is None:
         return line
-    return replace(line, words=(replace(first, text=labels[first.text]), *line.words[1:]))
+    return replace(line, words=(replace(first, text=label), *line.words[1:]))
+
+
+def _known_reading(word: Word) -> str | None:
+    """The known label (``labels.known_field``) an unsurely read label is a letter off (one
+    put for another, added or left out), where all such labels mean one field."""
+    if word.conf >= _UNSURE_LABEL or not _LABEL.match(word.text) or known_field(word.text):
+        return None
+    text = word.text[:-1]
+    near = sorted({edit for edit in _one_letter_off(text) if known_field(edit)},
+                  key=lambda edit: (edit[0].isupper() != text[0].isupper(),
+                                    sum(c.isupper() for c in edit), edit))  # CoReq, not CoReQ
+    if not near or len({known_field(edit) for edit in near}) > 1:
+        return None
+    return f"{near[0]}:"
+
+
+def _one_letter_off(text: str) -> set[str]:
+    cuts = [(text[:i], text[i:]) for i in range(len(text) + 1)]
+    return ({a + b[1:] for a, b in cuts if b}
+            | {a + c + b[1:] for a, b in cuts if b for c in _LETTERS}
+            | {a + c + b for a, b in cuts for c in _LETTERS})
 
 
 def _counts(lines: Iterable[Line]) -> tuple[Counter[str], Counter[str]]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ocr_pipeline.catalog.assemble import assemble_pages
 from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
 from ocr_pipeline.catalog.specks import cleared
@@ -72,6 +74,25 @@ def test_a_label_read_a_letter_off_where_the_catalog_repeats_it_is_the_label() -
     assert texts[:5] == ["PreReq: ENG 21", "PreReq: ENG 22", "PreReq: ENG 100",
                          "PreReq: ENG 102", "PreReq: ENG 103"]
     assert texts[5] == "World Literatures: The Land"  # inside a line: no label
+
+
+def _unsure(line: Line) -> Line:
+    """``line`` with its first word read at 0.5."""
+    first = replace(line.words[0], conf=0.5)
+    return replace(line, words=(first, *line.words[1:]))
+
+
+def test_a_label_read_unsurely_a_letter_off_a_known_label_is_that_label() -> None:
+    """Each of a catalog's corequisite lines read ``CoReg:``: no line to outvote it."""
+    read = ["CoReg: Fire 101L and Fire 151", "Credts: 3", "Coreqisites: ENG 100",
+            "Notes: Lab fee", "CoReg: by a sure reading", "Units: 4",
+            "CoReg and a label inside: a line"]
+    lines = cleared([[_unsure(_line(t)) for t in read[:5]] + [_line(t) for t in read[5:]]])[0]
+    lines[4:5] = cleared([[_line(read[4])]])[0]  # read surely: printed so
+    assert [" ".join(w.text for w in line.words) for line in lines] == [
+        "CoReq: Fire 101L and Fire 151", "Credits: 3", "Corequisites: ENG 100",
+        "Notes: Lab fee",  # a letter off no known label
+        "CoReg: by a sure reading", "Units: 4", "CoReg and a label inside: a line"]
 
 
 def test_a_text_layer_page_keeps_its_signs() -> None:
