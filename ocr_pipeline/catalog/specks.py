@@ -16,7 +16,11 @@ catalog prints the word bare again and again, these are specks:
 A label the catalog repeats at its lines' start (``PreReq:``) read a letter off there
 (``PreReg:``, ``PreRegq:``) is the label again where its own reading is much the rarer. A
 label read unsurely there a letter off one every catalog means the same by (``CoReg:``, read
-at 0.5 on each of a catalog's four corequisite lines) is that label.
+at 0.5 on each of a catalog's four corequisite lines) is that label. So is a subject before a
+number there, read unsurely a letter off (one put for a look-alike) one read there far more
+often (a worn copy's ``SOCIDL 276-0`` and ``SPAMISH`` among ``SOCIOL`` and ``SPANISH``);
+subjects a letter longer or shorter, or another letter off, are often other subjects (``ENG``
+and ``ENGR``, ``GEOL`` read at 0.0 among ``GEOG``) and stay.
 Text layers print what they print; only OCR lines are read here.
 """
 
@@ -35,7 +39,13 @@ _LABEL = re.compile(r"^[^\W\d_][\w.()/-]*:$")
 _LABEL_MAJORITY = 2
 """Times more often a label must be read for a reading a letter off it to be a misread."""
 _UNSURE_LABEL = 0.8
-"""A label read less surely than this may be a misread of a known one."""
+"""A label read less surely than this may be a misread of a known one, a subject one of the
+catalog's."""
+_SUBJECT = re.compile(r"^[A-Z]{2,8}$")
+_LOOK_ALIKE = ("ODQCGB", "MNWH", "ILTJ", "SBG", "EFB", "UVY", "PRB", "AO")
+"""Capitals a worn copy's ink makes alike to OCR, group by group."""
+_SUBJECT_MAJORITY = 1.5
+"""Times more often a subject must be read for a reading a letter off it to be a misread."""
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SURE_COUNT = 3
 """Times the catalog must print a word bare for a sign beside it to be a speck."""
@@ -53,7 +63,8 @@ _NO_CLAUSE_ENDS = frozenset({"a", "an", "the", "to", "of", "and", "or", "in", "f
 def cleared(pages: Sequence[Sequence[Line]]) -> list[list[Line]]:
     """The scanned ``pages`` (each its OCR lines) without the specks their words show."""
     bare, stopped = _counts(line for lines in pages for line in lines)
-    labels = _label_readings(line for lines in pages for line in lines)
+    labels = {**_label_readings(line for lines in pages for line in lines),
+              **_subject_readings(line for lines in pages for line in lines)}
     return [[_relabelled(_cleared(line, lines[n + 1] if n + 1 < len(lines) else None, bare,
                                   stopped), labels)
              for n, line in enumerate(lines)] for lines in pages]
@@ -66,6 +77,28 @@ def _label_readings(lines: Iterable[Line]) -> dict[str, str]:
     counts = Counter(line.words[0].text for line in lines if _LABEL.match(line.words[0].text))
     return {text: other for text, other in likelier_readings(counts).items()
             if counts[other] >= max(_SURE_COUNT, _LABEL_MAJORITY * counts[text])}
+
+
+def _subject_readings(lines: Iterable[Line]) -> dict[str, str]:
+    """Each reading of a subject before a number at a line's start and the subject of as many
+    letters it is a misread of, one letter put for another, read ``_SUBJECT_MAJORITY`` times
+    as often there and ``_SURE_COUNT`` times at least."""
+    counts = Counter(line.words[0].text for line in lines if _subject_opens(line))
+    return {text: other for text, other in likelier_readings(counts).items()
+            if len(other) == len(text) and _alike(text, other)
+            and counts[other] >= max(_SURE_COUNT, _SUBJECT_MAJORITY * counts[text])}
+
+
+def _alike(text: str, other: str) -> bool:
+    """The letter that differs between two readings of one length is one OCR reads for the
+    other (``D`` for ``O``; not ``L`` for ``G``: ``GEOL`` and ``GEOG`` are two subjects)."""
+    return all(a == b or any(a in group and b in group for group in _LOOK_ALIKE)
+               for a, b in zip(text, other, strict=True))
+
+
+def _subject_opens(line: Line) -> bool:
+    words = line.words
+    return len(words) > 1 and bool(_SUBJECT.match(words[0].text)) and words[1].text[:1].isdigit()
 
 
 def likelier_readings(counts: Counter[str]) -> dict[str, str]:
@@ -92,7 +125,8 @@ def _one_deleted(text: str) -> set[str]:
 
 def _relabelled(line: Line, labels: dict[str, str]) -> Line:
     first = line.words[0]
-    label = labels.get(first.text) or _known_reading(first)
+    label = (labels.get(first.text) if first.text.endswith(":") or (
+        first.conf < _UNSURE_LABEL and _subject_opens(line)) else None) or _known_reading(first)
     if label is None:
         return line
     return replace(line, words=(replace(first, text=label), *line.words[1:]))

@@ -95,6 +95,24 @@ def test_a_label_read_unsurely_a_letter_off_a_known_label_is_that_label() -> Non
         "CoReg: by a sure reading", "Units: 4", "CoReg and a label inside: a line"]
 
 
+def test_a_subject_read_unsurely_a_look_alike_letter_off_the_catalogs_is_that_subject() -> None:
+    """A worn copy's headings: ``SOCIOL`` read ``SOCIDL`` on four of eleven."""
+    sure = [_line(f"SOCIOL {n} Sociology {n}") for n in (110, 201, 202, 203, 204, 205, 206)]
+    misread = [_unsure(_line("SOCIDL 276-0 Topics")), _unsure(_line("SOCIDL 302-0 Cities"))]
+    others = [_line("SOCIDL 303-0 Surely read so"),  # printed so, for all OCR can tell
+              _unsure(_line("SOCIDL 304-0 Prose")),
+              _unsure(_line("GEOL 1114 Geology")),  # L is no G: another subject
+              _unsure(_line("SOCIO 305-0 Shorter")),  # a letter short: stays
+              _unsure(_line("SOCIDL and the rest"))]  # no number after it: no subject
+    lines = cleared([[*sure, *misread, *others, _line("GEOG 1113 Geography"),
+                      _line("GEOG 2243 Regions"), _line("GEOG 3333 Maps")]])[0]
+    firsts = [line.words[0].text for line in lines]
+    assert firsts[7:14] == ["SOCIOL", "SOCIOL", "SOCIDL", "SOCIOL", "GEOL", "SOCIO", "SOCIDL"]
+    # read nearly as often as the subject it is a letter off: a subject of its own
+    even = cleared([[*sure, *(_unsure(_line(f"SOCIDL {n} Topics")) for n in range(5))]])[0]
+    assert [line.words[0].text for line in even][7:] == ["SOCIDL"] * 5
+
+
 def test_a_text_layer_page_keeps_its_signs() -> None:
     lines = [_line(t, 100 + 12 * n) for n, t in enumerate(["the course.and coursé", *PRINTED])]
     block = Block(lines=tuple(lines), bbox=union_bbox([ln.bbox for ln in lines]), column=0,
