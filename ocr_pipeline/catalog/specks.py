@@ -103,16 +103,18 @@ def _subject_opens(line: Line) -> bool:
 
 def likelier_readings(counts: Counter[str]) -> dict[str, str]:
     """Each reading of ``counts`` and the reading a letter off it (one put for another, added
-    or left out) that OCR gave most often, where that is more often than itself."""
+    or left out) that OCR gave most often, where that is more often than itself and than
+    any other such reading."""
     near: dict[str, list[str]] = {}
     for text in counts:
         for key in _one_deleted(text):
             near.setdefault(key, []).append(text)
     found: dict[str, str] = {}
     for text, n in counts.items():
-        best = max((other for key in _one_deleted(text) for other in near[key]),
-                   key=lambda other: counts[other])
-        if counts[best] > n:
+        near_by = Counter({other: counts[other] for key in _one_deleted(text)
+                           for other in near[key]})
+        (best, most), *rest = near_by.most_common(2)
+        if most > n and not (rest and rest[0][1] == most):  # two as likely: neither
             found[text] = best
     return found
 
@@ -125,11 +127,11 @@ def _one_deleted(text: str) -> set[str]:
 
 def _relabelled(line: Line, labels: dict[str, str]) -> Line:
     first = line.words[0]
-    label = (labels.get(first.text) if first.text.endswith(":") or (
-        first.conf < _UNSURE_LABEL and _subject_opens(line)) else None) or _known_reading(first)
-    if label is None:
-        return line
-    return replace(line, words=(replace(first, text=label), *line.words[1:]))
+    word = replace(first, text=labels[first.text]) if first.text in labels and (
+        first.text.endswith(":") or first.conf < _UNSURE_LABEL and _subject_opens(line)
+    ) else first
+    word = replace(word, text=_known_reading(word) or word.text)
+    return line if word == first else replace(line, words=(word, *line.words[1:]))
 
 
 def _known_reading(word: Word) -> str | None:

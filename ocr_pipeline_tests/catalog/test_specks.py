@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from ocr_pipeline.catalog.assemble import assemble_pages
 from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
-from ocr_pipeline.catalog.specks import cleared
+from ocr_pipeline.catalog.specks import cleared, likelier_readings
 
 # the words a catalog prints bare again and again, and "Prereq." always with its stop
 PRINTED = ["Students study the course and its culture through weekly readings.",
@@ -111,6 +112,14 @@ def test_a_subject_read_unsurely_a_look_alike_letter_off_the_catalogs_is_that_su
     # read nearly as often as the subject it is a letter off: a subject of its own
     even = cleared([[*sure, *(_unsure(_line(f"SOCIDL {n} Topics")) for n in range(5))]])[0]
     assert [line.words[0].text for line in even][7:] == ["SOCIDL"] * 5
+
+
+def test_of_two_readings_as_likely_neither_is_taken() -> None:
+    """``CoRegq:`` is a letter off ``CoReg:`` and ``CoReq:``, each read three times: which it
+    became had hung on the order of a set, so one catalog read two ways from run to run."""
+    counts = Counter({"CoReg:": 3, "CoReq:": 3, "CoRegq:": 1, "CoReqs:": 1, "PreReq:": 5,
+                      "PreReg:": 1})
+    assert likelier_readings(counts) == {"CoReqs:": "CoReq:", "PreReg:": "PreReq:"}
 
 
 def test_a_text_layer_page_keeps_its_signs() -> None:
