@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from ocr_pipeline.catalog.candidates import (
@@ -231,7 +231,7 @@ def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
     for cand in candidates:
         if cand.index not in heads:
             reason = explain(cand, stream, heads=heads, section_pages=section_pages,
-                             profile=profile)
+                             profile=profile, likely=likely)
             outcomes[cand.index] = reason or "unexplained"
     unexplained = {i for i, outcome in outcomes.items() if outcome == "unexplained"}
     heads.update({c.index: c for c in candidates if c.index in unexplained})
@@ -306,7 +306,8 @@ def _has_font(item: StreamLine) -> bool:
 
 
 def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, Candidate],
-            section_pages: set[int], profile: CatalogProfile) -> str | None:
+            section_pages: set[int], profile: CatalogProfile,
+            likely: Collection[int]) -> str | None:
     """Why a candidate is not a course entry, or None if nothing explains it."""
     item = stream[cand.index]
     distinct, heading_style = profile.heading.distinct, profile.heading.style
@@ -315,7 +316,7 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
     if _LEADERS.search(item.text):
         return "table_of_contents"
     if cand.rest == "list" or cand.code.marker or _NUMBER_COLUMN.search(item.text) or (
-        _in_list(stream, cand.index, heads)
+        _in_list(stream, cand.index, heads, likely)
     ):
         return "requirement_row"
     if _TOC.search(item.text) and _toc_page(stream, item.page):
@@ -368,13 +369,23 @@ def _leading_number(number: str) -> int:
     return int(digits.group(0)) if digits else -1
 
 
-def _in_list(stream: Sequence[StreamLine], i: int, heads: dict[int, Candidate]) -> bool:
+def _in_list(stream: Sequence[StreamLine], i: int, heads: dict[int, Candidate],
+             likely: Collection[int]) -> bool:
     """The line has a code-led neighbour in its block that is not a heading, or two within
-    three lines (a list whose rows wrap)."""
+    three lines (a list whose rows wrap). A scanned neighbour shaped like the headings that
+    heads a paragraph (``likely``) and runs on into it across the column is no row: on a
+    worn copy, whose weight shows no heading, three short entries in a row had explained
+    each other away as a list."""
     near = [j for j in range(i - _LIST_REACH, i + _LIST_REACH + 1)
             if j != i and 0 <= j < len(stream) and j not in heads
+            and not (j in likely and _runs_on(stream[j]))
             and stream[j].block == stream[i].block and _code_led(stream[j].text)]
     return any(abs(j - i) == 1 for j in near) or len(near) >= 2
+
+
+def _runs_on(item: StreamLine) -> bool:
+    """A scanned line that fills its column: a heading run on into its text, not a row."""
+    return not _has_font(item) and item.width >= _FULL_LINE * item.block_width
 
 
 def _code_led(text: str) -> bool:

@@ -747,3 +747,23 @@ def test_a_hyphen_ending_a_scanned_title_word_before_a_capital_is_doubted() -> N
                                plain=1)
     assert [e.title for e in entries] == titles
     assert [e.cues.get("title_sign") for e in entries] == [0.8, *[None] * 5]
+
+
+def test_short_entries_in_a_row_on_a_worn_copy_are_no_list() -> None:
+    """A worn copy whose weight shows no heading: three entries of a line and a half each, one
+    under another, their headings running on into their text across the column. Each is a
+    code-led line near the others, as a list's rows are, but none is a row."""
+    run_in = "This course explores the nature of the arts and of"
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        lines.append(_line(f"ENGL {201 + n} {title.split()[0]} {run_in}", y))
+        body = [BODY] * (3 if n < 3 else 1)
+        lines += [_line(text, y + 12 * (k + 1)) for k, text in enumerate(body)]
+        y += 12 * (len(body) + 1) + 14
+    reading = read_catalog([_page(lines)])
+    assert [e.code.code for e in reading.entries] == [f"ENGL {201 + n}" for n in range(6)]
+    assert not reading.explained
+    # a list's rows do not run on across the column: they stay rows
+    rows = [_line(f"ENGL {301 + n} {title}", 500.0 + 12 * n) for n, title in enumerate(TITLES[:3])]
+    listed = read_catalog([_page([*lines, *rows])])
+    assert {e.reason for e in listed.explained} == {"requirement_row"}
