@@ -107,8 +107,9 @@ _CELL_INK = 0.05
 """A cell with at least this share of free ink is inked: letters fill 15-30% of a cell, a
 speck or the noise of a worn copy a few pixels."""
 _BLOCK_TALL = 2
-_BLOCK_WIDE = 8
-"""A missed block spans at least this many cells down and across: a line of two words."""
+_BLOCK_WIDE = 6
+"""A missed block spans at least this many cells down and across: a line of a word or two
+(``ENME473`` beside a title read from a block of its own)."""
 _BLOCK_FILL = 0.3
 """And at least this share of its box's cells are inked: text rows, not a rule or a frame."""
 _NEIGHBOURS = ((1, 0), (-1, 0), (2, 0), (-2, 0), (0, 1), (0, -1), (0, 2), (0, -2))

@@ -107,6 +107,21 @@ def test_a_paragraph_no_line_reached_is_found_as_one_block() -> None:
     assert y0 > 300 and y1 < 700
 
 
+def test_a_word_alone_that_no_line_reached_is_found() -> None:
+    """A code set apart left of its title (``ENME473``), the title read from a block of its
+    own and the code not at all: ink about four letters wide is a block too."""
+    image = Image.open(io.BytesIO(_columns()))
+    ImageDraw.Draw(image).text((100, 760), "AB12", fill=0,
+                               font=ImageFont.load_default(size=36))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    page = TesseractEngine(workers=1).read_image(out.getvalue(), page=1, width=1400 / SCALE,
+                                                 height=900 / SCALE, dpi=DPI, scanned=False)
+    lines = [ln for ln in page.lines if ln.bbox[1] * SCALE < 700]
+    [(x0, y0, x1, y1)] = missed_blocks(np.asarray(image), lines, scale=SCALE)
+    assert x0 <= 100 and x1 >= 180 and y0 <= 770 and y1 >= 790  # the word, drawn at 100, 760
+
+
 def test_a_stack_of_subjects_tesseract_dropped_is_read_again(tmp_path: Path) -> None:
     """The typewriter layout's second page, scanned: Tesseract's layout analysis set the
     ``AAI`` before four course numbers apart and read none of them; their courses were lost
