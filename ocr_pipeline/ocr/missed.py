@@ -140,7 +140,9 @@ def missed_blocks(image: np.ndarray, lines: Sequence[Line], *, scale: float
         box = (int(left) * cell, int(top) * cell, int(right) * cell, int(bottom) * cell)
         rows_inked = free[box[1]:box[3], box[0]:box[2]].mean(axis=1) >= _ROW_INK
         if rows_inked.sum() >= _MIN_TALL * 2 * cell:  # a letter's height, not a rule's
-            boxes.append(box)
+            # a cell further on each side: a letter's edge may lie in a cell too faint to count
+            boxes.append((max(box[0] - cell, 0), max(box[1] - cell, 0), box[2] + cell,
+                          box[3] + cell))
     return boxes
 
 

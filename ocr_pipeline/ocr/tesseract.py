@@ -76,13 +76,13 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 16
+READER_REVISION = 17
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
 are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
 doubtful words; 13: a page read poorly is read again from other looks, and ink left unread
 between two words is read again; 15: and text-like ink no line reached; 16: down to a word
-of it), so cached pages are read again."""
+of it; 17: as a line where it reads as no block), so cached pages are read again."""
 BLOCK_PAD = 4
 """A block of missed ink is read on a white margin of a 1/BLOCK_PAD inch."""
 BLOCK_LINE_CONF = 0.5
@@ -277,8 +277,12 @@ class TesseractEngine:
         as text (``_reads_as_text``) and their words that no word of ``lines`` lies on."""
         found: list[Line] = []
         for box in missed_blocks(image, lines, scale=dpi / 72.0):
-            for line in self._read_box(model, image, box, dpi=dpi,
-                                       psm=tesserocr.PSM.SINGLE_BLOCK, pad=dpi // BLOCK_PAD):
+            # a word alone in toner-spread type reads as no block at all, but as a line
+            read = (self._read_box(model, image, box, dpi=dpi, psm=tesserocr.PSM.SINGLE_BLOCK,
+                                   pad=dpi // BLOCK_PAD)
+                    or self._read_box(model, image, box, dpi=dpi, psm=tesserocr.PSM.SINGLE_LINE,
+                                      pad=dpi // BLOCK_PAD))
+            for line in read:
                 words = [w for w in line.words
                          if not any(centred_in(w, other.bbox) for other in lines)]
                 if _reads_as_text(words):

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ocr_pipeline.catalog.models import Line, union_bbox
 from ocr_pipeline.catalog.synthetic import LAYOUTS, PRESETS, generate_catalog, make_scanned
+from ocr_pipeline.ocr.libtesseract import tesserocr
 from ocr_pipeline.ocr.missed import missed_blocks, missed_spans, unread_gaps
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 
@@ -150,3 +151,27 @@ def test_paragraphs_a_worn_copys_layout_analysis_left_out_are_read(tmp_path: Pat
     assert len(column) >= 10  # two before
     assert any("102" in ln.text and "Seminar" in ln.text for ln in column)
     assert sum(ln.words[0].text == "Provides" for ln in column) == 2  # NUR 101's and 102's
+
+
+def test_a_heavy_word_that_reads_as_no_block_is_read_as_a_line() -> None:
+    """A code in toner-spread type, alone where no line reached: Tesseract's block reading
+    finds no text in it, its line reading the code."""
+    image = Image.new("L", (1400, 300), 200)
+    draw = ImageDraw.Draw(image)
+    draw.text((100, 40), "Design considerations in the packaging of electronic systems.",
+              fill=20, font=ImageFont.load_default(size=34))
+    draw.text((100, 180), "ENME473", fill=20, font=ImageFont.load_default(size=34),
+              stroke_width=2, stroke_fill=20)
+    ink = np.asarray(image.filter(ImageFilter.GaussianBlur(0.8))).astype(float)
+    gray = np.clip(ink + np.random.default_rng(0).normal(0, 14, ink.shape), 0, 255).astype(
+        np.uint8)
+    engine = TesseractEngine(workers=1)
+    with engine._model() as model:
+        lines = [ln for ln in engine._recognize(model, gray, page=1, dpi=DPI)
+                 if ln.words[0].text == "Design"]  # as if the page's reading missed the code
+        assert len(lines) == 1
+        (box,) = missed_blocks(gray, lines, scale=SCALE)
+        assert engine._read_box(model, gray, box, dpi=DPI, psm=tesserocr.PSM.SINGLE_BLOCK,
+                                pad=DPI // 4) == []
+        (found,) = engine._read_blocks(model, gray, lines, dpi=DPI)
+    assert found.text == "ENME473" and 100 / SCALE - 3 < found.bbox[0] < 110 / SCALE
