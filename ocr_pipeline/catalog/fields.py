@@ -79,6 +79,10 @@ _INLINE_CROSS = re.compile(
     re.IGNORECASE,
 )
 _CONNECTORS = frozenset({"and", "of", "to", "the", "in", "for", "a", "an", "with", "&", "on", "or"})
+_OPEN_ENDINGS = _CONNECTORS | {"since", "before", "after", "from", "through", "into", "between",
+                               "by", "at", "via", "until", "toward", "towards", "versus", "vs."}
+"""Words no title ends on: a title read up to one was cut (``Literature in Spain since``, its
+``1700`` measured light as a scan's figures are)."""
 _TYPED_DASH = re.compile(r"(?<=[^\W\d_])[-–—]{2}$")
 _SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"or", "and", "to", "nor"})
 _QUOTES = frozenset("\"'‘’“”`")
@@ -297,7 +301,10 @@ def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: H
     head = words[1] if code.marker and len(words) > 1 else words[0]
     styled = heading_style(words, head, rules.body)
     part.text, part.run_in = _split_run_in(part.text, words, styled)
-    if not part.run_in and part.text and all(styled[: _apart_at(words)]):
+    apart = _apart_at(words)
+    if not part.run_in and part.text and all(styled[:apart]) and not (
+        apart == len(words) and split_credits(part.text)[1] is not None
+    ):  # credits printed on in the line end the heading there: no title wraps past them
         more, part.run_in, part.taken = _wrapped_title(stream, i, head, rules)
         head_text, first_credits = split_credits(part.text)
         joined = join_lines([part.text, *more], words=rules.words)
@@ -559,7 +566,7 @@ def case_confirms_boundary(title: str, after: str) -> bool:
 
 def title_complete(title: str) -> bool:
     words = title.split()
-    return bool(words) and words[-1].lower() not in _CONNECTORS
+    return bool(words) and words[-1].lower() not in _OPEN_ENDINGS
 
 
 def read_body(

@@ -19,7 +19,7 @@ from ocr_pipeline.catalog.confidence import (
     usual_credits,
 )
 from ocr_pipeline.catalog.credits import split_credits
-from ocr_pipeline.catalog.fields import case_confirms_boundary
+from ocr_pipeline.catalog.fields import case_confirms_boundary, title_complete
 from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
 from ocr_pipeline.catalog.parse import ParsedEntry, read_catalog
 
@@ -767,3 +767,24 @@ def test_short_entries_in_a_row_on_a_worn_copy_are_no_list() -> None:
     rows = [_line(f"ENGL {301 + n} {title}", 500.0 + 12 * n) for n, title in enumerate(TITLES[:3])]
     listed = read_catalog([_page([*lines, *rows])])
     assert {e.reason for e in listed.explained} == {"requirement_row"}
+
+
+def test_credits_printed_on_in_a_heading_line_end_its_title() -> None:
+    """A toner-spread copy measures words of the description's first line bold: the title
+    does not wrap onto it past the credits printed at the heading line's end."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = f"CHEM {101 + n}. {title}. 4 Credits."
+        lines.append(_line(heading, y, bold=len(heading.split())))
+        lines += [_line(BODY, y + 12, bold=2 if n == 2 else 0), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == TITLES[:6]
+    assert [e.credits.text if e.credits else None for e in entries] == ["4 Credits"] * 6
+
+
+@pytest.mark.parametrize(("title", "complete"), [
+    ("Literature in Spain since", False), ("Literature in Spain since 1700", True),
+    ("Readings from", False), ("Studies in", False), ("Topics in Theatre", True)])
+def test_a_title_ending_on_a_preposition_is_incomplete(title: str, complete: bool) -> None:
+    assert title_complete(title) is complete
