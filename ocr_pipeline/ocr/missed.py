@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ocr_pipeline.catalog.models import Line
+from ocr_pipeline.catalog.models import Line, Word
 
 _DARK = 128
 _REACH = 4.0
@@ -113,6 +113,9 @@ _BLOCK_WIDE = 6
 _BLOCK_FILL = 0.3
 """And at least this share of its box's cells are inked: text rows, not a rule or a frame."""
 _NEIGHBOURS = ((1, 0), (-1, 0), (2, 0), (-2, 0), (0, 1), (0, -1), (0, 2), (0, -2))
+_REACH_INTO = 0.5
+"""A word ends before a block if it ends no further into it than this share of its height (the
+block is read a cell wider than its ink)."""
 _ROW_INK = 0.02
 """A pixel row of a block with this share of free ink crosses letters."""
 
@@ -144,6 +147,17 @@ def missed_blocks(image: np.ndarray, lines: Sequence[Line], *, scale: float
             boxes.append((max(box[0] - cell, 0), max(box[1] - cell, 0), box[2] + cell,
                           box[3] + cell))
     return boxes
+
+
+def words_before(lines: Sequence[Line], box: tuple[int, int, int, int], *, scale: float
+                 ) -> set[Word]:
+    """Words of ``lines`` (boxes in points) that end just before the pixel box ``box``, on
+    its band: within a line's height of its left edge, their middle between its top and
+    bottom."""
+    x0, y0, _, y1 = (v / scale for v in box)
+    return {w for line in lines for w in line.words
+            if x0 - (w.bbox[3] - w.bbox[1]) <= w.bbox[2] <= x0 + _REACH_INTO * (y1 - y0)
+            and y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1}
 
 
 def _components(inked: np.ndarray) -> list[tuple[int, int, int, int, int]]:

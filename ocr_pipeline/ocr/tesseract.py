@@ -24,7 +24,7 @@ import statistics
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -54,7 +54,7 @@ from ocr_pipeline.ocr.doubtful import (
 from ocr_pipeline.ocr.ink import mark_bold
 from ocr_pipeline.ocr.libtesseract import tesserocr
 from ocr_pipeline.ocr.looks import other_looks, reads_poorly, sure_count
-from ocr_pipeline.ocr.missed import missed_blocks, missed_spans, unread_gaps
+from ocr_pipeline.ocr.missed import missed_blocks, missed_spans, unread_gaps, words_before
 from ocr_pipeline.ocr.orient import (
     MIN_SKEW,
     MIN_TURN_CONFIDENCE,
@@ -76,13 +76,14 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 17
+READER_REVISION = 18
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
 are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
 doubtful words; 13: a page read poorly is read again from other looks, and ink left unread
 between two words is read again; 15: and text-like ink no line reached; 16: down to a word
-of it; 17: as a line where it reads as no block), so cached pages are read again."""
+of it; 17: as a line where it reads as no block; 18: a word just before such ink that reads as no
+text is doubted), so cached pages are read again."""
 BLOCK_PAD = 4
 """A block of missed ink is read on a white margin of a 1/BLOCK_PAD inch."""
 BLOCK_LINE_CONF = 0.5
@@ -221,9 +222,12 @@ class TesseractEngine:
             if scanned and reads_poorly(lines):
                 image, dpi, lines = self._best_look(model, image, lines, page=page, dpi=dpi)
             lines += self._read_missed(model, image, lines, dpi=dpi)
+            beside: set[Word] = set()
             if scanned:
-                lines += self._read_blocks(model, image, lines, dpi=dpi)
-            lines = self._read_doubtful(model, image, lines, dpi=dpi, unread_ink=scanned)
+                found, beside = self._read_blocks(model, image, lines, dpi=dpi)
+                lines += found
+            lines = self._read_doubtful(model, image, lines, dpi=dpi, unread_ink=scanned,
+                                        beside=beside)
         lines = mark_bold(lines, image, dpi=dpi)
         return _Reading(lines=lines, rotation=rotation, skew=skew)
 
@@ -271,31 +275,41 @@ class TesseractEngine:
         return found
 
     def _read_blocks(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
-                     lines: list[Line], *, dpi: int) -> list[Line]:
+                     lines: list[Line], *, dpi: int) -> tuple[list[Line], set[Word]]:
         """Lines read, one block at a time, from text-like ink that no line of ``lines``
         reaches (``ocr.missed.missed_blocks``): of what is read there, the lines that read
-        as text (``_reads_as_text``) and their words that no word of ``lines`` lies on."""
+        as text (``_reads_as_text``) and their words that no word of ``lines`` lies on; and
+        the words of ``lines`` just before a block that reads as no text (``Mark`` before
+        the toner-spread rest of ``Marketing``): a word may be missing after them."""
         found: list[Line] = []
+        beside: set[Word] = set()
         for box in missed_blocks(image, lines, scale=dpi / 72.0):
             # a word alone in toner-spread type reads as no block at all, but as a line
             read = (self._read_box(model, image, box, dpi=dpi, psm=tesserocr.PSM.SINGLE_BLOCK,
                                    pad=dpi // BLOCK_PAD)
                     or self._read_box(model, image, box, dpi=dpi, psm=tesserocr.PSM.SINGLE_LINE,
                                       pad=dpi // BLOCK_PAD))
+            kept = 0
             for line in read:
                 words = [w for w in line.words
                          if not any(centred_in(w, other.bbox) for other in lines)]
                 if _reads_as_text(words):
                     found.append(Line(words=tuple(words), bbox=union_bbox([w.bbox for w in words])))
-        if found:
-            logger.debug("%d line(s) read from ink no line reached", len(found))
-        return found
+                    kept += 1
+            if not kept:
+                beside |= words_before(lines, box, scale=dpi / 72.0)
+        if found or beside:
+            logger.debug("%d line(s) read from ink no line reached, %d word(s) before such ink "
+                         "read as no text", len(found), len(beside))
+        return found, beside
 
     def _read_doubtful(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
-                       lines: list[Line], *, dpi: int, unread_ink: bool = True) -> list[Line]:
+                       lines: list[Line], *, dpi: int, unread_ink: bool = True,
+                       beside: Collection[Word] = frozenset()) -> list[Line]:
         """``lines`` with runs of doubtful words read again on their own, where that reads
         them surely, and (``unread_ink``) words before ink left unread between two words
-        read again with it (``ocr.doubtful``)."""
+        read again with it (``ocr.doubtful``); ``beside``: words before ink read as no text
+        already, doubted too."""
         lines = without_fragments(lines)
         readings: dict[Run, list[Word]] = {}
         for run in doubtful_runs(lines):
@@ -303,7 +317,7 @@ class TesseractEngine:
                 continue  # the rest of ink read again already
             if keeps(words := self._read_run(model, image, run, dpi=dpi)):
                 readings[run] = words
-        unread: set[Word] = set()
+        unread: set[Word] = set(beside)
         gaps = unread_gaps(image, lines, scale=dpi / 72.0) if unread_ink else []
         for run in gap_runs(lines, gaps):
             if covered(run, lines, [r.box for r in readings]):

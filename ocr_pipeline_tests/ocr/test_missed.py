@@ -4,6 +4,7 @@ real Tesseract."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from ocr_pipeline.catalog.models import Line, union_bbox
 from ocr_pipeline.catalog.synthetic import LAYOUTS, PRESETS, generate_catalog, make_scanned
 from ocr_pipeline.ocr.libtesseract import tesserocr
-from ocr_pipeline.ocr.missed import missed_blocks, missed_spans, unread_gaps
+from ocr_pipeline.ocr.missed import missed_blocks, missed_spans, unread_gaps, words_before
 from ocr_pipeline.ocr.tesseract import TesseractEngine
 
 DPI = 200
@@ -173,5 +174,30 @@ def test_a_heavy_word_that_reads_as_no_block_is_read_as_a_line() -> None:
         (box,) = missed_blocks(gray, lines, scale=SCALE)
         assert engine._read_box(model, gray, box, dpi=DPI, psm=tesserocr.PSM.SINGLE_BLOCK,
                                 pad=DPI // 4) == []
-        (found,) = engine._read_blocks(model, gray, lines, dpi=DPI)
+        (found,), beside = engine._read_blocks(model, gray, lines, dpi=DPI)
     assert found.text == "ENME473" and 100 / SCALE - 3 < found.bbox[0] < 110 / SCALE
+    assert beside == set()
+
+
+def test_a_word_before_ink_that_reads_as_no_text_is_doubted() -> None:
+    """``Global Mark`` with the rest of ``Marketing`` spread to a blot by toner: ink no line
+    reached that reads as no text. ``Mark`` may be a word cut short, so it is doubted."""
+    image = Image.new("L", (1400, 300), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((100, 40), "Design considerations in the packaging of electronic systems.",
+              fill=0, font=ImageFont.load_default(size=34))
+    draw.text((100, 180), "Global Mark", fill=0, font=ImageFont.load_default(size=34))
+    mark = draw.textbbox((100, 180), "Global Mark", font=ImageFont.load_default(size=34))
+    draw.rectangle((mark[2] + 4, mark[1] + 2, mark[2] + 110, mark[3]), fill=0)  # the blot
+    gray = np.asarray(image)
+    engine = TesseractEngine(workers=1)
+    with engine._model() as model:
+        lines = [ln for ln in engine._recognize(model, gray, page=1, dpi=DPI)
+                 if ln.words[0].text in ("Design", "Global")]
+        lines = [replace(ln, words=ln.words[:2]) if ln.words[0].text == "Global" else ln
+                 for ln in lines]  # as read: the blot left out
+        assert [ln.text for ln in lines][1] == "Global Mark"
+        found, beside = engine._read_blocks(model, gray, lines, dpi=DPI)
+    assert found == [] and {w.text for w in beside} == {"Mark"}
+    # a word with paper after it is no such word
+    assert words_before(lines, (1300, 180, 1380, 220), scale=SCALE) == set()
