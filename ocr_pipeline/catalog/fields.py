@@ -79,6 +79,8 @@ _INLINE_CROSS = re.compile(
     re.IGNORECASE,
 )
 _CONNECTORS = frozenset({"and", "of", "to", "the", "in", "for", "a", "an", "with", "&", "on", "or"})
+_MARKS_OR_NOTE = re.compile(r"^(?:\[[^\[\]]*\]|[A-Z]{1,5}(?: [A-Z]{1,5})*)$")
+"""A line of designators (``AIWT``) or a bracketed note, set below a heading's credits."""
 _OPEN_ENDINGS = _CONNECTORS | {"since", "before", "after", "from", "through", "into", "between",
                                "by", "at", "via", "until", "toward", "towards", "versus", "vs."}
 """Words no title ends on: a title read up to one was cut (``Literature in Spain since``, its
@@ -302,10 +304,14 @@ def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: H
     styled = heading_style(words, head, rules.body)
     part.text, part.run_in = _split_run_in(part.text, words, styled)
     apart = _apart_at(words)
-    if not part.run_in and part.text and all(styled[:apart]) and not (
-        apart == len(words) and split_credits(part.text)[1] is not None
-    ):  # credits printed on in the line end the heading there: no title wraps past them
+    if not part.run_in and part.text and all(styled[:apart]):
         more, part.run_in, part.taken = _wrapped_title(stream, i, head, rules)
+        if more and apart == len(words) and split_credits(part.text)[1] is not None and not all(
+            _MARKS_OR_NOTE.match(text) for text in more
+        ):  # credits printed on in the line end the heading there, but for designators or a
+            # note set below them in its type (CNU's ``AIWT``, ``[Formerly SPAN 303W]``): what
+            # a scan's weight measured bold below is the description's
+            more, part.run_in, part.taken = [], "", 1
         head_text, first_credits = split_credits(part.text)
         joined = join_lines([part.text, *more], words=rules.words)
         if more and first_credits is not None and part.credits is None and (
