@@ -22,6 +22,19 @@ SCALE = DPI / 72
 DATA = Path(__file__).resolve().parents[3] / "shared" / "dev-data"
 
 
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _lines(png: bytes, *, height: int) -> list[Line]:
+    """The lines the engine reads from ``png`` (1400 pixels wide), top to bottom."""
+    page = TesseractEngine(workers=1).read_image(png, page=1, width=1400 / SCALE,
+                                                 height=height / SCALE, dpi=DPI, scanned=False)
+    return sorted(page.lines, key=lambda ln: ln.bbox[1])
+
+
 def _page() -> bytes:
     image = Image.new("L", (1400, 500), 255)
     draw = ImageDraw.Draw(image)
@@ -30,16 +43,12 @@ def _page() -> bytes:
     draw.text((100, 250), "AAI 6740 Applied Reinforcement Learning", fill=0, font=font)
     for x, y in ((60, 255), (1300, 110), (1310, 262)):  # specks beside the lines
         draw.point((x, y), fill=0)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
+    return _png(image)
 
 
 def test_ink_before_a_line_with_no_word_read_from_it_is_found() -> None:
     png = _page()
-    page = TesseractEngine(workers=1).read_image(png, page=1, width=1400 / SCALE,
-                                                 height=500 / SCALE, dpi=DPI, scanned=False)
-    lines = sorted(page.lines, key=lambda ln: ln.bbox[1])
+    lines = _lines(png, height=500)
     assert [ln.words[0].text for ln in lines] == ["AAI", "AAI"]
     gray = np.asarray(Image.open(io.BytesIO(png)))
     assert missed_spans(gray, lines, scale=SCALE) == []  # every word read; specks are no words
@@ -54,9 +63,7 @@ def test_ink_before_a_line_with_no_word_read_from_it_is_found() -> None:
 
 def test_ink_left_unread_between_two_words_of_a_line_is_found() -> None:
     png = _page()
-    page = TesseractEngine(workers=1).read_image(png, page=1, width=1400 / SCALE,
-                                                 height=500 / SCALE, dpi=DPI, scanned=False)
-    lines = sorted(page.lines, key=lambda ln: ln.bbox[1])
+    lines = _lines(png, height=500)
     gray = np.asarray(Image.open(io.BytesIO(png)))
     assert unread_gaps(gray, lines, scale=SCALE) == []  # word spaces and specks are no words
     # as Tesseract read a toner-spread heading: one word of it not read, its ink left there
@@ -86,16 +93,12 @@ def _columns() -> bytes:
         draw.text((100, 420 + 50 * row), text, fill=0, font=font)
     for x, y in ((60, 700), (1300, 810), (700, 380), (40, 40)):
         draw.point((x, y), fill=0)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
+    return _png(image)
 
 
 def test_a_paragraph_no_line_reached_is_found_as_one_block() -> None:
     png = _columns()
-    page = TesseractEngine(workers=1).read_image(png, page=1, width=1400 / SCALE,
-                                                 height=900 / SCALE, dpi=DPI, scanned=False)
-    lines = sorted(page.lines, key=lambda ln: ln.bbox[1])
+    lines = _lines(png, height=900)
     assert [ln.words[1].text for ln in lines if ln.words[0].text == "NUR"] == ["101", "102"]
     gray = np.asarray(Image.open(io.BytesIO(png)))
     assert missed_blocks(gray, lines, scale=SCALE) == []  # a rule and specks are no text
@@ -115,11 +118,7 @@ def test_a_word_alone_that_no_line_reached_is_found() -> None:
     image = Image.open(io.BytesIO(_columns()))
     ImageDraw.Draw(image).text((100, 760), "AB12", fill=0,
                                font=ImageFont.load_default(size=36))
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    page = TesseractEngine(workers=1).read_image(out.getvalue(), page=1, width=1400 / SCALE,
-                                                 height=900 / SCALE, dpi=DPI, scanned=False)
-    lines = [ln for ln in page.lines if ln.bbox[1] * SCALE < 700]
+    lines = [ln for ln in _lines(_png(image), height=900) if ln.bbox[1] * SCALE < 700]
     [(x0, y0, x1, y1)] = missed_blocks(np.asarray(image), lines, scale=SCALE)
     assert x0 <= 100 and x1 >= 180 and y0 <= 770 and y1 >= 790  # the word, drawn at 100, 760
 
