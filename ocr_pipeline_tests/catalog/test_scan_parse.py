@@ -783,6 +783,24 @@ def test_credits_printed_on_in_a_heading_line_end_its_title() -> None:
     assert [e.credits.text if e.credits else None for e in entries] == ["4 Credits"] * 6
 
 
+def test_designators_or_the_credits_rest_below_a_headings_credits_are_the_headings() -> None:
+    """Set in the heading's type below credits printed on at its line's end: designators
+    (CNU's ``AIWT`` below ``(3-3-0)``) and the rest of the credits (Bethel's ``(3`` /
+    ``hours)``) are the heading's."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = f"CHEM {101 + n} {title} " + ("(3-3-0)" if n == 1 else "(3")
+        lines.append(_line(heading, y, bold=len(heading.split())))
+        lines += [_line("AIWT" if n == 1 else "hours)", y + 12, bold=1),
+                  _line(BODY, y + 24), _line(BODY, y + 36)]
+        y += 60
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == TITLES[:6]
+    assert [e.credits.text if e.credits else None for e in entries] == [
+        "3 hours", "3-3-0", "3 hours", "3 hours", "3 hours", "3 hours"]
+    assert entries[1].attributes.get("designators") == "AIWT"
+
+
 @pytest.mark.parametrize(("title", "complete"), [
     ("Literature in Spain since", False), ("Literature in Spain since 1700", True),
     ("Readings from", False), ("Studies in", False), ("Topics in Theatre", True)])
