@@ -306,13 +306,18 @@ def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: H
     apart = _apart_at(words)
     if not part.run_in and part.text and all(styled[:apart]):
         more, part.run_in, part.taken = _wrapped_title(stream, i, head, rules)
-        if more and apart == len(words) and split_credits(part.text)[1] is not None and not (
+        title, printed_on = split_credits(part.text)
+        if more and apart == len(words) and printed_on is not None and (
+            title.rstrip().endswith(".")
+        ) and not (
             all(_MARKS_OR_NOTE.match(text) for text in more)
             or split_credits(join_lines([part.text, *more], words=rules.words))[1] is not None
-        ):  # credits printed on in the line end the heading there, but for designators or a
-            # note set below them in its type (CNU's ``AIWT``, ``[Formerly SPAN 303W]``) and
-            # the rest of the credits (Bethel's ``3`` / ``hours``): what a scan's weight
-            # measured bold below is the description's
+        ):  # a title ended by its stop, credits printed on after it: the heading ends there,
+            # but for designators or a note set below in its type (``AIWT``, ``[Formerly SPAN
+            # 303W]``) and the rest of the credits (``(3`` / ``hours)``); what a scan's weight
+            # measured bold below is the description's (a title with no stop wraps on past
+            # credits set at its first line's end: ``... in Historical and 4 credits`` /
+            # ``Comparative Perspective``)
             more, part.run_in, part.taken = [], "", 1
         head_text, first_credits = split_credits(part.text)
         joined = join_lines([part.text, *more], words=rules.words)
