@@ -319,13 +319,12 @@ def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: H
             # credits set at its first line's end: ``... in Historical and 4 credits`` /
             # ``Comparative Perspective``)
             more, part.run_in, part.taken = [], "", 1
-        head_text, first_credits = split_credits(part.text)
         joined = join_lines([part.text, *more], words=rules.words)
-        if more and first_credits is not None and part.credits is None and (
+        if more and printed_on is not None and part.credits is None and (
             split_credits(joined)[1] is None
         ):  # credits on the first line of a wrapped title (flush right beside it)
-            part.credits, part.position = first_credits, "heading"
-            joined = join_lines([head_text, *more], words=rules.words)
+            part.credits, part.position = printed_on, "heading"
+            joined = join_lines([title, *more], words=rules.words)
         part.text = joined
     if part.run_in and not any(c.isalnum() for c in part.run_in) and len(part.run_in) <= 3:
         part.marks, part.run_in = part.run_in, ""  # a sign after the title (■): a designator

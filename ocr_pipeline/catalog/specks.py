@@ -27,6 +27,7 @@ Text layers print what they print; only OCR lines are read here.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -46,7 +47,6 @@ _LOOK_ALIKE = ("ODQCGB", "MNWH", "ILTJ", "SBG", "EFB", "UVY", "PRB", "AO")
 """Capitals a worn copy's ink makes alike to OCR, group by group."""
 _SUBJECT_MAJORITY = 1.5
 """Times more often a subject must be read for a reading a letter off it to be a misread."""
-_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SURE_COUNT = 3
 """Times the catalog must print a word bare for a sign beside it to be a speck."""
 _EDGES = "\"'‘’“”()[],;:!?"
@@ -128,7 +128,7 @@ def _one_deleted(text: str) -> set[str]:
 def _relabelled(line: Line, labels: dict[str, str]) -> Line:
     first = line.words[0]
     word = replace(first, text=labels[first.text]) if first.text in labels and (
-        first.text.endswith(":") or first.conf < _UNSURE_LABEL and _subject_opens(line)
+        first.text.endswith(":") or (first.conf < _UNSURE_LABEL and _subject_opens(line))
     ) else first
     word = replace(word, text=_known_reading(word) or word.text)
     return line if word == first else replace(line, words=(word, *line.words[1:]))
@@ -151,8 +151,8 @@ def _known_reading(word: Word) -> str | None:
 def _one_letter_off(text: str) -> set[str]:
     cuts = [(text[:i], text[i:]) for i in range(len(text) + 1)]
     return ({a + b[1:] for a, b in cuts if b}
-            | {a + c + b[1:] for a, b in cuts if b for c in _LETTERS}
-            | {a + c + b for a, b in cuts for c in _LETTERS})
+            | {a + c + b[1:] for a, b in cuts if b for c in string.ascii_letters}
+            | {a + c + b for a, b in cuts for c in string.ascii_letters})
 
 
 def _counts(lines: Iterable[Line]) -> tuple[Counter[str], Counter[str]]:

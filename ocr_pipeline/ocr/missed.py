@@ -1,4 +1,4 @@
-"""Ink beside a line that Tesseract read no word from.
+"""Ink beside a line, or away from every line, that Tesseract read no word from.
 
 Tesseract's page layout analysis sometimes sets a narrow stack of words apart from the lines
 they open and drops it: the subject ``AAI`` printed before each of five course numbers in a
@@ -6,6 +6,12 @@ monospace catalog came back once, the number and title of the other four without
 their courses were lost in the entry above. Such ink lies on a line's own baseline, just
 before its first word or after its last, where no word was read; here it is found in the
 page's pixels, so that the engine can read it again on its own.
+
+On a worn copy the layout analysis leaves out whole paragraphs too (the lower half of a
+toner-spread column, a heading and its text among them): text-like ink that no line reaches
+at all is found as blocks (``missed_blocks``), to be read again as blocks, and the words just
+before a block that then reads as no text are named (``words_before``): a word may be cut
+short there.
 """
 
 from __future__ import annotations
@@ -114,8 +120,8 @@ _BLOCK_FILL = 0.3
 """And at least this share of its box's cells are inked: text rows, not a rule or a frame."""
 _NEIGHBOURS = ((1, 0), (-1, 0), (2, 0), (-2, 0), (0, 1), (0, -1), (0, 2), (0, -2))
 _REACH_INTO = 0.5
-"""A word ends before a block if it ends no further into it than this share of its height (the
-block is read a cell wider than its ink)."""
+"""A word ends before a block if it ends no further into it than this share of the block's
+height (the block is read a cell wider than its ink)."""
 _ROW_INK = 0.02
 """A pixel row of a block with this share of free ink crosses letters."""
 
