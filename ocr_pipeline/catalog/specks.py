@@ -62,31 +62,26 @@ _NO_CLAUSE_ENDS = frozenset({"a", "an", "the", "to", "of", "and", "or", "in", "f
 
 def cleared(pages: Sequence[Sequence[Line]]) -> list[list[Line]]:
     """The scanned ``pages`` (each its OCR lines) without the specks their words show."""
-    bare, stopped = _counts(line for lines in pages for line in lines)
-    labels = {**_label_readings(line for lines in pages for line in lines),
-              **_subject_readings(line for lines in pages for line in lines)}
-    return [[_relabelled(_cleared(line, lines[n + 1] if n + 1 < len(lines) else None, bare,
-                                  stopped), labels)
-             for n, line in enumerate(lines)] for lines in pages]
+    lines = [line for page in pages for line in page]
+    bare, stopped = _counts(lines)
+    openings = Counter(ln.words[0].text for ln in lines if _LABEL.match(ln.words[0].text))
+    labels = _misreadings(openings, majority=_LABEL_MAJORITY)
+    openings = Counter(ln.words[0].text for ln in lines if _subject_opens(ln))
+    subjects = _misreadings(openings, majority=_SUBJECT_MAJORITY, alike=True)
+    return [[_relabelled(_cleared(line, page[n + 1] if n + 1 < len(page) else None, bare,
+                                  stopped), labels, subjects)
+             for n, line in enumerate(page)] for page in pages]
 
 
-def _label_readings(lines: Iterable[Line]) -> dict[str, str]:
-    """Each reading of a label opening a line and the label it is a misread of, a letter off
-    and read ``_LABEL_MAJORITY`` times as often there, ``_SURE_COUNT`` times at least (a
-    title's ``Literatures:`` inside a line is no label)."""
-    counts = Counter(line.words[0].text for line in lines if _LABEL.match(line.words[0].text))
+def _misreadings(counts: Counter[str], *, majority: float, alike: bool = False
+                 ) -> dict[str, str]:
+    """Each reading of ``counts`` (a label or a subject opening lines: a title's
+    ``Literatures:`` inside a line is no label) and the reading it is a misread of, a letter off
+    and read ``majority`` times as often there, ``_SURE_COUNT`` times at least; with ``alike``,
+    one of as many letters, the letter that differs a look-alike (``_alike``)."""
     return {text: other for text, other in likelier_readings(counts).items()
-            if counts[other] >= max(_SURE_COUNT, _LABEL_MAJORITY * counts[text])}
-
-
-def _subject_readings(lines: Iterable[Line]) -> dict[str, str]:
-    """Each reading of a subject before a number at a line's start and the subject of as many
-    letters it is a misread of, one letter put for another, read ``_SUBJECT_MAJORITY`` times
-    as often there and ``_SURE_COUNT`` times at least."""
-    counts = Counter(line.words[0].text for line in lines if _subject_opens(line))
-    return {text: other for text, other in likelier_readings(counts).items()
-            if len(other) == len(text) and _alike(text, other)
-            and counts[other] >= max(_SURE_COUNT, _SUBJECT_MAJORITY * counts[text])}
+            if counts[other] >= max(_SURE_COUNT, majority * counts[text])
+            and not (alike and (len(other) != len(text) or not _alike(text, other)))}
 
 
 def _alike(text: str, other: str) -> bool:
@@ -125,11 +120,12 @@ def _one_deleted(text: str) -> set[str]:
     return {text, *(text[:i] + text[i + 1:] for i in range(len(text)))}
 
 
-def _relabelled(line: Line, labels: dict[str, str]) -> Line:
+def _relabelled(line: Line, labels: dict[str, str], subjects: dict[str, str]) -> Line:
+    """``line`` with its opening label or (read unsurely) subject as the catalog reads it."""
     first = line.words[0]
-    word = replace(first, text=labels[first.text]) if first.text in labels and (
-        first.text.endswith(":") or (first.conf < _UNSURE_LABEL and _subject_opens(line))
-    ) else first
+    text = labels.get(first.text) or (
+        subjects.get(first.text) if first.conf < _UNSURE_LABEL and _subject_opens(line) else None)
+    word = replace(first, text=text) if text else first
     word = replace(word, text=_known_reading(word) or word.text)
     return line if word == first else replace(line, words=(word, *line.words[1:]))
 
