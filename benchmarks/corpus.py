@@ -52,7 +52,7 @@ from typing import Any
 
 from ocr_pipeline.catalog.completeness import completeness
 from ocr_pipeline.catalog.models import CourseRecord, PageText
-from ocr_pipeline.catalog.pdf import sha256_file
+from ocr_pipeline.catalog.pdf import CatalogPdf, sha256_file
 from ocr_pipeline.catalog.synthetic import PRESETS, Degradation, make_scanned
 from ocr_pipeline.errors import NoCoursesFoundError
 from ocr_pipeline.extract import parse_catalog, read_pages
@@ -206,19 +206,23 @@ def load_pages(pdf: Path, cache: Path | None) -> list[PageText]:
 
 def run(truth_file: Path, *, data: Path, cache: Path | None,
         scan: Degradation | None = None) -> Score:
-    """Score one catalog: read whole, or (``scan``) its window alone, scanned with the
-    simulator and read by OCR, its pages numbered as in the catalog."""
+    """Score one catalog: read whole, or (``scan``) its window and the page after it alone,
+    scanned with the simulator and read by OCR, its pages numbered as in the catalog (an entry
+    that starts on the window's last page may end on the next: DePauw's HONR 320 has its
+    credits there, as the whole catalog read from its text layer has)."""
     truth = json.loads(truth_file.read_text())
     pdf = data / truth["source"]
     started = time.perf_counter()
     first, last = truth["pages"]
     offset = 0
     if scan is not None:
-        key = hashlib.sha256(f"{sha256_file(pdf)}|{first}-{last}|{scan}".encode()).hexdigest()
+        with CatalogPdf(pdf) as doc:
+            end = min(last + 1, doc.page_count)
+        key = hashlib.sha256(f"{sha256_file(pdf)}|{first}-{end}|{scan}".encode()).hexdigest()
         scanned = (cache or Path(tempfile.gettempdir())) / f"{pdf.stem}-scan-{key[:12]}.pdf"
         scanned.parent.mkdir(parents=True, exist_ok=True)
-        if not scanned.exists():  # the same window and degradation make the same scan
-            make_scanned(src=pdf, dst=scanned, degradation=scan, pages=range(first, last + 1))
+        if not scanned.exists():  # the same pages and degradation make the same scan
+            make_scanned(src=pdf, dst=scanned, degradation=scan, pages=range(first, end + 1))
         pdf, offset = scanned, first - 1
     pages = load_pages(pdf, cache)
     try:
