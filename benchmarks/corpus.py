@@ -151,17 +151,26 @@ def score(name: str, truth: dict[str, Any], records: list[CourseRecord]) -> Scor
     queues: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in gold:
         queues[row["course_code"]].append(row)
+    # the same code twice (a program's table of courses, then their entries): a record takes
+    # the row of its own page first, the rest are matched in reading order
+    paired: dict[int, dict[str, Any]] = {}
+    for record in window:
+        queue = queues.get(record.course_code, [])
+        same = next((row for row in queue if row["page"] == record.page), None)
+        if same is not None:
+            paired[id(record)] = same
+            queue.remove(same)
     used: set[int] = set()
     for record in window:
         auto = record.status == "auto_accepted"
         result.auto += auto
         queue = queues.get(record.course_code)
-        if not queue:
+        row = paired.get(id(record)) or (queue.pop(0) if queue else None)
+        if row is None:
             result.auto_wrong += auto
             result.differences.append(f"extra p{record.page} {record.course_code}: "
                                       f"{record.title!r} ({record.confidence})")
             continue
-        row = queue.pop(0)
         used.add(id(row))
         result.matched += 1
         title_ok = norm(record.title) == norm(row["title"])

@@ -17,6 +17,7 @@ from types import ModuleType
 import pytest
 
 from ocr_pipeline.catalog.completeness import completeness
+from ocr_pipeline.catalog.models import CourseRecord
 from ocr_pipeline.extract import extract_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,3 +76,28 @@ def test_a_baseline_of_whole_catalogs_shows_what_a_change_moved(
     assert "cat: 1 of 2 records changed against the baseline" in err
     assert "'Thesis Components'" in err and "'CHEM 101'" not in err.split("changed")[-1]
     assert json.loads(path.read_text()) == {"cat": before.everything}  # the baseline stays
+
+
+def test_a_code_printed_twice_is_scored_against_the_row_of_its_own_page() -> None:
+    """A program's table of courses (``CRWR 609 Terminal Creative Project 9``) on the page
+    before the entries: a record read from the table, doubted, is the extra one, and the
+    entry itself, auto-accepted and right, is matched to its truth row."""
+    corpus = _corpus()
+    row = {"page": 2, "course_code": "CRWR 609", "title": "Terminal Creative Project",
+           "credits_min": 1, "credits_max": 16, "description": "Thesis work."}
+    truth = {"pages": [1, 2], "records": [row]}
+
+    def record(page: int, status: str) -> CourseRecord:
+        return CourseRecord(
+            record_id=f"r{page}", catalog_id="c", source_uri="file:///c.pdf",
+            source_sha256="", page=page, bbox=(0, 0, 1, 1), subject="CRWR", number="609",
+            course_code="CRWR 609", course_code_raw="CRWR 609",
+            title="Terminal Creative Project", credits_text=None if page == 1 else "1-16",
+            credits_min=None if page == 1 else 1, credits_max=None if page == 1 else 16,
+            description="" if page == 1 else "Thesis work.", prerequisites=None,
+            method="tesseract", confidence=0.4 if page == 1 else 0.99, status=status,
+            extracted_at="")
+
+    result = corpus.score("c", truth, [record(1, "pending_review"), record(2, "auto_accepted")])
+    assert (result.matched, result.credits, result.auto, result.auto_wrong) == (1, 1, 1, 0)
+    assert [d.split(":")[0] for d in result.differences] == ["extra p1 CRWR 609"]
