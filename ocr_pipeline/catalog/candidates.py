@@ -166,7 +166,9 @@ def starts_paragraph(stream: Sequence[StreamLine], i: int) -> bool:
         previous is None
         or previous.block != item.block
         or previous.text.rstrip().endswith(_PARAGRAPH_END)
-        or (item.gap_before or 0.0) > 0.4 * item.height
+        # white above the line, against the smaller of the two lines' heights: a speck read
+        # into a scanned heading's box had made it twice as tall, and its white too little
+        or (item.gap_before or 0.0) > 0.4 * min(item.height, previous.height)
         # a short line ends a paragraph (or is a heading): mid-paragraph lines fill the column
         or previous.width < 0.7 * previous.column_width
     )

@@ -806,3 +806,29 @@ def test_designators_or_the_credits_rest_below_a_headings_credits_are_the_headin
     ("Readings from", False), ("Studies in", False), ("Topics in Theatre", True)])
 def test_a_title_ending_on_a_preposition_is_incomplete(title: str, complete: bool) -> None:
     assert title_complete(title) is complete
+
+
+def test_a_heading_a_speck_makes_tall_starts_a_paragraph() -> None:
+    """Chapman's headings carry a bullet (``+ EENG 300 - Title``) and its entries end on their
+    credits (``... (Offered every year.) 3 credits``). On a worn 150 dpi copy one heading was
+    measured light, its bullet and a speck below it read as one mark (``.``) twice as tall as
+    the line: the white above it, measured against that height, looked too little to start a
+    paragraph, and the heading went as a row. Measured against the smaller of the two lines'
+    heights, it starts one: an entry, as the others are."""
+    ending = "with Pass option. (Offered every year.) 3 credits"
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        light = n == 3
+        heading = _line(f"+ EENG {200 + 10 * n} - {title}", y, bold=0 if light else 6,
+                        weights=(1.6, 1.0))
+        if light:  # the bullet and a speck below it read as one mark, the box twice as tall
+            x0, y0, x1, _ = heading.words[0].bbox
+            speck = Word(text=".", bbox=(x0, y0, x1, y + 17), size=10.0, conf=0.59, weight=1.0)
+            heading = Line(words=(speck, *heading.words[1:]),
+                           bbox=union_bbox([speck.bbox, heading.bbox]))
+        lines += [heading, _line(BODY, y + 12, weights=(0.0, 1.0)),
+                  _line(ending, y + 24, weights=(0.0, 1.0))]
+        y += 37  # 5 points of white between entries
+    reading = read_catalog([_page(lines)])
+    assert [e.code.code for e in reading.entries] == [f"EENG {200 + 10 * n}" for n in range(6)]
+    assert not reading.explained
