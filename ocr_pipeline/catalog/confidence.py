@@ -44,8 +44,12 @@ MIN_VOUCHED_CONF = 0.3
 """A word read below this is not vouched for by the catalog: the reading itself is noise."""
 _MIN_VOUCHED_LETTERS = 3
 NEAR_MISS_CONF = 0.7
-"""A word one letter off a word the catalog reads surely elsewhere is no surer than this."""
+"""A near miss of a word the catalog reads surely elsewhere (``_near_miss``) is no surer than
+this."""
 _NEAR_MISS_LETTERS = 6
+_LOOK_ALIKE = (("ri", "n"), ("n", "ri"), ("rn", "m"), ("m", "rn"), ("cl", "d"), ("d", "cl"),
+               ("li", "h"), ("h", "li"), ("vv", "w"), ("w", "vv"), ("ii", "u"), ("u", "ii"))
+"""Groups of letters that OCR reads one for the other."""
 _REPEATED = 3
 """Times OCR must give one reading of a description word for the catalog to vouch for it."""
 _MIN_REPEATED_LENGTH = 3
@@ -151,11 +155,11 @@ def _ocr_factor(heading: list[Word], body: list[Word]) -> float:
 def _vouched_for(word: Word, vouched: frozenset[str], *, sure: set[str]) -> Word:
     """``word``, counted as read surely if the catalog vouches for it (its parts are ``sure``:
     a code in order, credits of a usual value; or read surely elsewhere), and as doubtful if
-    OCR was not quite sure of it and it is one letter off a word the catalog reads surely
-    elsewhere (``Adyanced`` at 0.90: a misread ``Advanced``)."""
+    OCR was not quite sure of it and it is a near miss of a word the catalog reads surely
+    elsewhere (``Adyanced`` at 0.90: a misread ``Advanced``; ``_near_miss``)."""
     if word.conf < SURE_WORD_CONF and any(
         len(part) >= _NEAR_MISS_LETTERS and part not in vouched
-        and _one_letter_off(part, vouched)
+        and _near_miss(part, vouched)
         for part in _LETTER_RUN.findall(word.text.lower())
     ):
         return replace(word, conf=min(word.conf, NEAR_MISS_CONF))
@@ -171,9 +175,13 @@ def _vouched_for(word: Word, vouched: frozenset[str], *, sure: set[str]) -> Word
     return word
 
 
-def _one_letter_off(key: str, vouched: frozenset[str]) -> bool:
+def _near_miss(key: str, vouched: frozenset[str]) -> bool:
+    """``key`` is one letter off a vouched word, or one group of letters OCR reads for another
+    (``Emotiorial``, ``ri`` for the ``n`` of ``Emotional``)."""
     return any(f"{key[:i]}{c}{key[i + 1:]}" in vouched
-               for i in range(len(key)) for c in _LETTERS if c != key[i])
+               for i in range(len(key)) for c in _LETTERS if c != key[i]) or any(
+        f"{key[:i]}{other}{key[i + len(group):]}" in vouched
+        for group, other in _LOOK_ALIKE for i in range(len(key)) if key.startswith(group, i))
 
 
 def _key(text: str) -> str | None:

@@ -243,6 +243,26 @@ def test_a_word_one_letter_off_a_surely_read_word_is_doubted() -> None:
     assert near < 0.6 and clear > 0.9
 
 
+@pytest.mark.parametrize(("read", "known"), [("Emotiorial", "emotional"),
+                                             ("Intemship", "internship"), ("Dinical", "clinical")])
+def test_a_word_a_look_alike_group_off_a_surely_read_word_is_doubted(read: str,
+                                                                     known: str) -> None:
+    """``Social-Emotiorial`` read at 0.92 in a worn 150 dpi copy of WGU's D020 title: ``ri``
+    for the ``n`` of ``Emotional``, which the catalog reads surely elsewhere (and ``m`` for
+    ``rn``, ``d`` for ``cl``, each the other way round too)."""
+    page = _catalog(["101", "205", "230", "240", "250"], heading_conf={"Physical": 0.92})
+    page = replace(page, blocks=tuple(
+        replace(block, lines=tuple(
+            replace(line, words=tuple(replace(w, text=read) if w.text == "Physical" else w
+                                      for w in line.words))
+            for line in block.lines))
+        for block in page.blocks))
+    entry = read_catalog([page]).entries[1]
+    near = score(entry, vouched=frozenset({"chemistry", known}), code_in_order=True)[0]
+    clear = score(entry, vouched=frozenset({"chemistry"}), code_in_order=True)[0]
+    assert near < 0.6 and clear > 0.9
+
+
 def test_text_run_in_after_a_title_weighs_as_description_not_heading() -> None:
     lines, y = [], 72.0
     for n, title in enumerate(TITLES[:6]):
