@@ -76,14 +76,14 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 18
+READER_REVISION = 19
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
 are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
 doubtful words; 13: a page read poorly is read again from other looks, and ink left unread
 between two words is read again; 15: and text-like ink no line reached; 16: down to a word
 of it; 17: as a line where it reads as no block; 18: a word just before such ink that reads as no
-text is doubted), so cached pages are read again."""
+text is doubted; 19: missed ink as short as 0.4 of its line), so cached pages are read again."""
 BLOCK_PAD = 4
 """A block of missed ink is read on a white margin of a 1/BLOCK_PAD inch."""
 BLOCK_LINE_CONF = 0.5

@@ -200,3 +200,26 @@ def test_a_word_before_ink_that_reads_as_no_text_is_doubted() -> None:
     assert found == [] and {w.text for w in beside} == {"Mark"}
     # a word with paper after it is no such word
     assert words_before(lines, (1300, 180, 1380, 220), scale=SCALE) == set()
+
+
+def test_a_word_left_unread_in_a_tall_line_is_found() -> None:
+    """Hawaii's ``Fire 249—Emergency Medical Responder (4)`` on a 150 dpi copy: Tesseract read
+    no word from ``Responder``, and the line's band, from the parenthesis' top to below the
+    descenders (the line below's word boxes cover its lowest rows), is over twice the
+    letters' height. The ink is found."""
+    image = Image.new("L", (1400, 300), 255)
+    ImageDraw.Draw(image).text((100, 100), "Emergency Medical Responder (4)", fill=0,
+                               font=ImageFont.load_default(size=36))
+    png = _png(image)
+    [line] = _lines(png, height=300)
+    assert [w.text for w in line.words] == ["Emergency", "Medical", "Responder", "(4)"]
+    emergency, medical, responder, credits = line.words
+    x0, _, x1, _ = credits.bbox
+    letters = responder.bbox[3] - responder.bbox[1]
+    reach = (letters / 0.45 - letters) / 2  # the letters stand 0.45 of the band
+    tall = replace(credits, bbox=(x0, responder.bbox[1] - reach, x1, responder.bbox[3] + reach))
+    dropped = [Line(words=(emergency, medical, tall), bbox=union_bbox([emergency.bbox,
+                                                                       tall.bbox]))]
+    gray = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    [(index, before, end)] = unread_gaps(gray, dropped, scale=SCALE)
+    assert (index, before) == (0, 1) and end < x0
