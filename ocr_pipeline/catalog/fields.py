@@ -262,10 +262,15 @@ def _read_credits(stream: Sequence[StreamLine], i: int, rules: HeadingRules,
     return text
 
 
+_NAMED_AGAIN = 2
+"""Words of a title's opening that, printed again after its sign, name the course again."""
+
+
 def _cut_at_title_end(part: _HeadingPart, sign: str) -> None:
     """Put the title's end where the catalog's sign is, whatever the measured weight said: the
     first ``. `` or `` - ``, or, in a title that holds the sign itself (``Practicum - Focus on
-    Practice - Practicum in ...``), the last one the measured weight reaches and ends at."""
+    Practice - Practicum in ...``), the last one the measured weight reaches and ends at, short
+    of where the title's opening words are printed again."""
     whole = join_lines([part.text, part.run_in])
     pattern = _TITLE_END if sign == "." else re.compile(rf"[ ]?{re.escape(sign)}[ ]+(?=\S)")
     found = list(pattern.finditer(whole))
@@ -274,6 +279,13 @@ def _cut_at_title_end(part: _HeadingPart, sign: str) -> None:
     measured = part.text.rstrip(" " + sign)
     reached = [m for m in found if m.start() <= len(measured)
                and len(whole[m.end():len(measured)].split()) <= _INK_RUN_ON_WORDS]
+    # a text that opens by naming the course (``... Operations - Practicum in Educational
+    # Leadership - Focus on ...``): the title ends before its own opening words start again
+    opening = whole[:found[0].start()]
+    again = next((m for m in found if len(opening.split()) >= _NAMED_AGAIN
+                  and whole[m.end():].startswith(opening)), None)
+    if again is not None:
+        reached = [m for m in reached if m.start() <= again.start()] or [again]
     m = reached[-1] if reached else found[0]  # the weight ends at a sign, or no help
     # the weight running on past the sign to a mark like it: the title's own sign, misread?
     run_on = whole[m.end():len(measured) + 2].split()

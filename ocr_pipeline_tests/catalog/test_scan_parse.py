@@ -852,3 +852,23 @@ def test_a_heading_a_speck_makes_tall_starts_a_paragraph() -> None:
     reading = read_catalog([_page(lines)])
     assert [e.code.code for e in reading.entries] == [f"EENG {200 + 10 * n}" for n in range(6)]
     assert not reading.explained
+
+
+def test_a_scans_title_ends_before_its_text_names_the_course_again() -> None:
+    """WGU's ``D037 - Practicum in Educational Leadership - Focus on Instruction and
+    Operations - Practicum in Educational Leadership - Focus on Instruction provides ...``:
+    its text opens by naming the course. On a 150 dpi copy the measured weight ran on over
+    that name to its sign; the title still ends where its own opening words start again."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = (f"D0{30 + n} - {title} - Focus on Practice - {title} - Focus on Practice "
+                   "provides daily practice")
+        # the weight runs on through the name to the sign after it on one heading, ends at the
+        # title's sign on the others
+        bold = len(heading.split()) - (6 if n == 2 else 3 + len(title.split()) + 4)
+        lines.append(_line(heading, y, bold=bold))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == [f"{t} - Focus on Practice" for t in TITLES[:6]]
+    assert entries[2].description.startswith(f"{TITLES[2]} - Focus on Practice provides")
