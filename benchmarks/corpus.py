@@ -19,6 +19,7 @@ Each catalog in ../shared/dev-data (nine in catalogs/, plus hawaii_cc) is read w
     python benchmarks/corpus.py --cache /tmp/pages  # keep the pages read, for quick re-runs
     python benchmarks/corpus.py --data DIR --truth DIR    # other catalogs annotated the same way
     python benchmarks/corpus.py --scan [clean|default|rough]   # each window scanned, read by OCR
+    python benchmarks/corpus.py --scan --dpi 150   # the default degradation at 150 dpi
     python benchmarks/corpus.py --agreement        # 20 scanned pages against their text layer
     python benchmarks/corpus.py --baseline /tmp/before.json   # before a change; after it, the
                                                    # same line prints every record that changed
@@ -394,6 +395,9 @@ def main() -> int:
                         help="score each window scanned with the simulator (default preset: "
                              "200 dpi, skew up to 1.5 degrees, noise, show-through) and read "
                              "by OCR, not the whole catalog's text layer")
+    parser.add_argument("--dpi", type=int,
+                        help="with --scan or --agreement: the scan's resolution instead of the "
+                             "preset's (150: a low-resolution copy of the default degradation)")
     parser.add_argument("--agreement", action="store_true",
                         help=f"compare {AGREEMENT_PAGES} scanned course pages of each catalog "
                              "with their text layer (no truth needed; the --scan preset, "
@@ -408,14 +412,16 @@ def main() -> int:
     if not args.data.is_dir():
         print(f"no catalogs at {args.data}", file=sys.stderr)
         return 2
+    preset = PRESETS[args.scan or "default"]
+    if args.dpi is not None:
+        preset = dataclasses.replace(preset, dpi=args.dpi)
     files = sorted(args.truth.glob("*.json"))
     if args.only:
         files = [f for f in files if f.stem in args.only]
     if args.agreement:
         rows = []
         for truth_file in files:
-            row = agreement(truth_file, data=args.data, cache=args.cache,
-                            scan=PRESETS[args.scan or "default"])
+            row = agreement(truth_file, data=args.data, cache=args.cache, scan=preset)
             rows.append(row)
             if args.show:
                 for line in row.differences:
@@ -425,7 +431,7 @@ def main() -> int:
     scores = []
     for truth_file in files:
         result = run(truth_file, data=args.data, cache=args.cache,
-                     scan=PRESETS[args.scan] if args.scan else None)
+                     scan=preset if args.scan or args.dpi is not None else None)
         scores.append(result)
         print(f"  {result.name}: {result.seconds:.1f} s; course pages {result.sections}",
               file=sys.stderr)
