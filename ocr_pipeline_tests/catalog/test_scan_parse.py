@@ -872,3 +872,23 @@ def test_a_scans_title_ends_before_its_text_names_the_course_again() -> None:
     entries = read_catalog([_page(lines)]).entries
     assert [e.title for e in entries] == [f"{t} - Focus on Practice" for t in TITLES[:6]]
     assert entries[2].description.startswith(f"{TITLES[2]} - Focus on Practice provides")
+
+
+def test_a_scans_value_that_is_a_usual_range_without_its_hyphen_is_doubted() -> None:
+    """Oregon's ``CIS 602. Supervised College Teaching. 1-5 Credits.`` read ``15 Credits.`` at
+    0.93 on a 150 dpi copy: a value the catalog never prints, and with a hyphen between its
+    figures the range it prints most. ``4 Credits.`` is no such misread."""
+    credits = ["1-5", "1-5", "15", "1-5", "4", "1-5"]
+    lines, y = [], 72.0
+    for n, (title, printed) in enumerate(zip(TITLES[:6], credits, strict=True)):
+        heading = f"CHEM {101 + n}. {title}. {printed} Credits."
+        lines.append(_line(heading, y, bold=len(heading.split())))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [(e.credits.low, e.credits.high) for e in entries if e.credits] == [
+        (1, 5), (1, 5), (15, 15), (1, 5), (4, 4), (1, 5)]
+    usual = usual_credits(entries)
+    scores = [score(e, usual=usual, code_in_order=True) for e in entries]
+    assert [n for n, (_, factors) in enumerate(scores) if "credits_range_misread" in factors] == [2]
+    assert scores[2][0] < 0.9 and scores[4][0] > 0.9
