@@ -321,10 +321,12 @@ def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: H
         title, printed_on = split_credits(part.text)
         if more and apart == len(words) and printed_on is not None and (
             title.rstrip().endswith(".")
+            or stream[i].width < _SHORT_LINE * stream[i].column_width
         ) and not (
             all(_MARKS_OR_NOTE.match(text) for text in more)
             or split_credits(join_lines([part.text, *more], words=rules.words))[1] is not None
-        ):  # a title ended by its stop, credits printed on after it: the heading ends there,
+        ):  # a title ended by its stop, or on a line well short of its column (Pepperdine's
+            # ``Great Books Collegium (1)``), credits printed on after it: the heading ends there,
             # but for designators or a note set below in its type (``AIWT``, ``[Formerly SPAN
             # 303W]``) and the rest of the credits (``(3`` / ``hours)``); what a scan's weight
             # measured bold below is the description's (a title with no stop wraps on past

@@ -892,3 +892,20 @@ def test_a_scans_value_that_is_a_usual_range_without_its_hyphen_is_doubted() -> 
     scores = [score(e, usual=usual, code_in_order=True) for e in entries]
     assert [n for n, (_, factors) in enumerate(scores) if "credits_range_misread" in factors] == [2]
     assert scores[2][0] < 0.9 and scores[4][0] > 0.9
+
+
+def test_a_short_heading_line_ended_by_credits_does_not_wrap() -> None:
+    """Pepperdine's ``GSHU 114 Great Books Collegium (1)`` on a 150 dpi copy, a line well short
+    of its column: the first word of the text below (``See note under GSHU 111 ...``) measured
+    bold is no more of the title. The credits printed on end the heading."""
+    note = "See note under CHEM 101. Prerequisite: CHEM 100 and two further courses (GE)"
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = f"CHEM {101 + n} {title} (1)"
+        lines.append(_line(heading, y, bold=len(heading.split())))
+        lines += [_line(note, y + 12, bold=1 if n == 2 else 0), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == TITLES[:6]
+    assert all(e.credits is not None and e.credits.low == 1 for e in entries)
+    assert entries[2].description.startswith("See note under")
