@@ -249,13 +249,19 @@ def learn_profile(
 
 
 def _labels(stream: Sequence[StreamLine], heads: Sequence[Candidate]) -> Counter[str]:
-    """How many entries print each line-start label (each entry counted once)."""
+    """How many entries print each line-start label (each entry counted once). A label of no
+    known field opening the line after a bold heading in bold too is left out: it may be the
+    title's wrapped rest (``Health Care`` / ``Management: Internal View``; on a 150 dpi copy
+    one such line measured light made ``Management`` a label, which then cut the other)."""
     seen: Counter[str] = Counter()
     for n, cand in enumerate(heads):
         stop = heads[n + 1].index if n + 1 < len(heads) else len(stream)
-        found = {label[0] for item in stream[cand.index + 1 : min(stop, cand.index
-                                                                  + _MAX_BODY_LINES)]
-                 if (label := line_label(item.text)) is not None}
+        lines = stream[cand.index + 1 : min(stop, cand.index + _MAX_BODY_LINES)]
+        found = {label[0] for k, item in enumerate(lines)
+                 if (label := line_label(item.text)) is not None
+                 and not (k == 0 and known_field(label[0]) is None
+                          and stream[cand.index].line.words[0].bold
+                          and item.line.words[0].bold)}
         seen.update(found)
     return seen
 

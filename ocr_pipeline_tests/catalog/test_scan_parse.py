@@ -909,3 +909,26 @@ def test_a_short_heading_line_ended_by_credits_does_not_wrap() -> None:
     assert [e.title for e in entries] == TITLES[:6]
     assert all(e.credits is not None and e.credits.low == 1 for e in entries)
     assert entries[2].description.startswith("See note under")
+
+
+def test_a_wrapped_title_measured_light_once_does_not_make_its_rest_a_label() -> None:
+    """DeSales' ``MG-270 Principles and Practices of Health Care`` / ``Management: External
+    View Credits: 3.00``, and MG-271 the same with ``Internal View``: on a scan the first
+    wrapped line measured light, and ``Management:``, opening lines after two headings, was
+    learned as a label of the catalog's, which then cut the second title short. A bold line
+    opening after a bold heading is no label's evidence; both titles wrap."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:4]):
+        heading = f"CHEM {101 + n} {title} Credits: 3.00"
+        lines.append(_line(heading, y, bold=len(heading.split()) - 2))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    for n, view in enumerate(("External", "Internal")):
+        heading = f"MG {270 + n} Principles and Practices of Health Care"
+        lines.append(_line(heading, y, bold=len(heading.split())))
+        lines.append(_line(f"Management: {view} View Credits: 3.00", y + 12, bold=3 * n))
+        lines += [_line(BODY, y + 24), _line(BODY, y + 36)]
+        y += 60
+    entries = read_catalog([_page(lines)]).entries
+    assert entries[-1].title == "Principles and Practices of Health Care Management: Internal View"
+    assert entries[-1].credits is not None and entries[-1].credits.low == 3
