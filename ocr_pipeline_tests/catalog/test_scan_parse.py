@@ -145,6 +145,17 @@ def _page(lines: list[Line]) -> PageText:
                     engine_version="t", styled=True)
 
 
+def _headed(headings: list[str], *, plain: int = 0) -> tuple[list[Line], float]:
+    """Each of ``headings`` measured bold but its last ``plain`` words, over two lines of body
+    text; and where the next line goes."""
+    lines, y = [], 72.0
+    for text in headings:
+        lines.append(_line(text, y, bold=len(text.split()) - plain))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    return lines, y
+
+
 def _weighed_headings(headings: list[tuple[str, list[float]]]) -> list[Line]:
     """Heading lines with each word's measured weight given, each over two lines of body
     text measured at body weight."""
@@ -180,12 +191,8 @@ def test_a_scans_title_that_holds_its_own_sign(second_sign: str, sure: bool) -> 
 def test_a_charts_bare_codes_are_no_entries() -> None:
     """A flow chart's boxes (``ENG 20`` -> ``ENG 21``) set in the headings' bold type: codes
     alone with no running text after them, whatever share of the codes they are."""
-    lines, y = [], 72.0
-    for n, title in enumerate(TITLES[:6]):
-        heading = f"CHEM {101 + n} {title} (3)"
-        lines.append(_line(heading, y, bold=len(heading.split()) - 1))
-        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
-        y += 48
+    lines, y = _headed([f"CHEM {101 + n} {title} (3)" for n, title in enumerate(TITLES[:6])],
+                       plain=1)
     for n in range(4):  # the chart, boxes one under another
         lines.append(_line(f"CHEM {101 + n}", y, bold=2))
         y += 30
@@ -789,18 +796,26 @@ def test_short_entries_in_a_row_on_a_worn_copy_are_no_list() -> None:
     assert {e.reason for e in listed.explained} == {"requirement_row"}
 
 
-def test_credits_printed_on_in_a_heading_line_end_its_title() -> None:
+@pytest.mark.parametrize(("heading", "below", "credits"), [
+    ("CHEM {n}. {title}. 4 Credits.", BODY, "4 Credits"),
+    ("CHEM {n} {title} (1)",
+     "See note under CHEM 101. Prerequisite: CHEM 100 and two further courses (GE)", "1")])
+def test_credits_printed_on_in_a_heading_line_end_its_title(heading: str, below: str,
+                                                            credits: str) -> None:
     """A toner-spread copy measures words of the description's first line bold: the title
-    does not wrap onto it past the credits printed at the heading line's end."""
+    does not wrap onto it past the credits printed at the heading line's end, where the title
+    ends with its stop, or on a line well short of its column (Pepperdine's ``GSHU 114 Great
+    Books Collegium (1)`` on a 150 dpi copy, ``See`` of the note below measured bold)."""
     lines, y = [], 72.0
     for n, title in enumerate(TITLES[:6]):
-        heading = f"CHEM {101 + n}. {title}. 4 Credits."
-        lines.append(_line(heading, y, bold=len(heading.split())))
-        lines += [_line(BODY, y + 12, bold=2 if n == 2 else 0), _line(BODY, y + 24)]
+        text = heading.format(n=101 + n, title=title)
+        lines.append(_line(text, y, bold=len(text.split())))
+        lines += [_line(below, y + 12, bold=2 if n == 2 else 0), _line(BODY, y + 24)]
         y += 48
     entries = read_catalog([_page(lines)]).entries
     assert [e.title for e in entries] == TITLES[:6]
-    assert [e.credits.text if e.credits else None for e in entries] == ["4 Credits"] * 6
+    assert [e.credits.text if e.credits else None for e in entries] == [credits] * 6
+    assert entries[2].description.startswith(below.split()[0])
 
 
 def test_designators_or_the_credits_rest_below_a_headings_credits_are_the_headings() -> None:
@@ -894,35 +909,14 @@ def test_a_scans_value_that_is_a_usual_range_without_its_hyphen_is_doubted() -> 
     assert scores[2][0] < 0.9 and scores[4][0] > 0.9
 
 
-def test_a_short_heading_line_ended_by_credits_does_not_wrap() -> None:
-    """Pepperdine's ``GSHU 114 Great Books Collegium (1)`` on a 150 dpi copy, a line well short
-    of its column: the first word of the text below (``See note under GSHU 111 ...``) measured
-    bold is no more of the title. The credits printed on end the heading."""
-    note = "See note under CHEM 101. Prerequisite: CHEM 100 and two further courses (GE)"
-    lines, y = [], 72.0
-    for n, title in enumerate(TITLES[:6]):
-        heading = f"CHEM {101 + n} {title} (1)"
-        lines.append(_line(heading, y, bold=len(heading.split())))
-        lines += [_line(note, y + 12, bold=1 if n == 2 else 0), _line(BODY, y + 24)]
-        y += 48
-    entries = read_catalog([_page(lines)]).entries
-    assert [e.title for e in entries] == TITLES[:6]
-    assert all(e.credits is not None and e.credits.low == 1 for e in entries)
-    assert entries[2].description.startswith("See note under")
-
-
 def test_a_wrapped_title_measured_light_once_does_not_make_its_rest_a_label() -> None:
     """DeSales' ``MG-270 Principles and Practices of Health Care`` / ``Management: External
     View Credits: 3.00``, and MG-271 the same with ``Internal View``: on a scan the first
     wrapped line measured light, and ``Management:``, opening lines after two headings, was
     learned as a label of the catalog's, which then cut the second title short. A bold line
     opening after a bold heading is no label's evidence; both titles wrap."""
-    lines, y = [], 72.0
-    for n, title in enumerate(TITLES[:4]):
-        heading = f"CHEM {101 + n} {title} Credits: 3.00"
-        lines.append(_line(heading, y, bold=len(heading.split()) - 2))
-        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
-        y += 48
+    lines, y = _headed([f"CHEM {101 + n} {title} Credits: 3.00"
+                        for n, title in enumerate(TITLES[:4])], plain=2)
     for n, view in enumerate(("External", "Internal")):
         heading = f"MG {270 + n} Principles and Practices of Health Care"
         lines.append(_line(heading, y, bold=len(heading.split())))
