@@ -282,8 +282,8 @@ def _cut_at_title_end(part: _HeadingPart, sign: str) -> None:
     # a text that opens by naming the course (``... Operations - Practicum in Educational
     # Leadership - Focus on ...``): the title ends before its own opening words start again
     opening = whole[:found[0].start()]
-    again = next((m for m in found if len(opening.split()) >= _NAMED_AGAIN
-                  and whole[m.end():].startswith(opening)), None)
+    again = next((m for m in found if whole[m.end():].startswith(opening)),
+                 None) if len(opening.split()) >= _NAMED_AGAIN else None
     if again is not None:
         reached = [m for m in reached if m.start() <= again.start()] or [again]
     m = reached[-1] if reached else found[0]  # the weight ends at a sign, or no help
