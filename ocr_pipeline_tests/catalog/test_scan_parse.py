@@ -894,12 +894,8 @@ def test_a_scans_value_that_is_a_usual_range_without_its_hyphen_is_doubted() -> 
     0.93 on a 150 dpi copy: a value the catalog never prints, and with a hyphen between its
     figures the range it prints most. ``4 Credits.`` is no such misread."""
     credits = ["1-5", "1-5", "15", "1-5", "4", "1-5"]
-    lines, y = [], 72.0
-    for n, (title, printed) in enumerate(zip(TITLES[:6], credits, strict=True)):
-        heading = f"CHEM {101 + n}. {title}. {printed} Credits."
-        lines.append(_line(heading, y, bold=len(heading.split())))
-        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
-        y += 48
+    lines, _ = _headed([f"CHEM {101 + n}. {title}. {printed} Credits." for n, (title, printed)
+                        in enumerate(zip(TITLES[:6], credits, strict=True))])
     entries = read_catalog([_page(lines)]).entries
     assert [(e.credits.low, e.credits.high) for e in entries if e.credits] == [
         (1, 5), (1, 5), (15, 15), (1, 5), (4, 4), (1, 5)]
@@ -914,7 +910,7 @@ def test_a_wrapped_title_measured_light_once_does_not_make_its_rest_a_label() ->
     View Credits: 3.00``, and MG-271 the same with ``Internal View``: on a scan the first
     wrapped line measured light, and ``Management:``, opening lines after two headings, was
     learned as a label of the catalog's, which then cut the second title short. A bold line
-    opening after a bold heading is no label's evidence; both titles wrap."""
+    opening after a bold heading is no label's evidence: the second title wraps whole."""
     lines, y = _headed([f"CHEM {101 + n} {title} Credits: 3.00"
                         for n, title in enumerate(TITLES[:4])], plain=2)
     for n, view in enumerate(("External", "Internal")):
