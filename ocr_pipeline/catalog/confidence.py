@@ -51,8 +51,9 @@ NEAR_MISS_CONF = 0.7
 """A near miss of a word the catalog reads surely elsewhere (``_near_miss``) is no surer than
 this."""
 _NEAR_MISS_LETTERS = 6
-_LOOK_ALIKE = (("ri", "n"), ("n", "ri"), ("rn", "m"), ("m", "rn"), ("cl", "d"), ("d", "cl"),
-               ("li", "h"), ("h", "li"), ("vv", "w"), ("w", "vv"), ("ii", "u"), ("u", "ii"))
+_CONFUSED_GROUPS = (("ri", "n"), ("n", "ri"), ("rn", "m"), ("m", "rn"), ("cl", "d"),
+                    ("d", "cl"), ("li", "h"), ("h", "li"), ("vv", "w"), ("w", "vv"),
+                    ("ii", "u"), ("u", "ii"))
 """Groups of letters that OCR reads one for the other."""
 _REPEATED = 3
 """Times OCR must give one reading of a description word for the catalog to vouch for it."""
@@ -200,7 +201,7 @@ def _near_miss(key: str, vouched: frozenset[str]) -> bool:
     return any(f"{key[:i]}{c}{key[i + 1:]}" in vouched
                for i in range(len(key)) for c in _LETTERS if c != key[i]) or any(
         f"{key[:i]}{other}{key[i + len(group):]}" in vouched
-        for group, other in _LOOK_ALIKE for i in range(len(key)) if key.startswith(group, i))
+        for group, other in _CONFUSED_GROUPS for i in range(len(key)) if key.startswith(group, i))
 
 
 def _key(text: str) -> str | None:

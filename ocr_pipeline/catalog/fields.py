@@ -216,7 +216,7 @@ def _read_title(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: He
     if rules.distinct and first.styled:
         _read_styled(stream, i, code, rules, part)
         if not first.line.words[0].font:  # a scan's weight is measured, not known:
-            short = first.width < _SHORT_LINE * first.column_width
+            short = _short(first)
             if rules.title_end and (rules.run_in or not short):
                 _cut_at_title_end(part, rules.title_end)
             elif part.run_in and (rules.whole_line or short):
@@ -260,6 +260,11 @@ def _read_credits(stream: Sequence[StreamLine], i: int, rules: HeadingRules,
         # "... Values Seminar Credits:" / "3.00": the label ends the heading, its value below
         text, part.credits, part.position, part.taken = head, value, "heading", part.taken + 1
     return text
+
+
+def _short(item: StreamLine) -> bool:
+    """The line ends well short of its column (``_SHORT_LINE``)."""
+    return item.width < _SHORT_LINE * item.column_width
 
 
 _NAMED_AGAIN = 2
@@ -321,7 +326,7 @@ def _read_styled(stream: Sequence[StreamLine], i: int, code: CodeMatch, rules: H
         title, printed_on = split_credits(part.text)
         if more and apart == len(words) and printed_on is not None and (
             title.rstrip().endswith(".")
-            or stream[i].width < _SHORT_LINE * stream[i].column_width
+            or _short(stream[i])
         ) and not (
             all(_MARKS_OR_NOTE.match(text) for text in more)
             or split_credits(join_lines([part.text, *more], words=rules.words))[1] is not None
