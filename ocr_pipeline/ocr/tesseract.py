@@ -76,14 +76,16 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 19
+READER_REVISION = 20
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
 are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
 doubtful words; 13: a page read poorly is read again from other looks, and ink left unread
 between two words is read again; 15: and text-like ink no line reached; 16: down to a word
 of it; 17: as a line where it reads as no block; 18: a word just before such ink that reads as no
-text is doubted; 19: missed ink as short as 0.4 of its line), so cached pages are read again."""
+text is doubted; 19: missed ink as short as 0.4 of its line; 20: a turned page is told from
+Tesseract's first reading, before what it read poorly or missed is read again), so cached pages
+are read again."""
 BLOCK_PAD = 4
 """A block of missed ink is read on a white margin of a 1/BLOCK_PAD inch."""
 BLOCK_LINE_CONF = 0.5
@@ -179,13 +181,16 @@ class TesseractEngine:
         """
         started = time.perf_counter()
         gray = clear_borders(_gray(image_bytes)) if scanned else _gray(image_bytes)
-        reading = self._read_upright(gray, rotation=0, page=page, dpi=dpi, scanned=scanned)
-        if (scanned and looks_turned(reading.lines)
-                and (turn := self._orientation(gray, page=page, dpi=dpi))):
-            second = self._read_upright(gray, rotation=turn, page=page, dpi=dpi)
-            if (second.lines and not looks_turned(second.lines)
-                    or _median_conf(second.lines) > _median_conf(reading.lines)):
-                reading = second
+        with self._model() as model:
+            reading = self._first_reading(model, gray, rotation=0, page=page, dpi=dpi,
+                                          scanned=scanned)
+            if (scanned and looks_turned(reading.lines)
+                    and (turn := self._orientation(gray, page=page, dpi=dpi))):
+                second = self._first_reading(model, gray, rotation=turn, page=page, dpi=dpi)
+                if (second.lines and not looks_turned(second.lines)
+                        or _median_conf(second.lines) > _median_conf(reading.lines)):
+                    reading = second
+            reading = self._complete(model, reading, page=page, dpi=dpi, scanned=scanned)
         if reading.rotation in (90, 270):
             width, height = height, width
         blocks = order_lines(reading.lines, width=width, height=height)
@@ -208,28 +213,37 @@ class TesseractEngine:
             skew=reading.skew,
         )
 
-    def _read_upright(self, gray: np.ndarray, *, rotation: int, page: int, dpi: int,
-                      scanned: bool = True) -> _Reading:
+    def _first_reading(self, model: tesserocr.PyTessBaseAPI, gray: np.ndarray, *,
+                       rotation: int, page: int, dpi: int, scanned: bool = True) -> _Reading:
+        """``gray`` turned ``rotation`` degrees, deskewed if ``scanned``, and Tesseract's
+        reading of it as a whole: enough to tell a turned page, before the costlier reading
+        again of what it read poorly or missed (``_complete``)."""
         turned = upright(gray, rotation=rotation)
         skew = skew_angle(turned) if scanned else 0.0
         if abs(skew) < MIN_SKEW:
             skew = 0.0
         image = upright(turned, skew=skew)
-        with self._model() as model:
-            lines = self._recognize(model, image, page=page, dpi=dpi)
-            # an image made here (a strip of a text layer's lines) is clean: no other look
-            # reads it better, and nothing between its words is left for a reason
-            if scanned and reads_poorly(lines):
-                image, dpi, lines = self._best_look(model, image, lines, page=page, dpi=dpi)
-            lines += self._read_missed(model, image, lines, dpi=dpi)
-            beside: set[Word] = set()
-            if scanned:
-                found, beside = self._read_blocks(model, image, lines, dpi=dpi)
-                lines += found
-            lines = self._read_doubtful(model, image, lines, dpi=dpi, unread_ink=scanned,
-                                        beside=beside)
+        lines = self._recognize(model, image, page=page, dpi=dpi)
+        return _Reading(lines=lines, rotation=rotation, skew=skew, image=image, dpi=dpi)
+
+    def _complete(self, model: tesserocr.PyTessBaseAPI, reading: _Reading, *, page: int,
+                  dpi: int, scanned: bool) -> _Reading:
+        """``reading`` with a poorly read page read from another look, ink it missed read
+        again, doubtful words read again and each word's weight measured."""
+        image, lines = reading.image, reading.lines
+        # an image made here (a strip of a text layer's lines) is clean: no other look
+        # reads it better, and nothing between its words is left for a reason
+        if scanned and reads_poorly(lines):
+            image, dpi, lines = self._best_look(model, image, lines, page=page, dpi=dpi)
+        lines += self._read_missed(model, image, lines, dpi=dpi)
+        beside: set[Word] = set()
+        if scanned:
+            found, beside = self._read_blocks(model, image, lines, dpi=dpi)
+            lines += found
+        lines = self._read_doubtful(model, image, lines, dpi=dpi, unread_ink=scanned,
+                                    beside=beside)
         lines = mark_bold(lines, image, dpi=dpi)
-        return _Reading(lines=lines, rotation=rotation, skew=skew)
+        return replace(reading, lines=lines, image=image, dpi=dpi)
 
     def _recognize(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray, *, page: int,
                    dpi: int) -> list[Line]:
@@ -468,6 +482,10 @@ class _Reading:
     lines: list[Line]
     rotation: int
     skew: float
+    image: np.ndarray
+    """The page as read: turned upright, deskewed, maybe another look of it."""
+    dpi: int
+    """The resolution of ``image``."""
 
 
 def _gray(image_bytes: bytes) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pymupdf
@@ -66,15 +67,21 @@ def _read(born: Path, tmp: Path, *, engine: TesseractEngine | None = None,
 
 
 class _AskingEngine(TesseractEngine):
-    """The real engine, counting the pages it asks Tesseract's orientation detection about."""
+    """The real engine, counting the pages it asks Tesseract's orientation detection about,
+    and its whole-image recognitions."""
 
     def __init__(self) -> None:
         super().__init__()
         self.asked: list[int] = []
+        self.recognized = 0
 
     def _orientation(self, gray: np.ndarray, *, page: int, dpi: int) -> int:
         self.asked.append(page)
         return super()._orientation(gray, page=page, dpi=dpi)
+
+    def _recognize(self, model: Any, image: np.ndarray, *, page: int, dpi: int) -> list[Line]:
+        self.recognized += 1
+        return super()._recognize(model, image, page=page, dpi=dpi)
 
 
 def _gray_page(pdf: Path) -> np.ndarray:
@@ -173,8 +180,12 @@ def test_only_a_page_that_reads_turned_is_asked_for_its_orientation(
     page = _read(born, tmp_path, engine=engine)
     assert (page.rotation, page.skew) == (0, 0.0)
     assert engine.asked == []
+    engine.recognized = 0
     page = _read(born, tmp_path, engine=engine, rotate=180)
     assert engine.asked == [1]
+    # read whole as it lies and upright, and no more: reading as it lies poorly, it is not
+    # read again from other looks (ocr.looks) before its turn is known
+    assert engine.recognized == 2
     again = PageText.from_dict(page.to_dict())  # the turn is kept with the cached page
     assert (again.rotation, again.skew) == (page.rotation, page.skew) == (180, 0.0)
 
