@@ -107,9 +107,9 @@ H; which numeral is not known (``HI`` was III, ``IH`` was II), so the word is do
 
 def assemble_pages(pages: Sequence[PageText]) -> list[PageText]:
     """``pages`` with each scanned page's lines rebuilt from its words and put in reading
-    order (a page read from a text layer stays as it is). A page whose own gutters are not
-    found (a chart bridges them) is read in the gutters most of the other scanned pages show,
-    if its words keep clear of them."""
+    order (a page read from a text layer stays as it is). A page that shows fewer gutters than
+    many of the other scanned pages (a chart bridges them; a low-resolution copy's ragged line
+    ends narrow one) is read in theirs, if its words keep clear of them."""
     pieces = {i: _pieces(page) for i, page in enumerate(pages)
               if not page.method.startswith(TEXT_LAYER)}
     pieces = dict(zip(pieces, specks.cleared(list(pieces.values())), strict=True))
@@ -129,7 +129,7 @@ def _assembled(page: PageText, pieces: list[Line], gutters: list[tuple[float, fl
                columns: list[tuple[float, float]]) -> PageText:
     if not pieces:
         return replace(page, blocks=())
-    if not gutters and columns and _clear_of(pieces, columns):
+    if _fewer_of(gutters, columns) and _clear_of(pieces, columns):
         gutters = columns
     lines = [_weighed(line) for line in _join_rows(pieces, gutters)]
     return replace(page, blocks=order_lines(lines, width=page.width, height=page.height,
@@ -145,13 +145,14 @@ def _weighed(line: Line) -> Line:
 
 
 def _common_gutters(found: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
-    """The gutters most of the scanned pages show (each the median of theirs), or none."""
+    """The most gutters that many of the scanned pages show (each the median of theirs), or
+    none: a quarter of them, and two at least. A tight gutter is missed on some pages of a
+    low-resolution copy; white is not found between columns that are not there."""
     counts = Counter(len(gutters) for gutters in found if gutters)
-    if not counts:
+    shown = [n for n, seen in counts.items() if seen >= max(2, len(found) // 4)]
+    if not shown:
         return []
-    columns, seen = counts.most_common(1)[0]
-    if seen < max(2, len(found) // 4):
-        return []
+    columns = max(shown)
     same = [gutters for gutters in found if len(gutters) == columns]
     return [(statistics.median(g[i][0] for g in same), statistics.median(g[i][1] for g in same))
             for i in range(columns)]
@@ -195,6 +196,14 @@ def _fills(word: Word, a: Word, b: Word) -> bool:
     middle = (word.bbox[1] + word.bbox[3]) / 2
     return (abs(word.bbox[0] - a.bbox[2]) <= touch and abs(b.bbox[0] - word.bbox[2]) <= touch
             and min(a.bbox[1], b.bbox[1]) <= middle <= max(a.bbox[3], b.bbox[3]))
+
+
+def _fewer_of(own: Sequence[tuple[float, float]],
+              columns: Sequence[tuple[float, float]]) -> bool:
+    """A page's ``own`` gutters are fewer than the catalog's ``columns`` and each is one of
+    them."""
+    return len(own) < len(columns) and all(
+        any(g0 < c1 and c0 < g1 for c0, c1 in columns) for g0, g1 in own)
 
 
 def _clear_of(pieces: Sequence[Line], gutters: Sequence[tuple[float, float]]) -> bool:

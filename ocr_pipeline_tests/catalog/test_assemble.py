@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ocr_pipeline.catalog.assemble import assemble
+from ocr_pipeline.catalog.assemble import assemble, assemble_pages
 from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
 from ocr_pipeline.catalog.synthetic.scan import Degradation, make_scanned
 from ocr_pipeline.extract import parse_catalog
@@ -286,3 +286,35 @@ def test_a_words_middle_read_on_another_line_makes_one_word_again_doubted() -> N
     assert "Credits: 4" in texts and "one" in texts
     joined = next(w for ln in page.lines for w in ln.words if w.text == "Ex,panded")
     assert joined.conf == 0.8
+
+
+def _spread(text: str, x0: float, x1: float, y: float, *, size: float = 9.0) -> list[Word]:
+    """``text``'s words spread from ``x0`` to ``x1`` on one row (a justified line)."""
+    tokens = text.split()
+    step = (x1 - x0) / len(tokens)
+    return [Word(text=token, bbox=(x0 + i * step, y, x0 + (i + 1) * step - 2.0, y + 0.7 * size),
+                 conf=0.95, size=size) for i, token in enumerate(tokens)]
+
+
+def test_a_gutter_a_page_shows_too_narrow_is_the_one_the_catalogs_other_pages_show() -> None:
+    """Three columns on every page; on the last, one ragged line of the middle column ends
+    5 points before the right column (a low-resolution copy's tight gutter). The page alone
+    finds only its first gutter and would join its last two columns row by row; the gutters
+    most of the catalog's other pages show keep them apart."""
+    def page(number: int, *, ragged: bool) -> PageText:
+        lines = []
+        for row in range(8):
+            y = 100 + 12 * row
+            middle_end, right_start = (405, 410) if ragged and row == 3 else (395, 420)
+            lines += [_spread(f"left prose {row} of the first column", 40, 200, y),
+                      _spread(f"middle prose {row} of the second column", 230, middle_end, y),
+                      _spread(f"right prose {row} of the third column", right_start, 580, y)]
+        return replace(_page(lines), page=number)
+
+    pages = assemble_pages([page(1, ragged=False), page(2, ragged=False), page(3, ragged=True)])
+    alone = [ln.text for ln in assemble(page(3, ragged=True)).lines]
+    assert "middle prose 0 of the second column right prose 0 of the third column" in alone
+    texts = [ln.text for ln in pages[2].lines]
+    assert texts == ([f"left prose {r} of the first column" for r in range(8)]
+                     + [f"middle prose {r} of the second column" for r in range(8)]
+                     + [f"right prose {r} of the third column" for r in range(8)])
