@@ -190,7 +190,7 @@ class TesseractEngine:
                 if (second.lines and not looks_turned(second.lines)
                         or _median_conf(second.lines) > _median_conf(reading.lines)):
                     reading = second
-            reading = self._complete(model, reading, page=page, dpi=dpi, scanned=scanned)
+            reading = self._complete(model, reading, page=page, scanned=scanned)
         if reading.rotation in (90, 270):
             width, height = height, width
         blocks = order_lines(reading.lines, width=width, height=height)
@@ -227,10 +227,10 @@ class TesseractEngine:
         return _Reading(lines=lines, rotation=rotation, skew=skew, image=image, dpi=dpi)
 
     def _complete(self, model: tesserocr.PyTessBaseAPI, reading: _Reading, *, page: int,
-                  dpi: int, scanned: bool) -> _Reading:
+                  scanned: bool) -> _Reading:
         """``reading`` with a poorly read page read from another look, ink it missed read
         again, doubtful words read again and each word's weight measured."""
-        image, lines = reading.image, reading.lines
+        image, dpi, lines = reading.image, reading.dpi, list(reading.lines)
         # an image made here (a strip of a text layer's lines) is clean: no other look
         # reads it better, and nothing between its words is left for a reason
         if scanned and reads_poorly(lines):
