@@ -37,7 +37,14 @@ from dataclasses import replace
 
 from ocr_pipeline.catalog import specks
 from ocr_pipeline.catalog.layout import body_gutters, order_lines
-from ocr_pipeline.catalog.models import TEXT_LAYER, Line, PageText, Word, union_bbox
+from ocr_pipeline.catalog.models import (
+    TEXT_LAYER,
+    UNREAD_BESIDE,
+    Line,
+    PageText,
+    Word,
+    union_bbox,
+)
 from ocr_pipeline.catalog.weight import with_bold
 
 _GUTTER_GAP = 2.0
@@ -253,10 +260,18 @@ def _without_specks(line: Line) -> Line | None:
     OCR read as letters (solid ink, read unsurely: ``<_<``, ``-#@®`` for an icon), and
     punctuation-only words standing alone at its end (``-``, ``'``); None if nothing is left.
     Solid ink read as a sign (``&``, ``@`` for a catalog's icon) is kept as the mark it is:
-    ``■``, a designator after a title."""
-    words = [kept for w in line.words
-             if (w.bbox[2] - w.bbox[0] >= _SPECK_SIZE or w.bbox[3] - w.bbox[1] >= _SPECK_SIZE)
-             and (kept := _unless_picture(w)) is not None]
+    ``■``, a designator after a title. A word before solid ink dropped though read as letters
+    is doubted (``UNREAD_BESIDE``)."""
+    words: list[Word] = []
+    for w in line.words:
+        if w.bbox[2] - w.bbox[0] < _SPECK_SIZE and w.bbox[3] - w.bbox[1] < _SPECK_SIZE:
+            continue
+        if (kept := _unless_picture(w)) is not None:
+            words.append(kept)
+        elif words and w.weight >= _BLOB_WEIGHT and any(c.isalnum() for c in w.text):
+            # solid ink read as letters may be letters run into a blot (a title's closing
+            # ``I`` read ``1`` at 0.39 under show-through): the word before it is in doubt
+            words[-1] = replace(words[-1], conf=min(words[-1].conf, UNREAD_BESIDE))
     while words and all(c in _SPECK for c in words[-1].text):
         words.pop()
     return _line(words) if words else None

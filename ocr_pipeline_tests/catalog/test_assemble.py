@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ocr_pipeline.catalog.assemble import assemble, assemble_pages
-from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
+from ocr_pipeline.catalog.models import UNREAD_BESIDE, Block, Line, PageText, Word, union_bbox
 from ocr_pipeline.catalog.synthetic.scan import Degradation, make_scanned
 from ocr_pipeline.extract import parse_catalog
 from ocr_pipeline.ocr.tesseract import TesseractEngine
@@ -318,3 +318,18 @@ def test_a_gutter_a_page_shows_too_narrow_is_the_one_the_catalogs_other_pages_sh
     assert texts == ([f"left prose {r} of the first column" for r in range(8)]
                      + [f"middle prose {r} of the second column" for r in range(8)]
                      + [f"right prose {r} of the third column" for r in range(8)])
+
+
+def test_a_word_before_solid_ink_dropped_though_read_as_letters_is_doubted() -> None:
+    """East Central's ``Elementary German I`` under strong show-through: the ``I`` and a blot
+    beside it read ``1`` at 0.39, strokes 3.5 times the page's usual. Dropped as a picture,
+    it may have been letters: the title's last word is doubted. An icon read as signs alone
+    (``<_<``) doubts nothing."""
+    heading = [replace(w, weight=1.6) for w in _words("GER 1113 Elementary German", 72, 100)]
+    blot = replace(_words("1", 188, 100)[0], weight=3.5, conf=0.39)
+    signs = [replace(w, weight=5.2, conf=0.12) for w in _words("<_<", 188, 130)]
+    other = [replace(w, weight=1.6) for w in _words("GER 1223 Elementary German", 72, 130)]
+    first, second = assemble(_page([[*heading, blot], [*other, *signs]])).lines
+    assert first.text == second.text.replace("1223", "1113") == "GER 1113 Elementary German"
+    assert [w.conf for w in first.words] == [0.95, 0.95, 0.95, UNREAD_BESIDE]
+    assert [w.conf for w in second.words] == [0.95] * 4
