@@ -20,6 +20,7 @@ auto-accepted; ``DEFAULT_THRESHOLD`` is chosen from that table and ``benchmarks/
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -44,6 +45,8 @@ MIN_BODY_FACTOR = 0.5
 MIN_VOUCHED_CONF = 0.3
 """A word read below this is not vouched for by the catalog: the reading itself is noise."""
 _MIN_VOUCHED_LETTERS = 3
+_STRAY_MARKS = (",", ";")
+"""Marks after a word that show-through or a speck beside it may make."""
 RANGE_MISREAD_CUE = 0.7
 """A scan's credits that may be a usual range read without its hyphen are doubted this much:
 Oregon's ``1-5 Credits`` read ``15 Credits`` at 0.93 on a 150 dpi copy, auto-accepted."""
@@ -70,6 +73,26 @@ def sure_words(pages: Sequence[PageText]) -> frozenset[str]:
     return frozenset(
         key for page in pages for line in page.lines for w in line.words
         if w.conf >= SURE_WORD_CONF and (key := _key(w.text)) is not None)
+
+
+def sure_pairs(pages: Sequence[PageText]) -> frozenset[tuple[str, str]]:
+    """Words (as ``sure_words``) read surely one right after the other on a line, with no mark
+    after the first: ``Honor Scholar``, printed so again and again."""
+    return frozenset(
+        (first, second) for page in pages for line in page.lines
+        for a, b in itertools.pairwise(line.words)
+        if a.conf >= SURE_WORD_CONF and b.conf >= SURE_WORD_CONF and a.text[-1:].isalnum()
+        and (first := _key(a.text)) is not None and (second := _key(b.text)) is not None)
+
+
+def _printed_unmarked(word: Word, following: Sequence[Word],
+                      pairs: frozenset[tuple[str, str]]) -> bool:
+    """``word`` was read with a mark after it (``Honor,``) that the catalog, reading the two
+    words surely elsewhere, prints without (``Honor Scholar``): show-through read as a comma."""
+    if not following or not word.text.endswith(_STRAY_MARKS):
+        return False
+    first, second = _key(word.text), _key(following[0].text)
+    return first is not None and second is not None and (first, second) in pairs
 
 
 def repeated_readings(pages: Sequence[PageText]) -> frozenset[str]:
@@ -113,17 +136,21 @@ def score(entry: ParsedEntry, *, vouched: frozenset[str] = frozenset(),
           code_in_order: bool = False,
           usual: set[tuple[float | None, float | None]] | None = None,
           repeated: frozenset[str] = frozenset(),
+          pairs: frozenset[tuple[str, str]] = frozenset(),
           ) -> tuple[float, dict[str, float]]:
     """Confidence in [0, 1] for ``entry`` and the factors it is made of. ``vouched``: words
     the catalog reads surely elsewhere; ``code_in_order``: the code sits in its subject's
     order; ``usual``: credit values many of the catalog's entries print; ``repeated``:
-    readings the catalog vouches for in a description (``repeated_readings``)."""
+    readings the catalog vouches for in a description (``repeated_readings``); ``pairs``:
+    words it reads surely one after the other, no mark between them (``sure_pairs``)."""
     credits = entry.credits
     in_order = set(WORD_PARTS.findall(entry.code.raw)) if code_in_order else set()
     usual_value = (set(WORD_PARTS.findall(credits.text)) if credits is not None and usual
                    and (credits.low, credits.high) in usual and credits.clean else set())
-    heading = [_vouched_for(w, vouched, sure=in_order | usual_value)
-               for w in entry.heading_words()]
+    words = entry.heading_words()
+    heading = [_vouched_for(w, vouched, sure=in_order | usual_value,
+                            unmarked=_printed_unmarked(w, words[k + 1:k + 2], pairs))
+               for k, w in enumerate(words)]
     body = [replace(w, conf=max(w.conf, DOUBTFUL_WORD_CONF)) if w.text in repeated else w
             for w in entry.body_words()]
     ocr = _ocr_factor(heading, body)
@@ -172,11 +199,13 @@ def _ocr_factor(heading: list[Word], body: list[Word]) -> float:
     return factor
 
 
-def _vouched_for(word: Word, vouched: frozenset[str], *, sure: set[str]) -> Word:
+def _vouched_for(word: Word, vouched: frozenset[str], *, sure: set[str],
+                 unmarked: bool = False) -> Word:
     """``word``, counted as read surely if the catalog vouches for it (its parts are ``sure``:
-    a code in order, credits of a usual value; or read surely elsewhere), and as doubtful if
-    OCR was not quite sure of it and it is a near miss of a word the catalog reads surely
-    elsewhere (``Adyanced`` at 0.90: a misread ``Advanced``; ``_near_miss``)."""
+    a code in order, credits of a usual value; or read surely elsewhere, unless the catalog
+    prints it ``unmarked`` before the next word where OCR read a mark between them), and as
+    doubtful if OCR was not quite sure of it and it is a near miss of a word the catalog reads
+    surely elsewhere (``Adyanced`` at 0.90: a misread ``Advanced``; ``_near_miss``)."""
     if word.conf < SURE_WORD_CONF and any(
         len(part) >= _NEAR_MISS_LETTERS and part not in vouched
         and _near_miss(part, vouched)
@@ -188,7 +217,7 @@ def _vouched_for(word: Word, vouched: frozenset[str], *, sure: set[str]) -> Word
     parts = WORD_PARTS.findall(word.text)  # "153—Firefighting": the code's number, then a word
     if word.conf != UNREAD_BESIDE and parts and all(part in sure for part in parts):
         return replace(word, conf=SURE_WORD_CONF)  # however unsure the reading: "390(3)"
-    if word.conf >= MIN_VOUCHED_CONF and parts and all(
+    if word.conf >= MIN_VOUCHED_CONF and parts and not unmarked and all(
             part in sure or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()
                              and part.lower() in vouched) for part in parts):
         return replace(word, conf=SURE_WORD_CONF)

@@ -34,6 +34,7 @@ def build_records(
     titles: dict[tuple[str, int], list[str]] = {}
     vouched = confidence.sure_words(pages)
     repeated = confidence.repeated_readings(pages)
+    pairs = confidence.sure_pairs(pages)
     in_order = {id(entries[i]) for i in confidence.codes_in_order(entries)}
     usual = confidence.usual_credits(entries)
     for entry, number, code in _numbered(entries):
@@ -43,7 +44,7 @@ def build_records(
         rid = record_id(catalog=catalog, course_code=code, page=entry.page,
                         occurrence=seen.index(entry.title) + 1)
         value, factors = confidence.score(entry, vouched=vouched, usual=usual, repeated=repeated,
-                                          code_in_order=id(entry) in in_order)
+                                          pairs=pairs, code_in_order=id(entry) in in_order)
         record = CourseRecord(
             record_id=rid, catalog_id=catalog, source_uri=source_uri,
             source_sha256=source_sha256, page=entry.page, bbox=entry.bbox,

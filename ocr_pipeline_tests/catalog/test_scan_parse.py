@@ -15,6 +15,7 @@ from ocr_pipeline.catalog.confidence import (
     codes_in_order,
     repeated_readings,
     score,
+    sure_pairs,
     sure_words,
     usual_credits,
 )
@@ -86,6 +87,31 @@ def test_a_heading_word_read_unsurely_is_vouched_for_by_the_catalog() -> None:
     assert ordered < 0.5  # "Physical" still doubted
     both, factors = score(entry, vouched=vouched | {"physical"}, code_in_order=True)
     assert both >= 0.9 and factors["ocr"] == pytest.approx(0.99)
+
+
+def test_a_comma_the_catalog_prints_nowhere_between_two_words_is_not_vouched_for() -> None:
+    """DePauw's ``Honor, Scholar First-Year Seminar`` under strong show-through: a speck
+    beside ``Honor`` read as a comma, the word at 0.83. The catalog reads ``Honor`` surely
+    elsewhere, but as ``Honor Scholar``, no mark between them: that does not vouch for the
+    comma. A comma between words the catalog never prints side by side (``Media, Power``) is
+    vouched for with its word."""
+    lines, y = [], 72.0
+    for number in range(101, 107):
+        title = {102: "Honor, Scholar Seminar", 104: "Media, Power Seminar"}.get(
+            number, "Honor Scholar Seminar")
+        heading = f"HONR {number} {title} (3)"
+        lines += [_line(heading, y, conf={"Honor,": 0.83, "Media,": 0.83},
+                        bold=len(heading.split()) - 1),
+                  _line("Media studies for the Honor Scholar program", y + 12)]
+        y += 36
+    page = _page(lines)
+    entries = read_catalog([page]).entries
+    pairs = sure_pairs([page])
+    assert ("honor", "scholar") in pairs and ("media", "power") not in pairs
+    comma, media = (score(entries[k], vouched=sure_words([page]), pairs=pairs,
+                          code_in_order=True)[0] for k in (1, 3))
+    assert comma < 0.9 <= media
+    assert score(entries[1], vouched=sure_words([page]), code_in_order=True)[0] >= 0.9
 
 
 def test_noise_is_not_vouched_for() -> None:
