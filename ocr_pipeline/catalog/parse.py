@@ -90,6 +90,12 @@ _RANGE_REACH = 15
 _SECTION_GAP = 2
 """Pages without a heading that may sit inside one run of course pages."""
 UNEXPLAINED_CUE = 0.3
+TITLE_WRAP_CUE = 0.8
+"""A scan's heading that may have wrapped its title onto the short line below
+(``_may_wrap_onto``): Smith's ``Research`` under GOV 413's full line, measured light, was
+left out of an auto-accepted title on a 150 dpi copy."""
+_WRAP_REST = 2
+_SHORT_REST = 0.4
 
 
 @dataclass(slots=True)
@@ -486,9 +492,24 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
         and first.width >= _FULL_LINE * first.block_width
     ):  # no type, no credits, no sentence end: the title may run on into the description
         entry.cues["title_runs_on"] = 0.8
+    if not first.line.words[0].font and _may_wrap_onto(stream, cand.index, heading):
+        entry.cues["title_wrap"] = TITLE_WRAP_CUE
     if unexplained:
         entry.cues["unexplained"] = UNEXPLAINED_CUE
     return entry
+
+
+def _may_wrap_onto(stream: Sequence[StreamLine], index: int, heading: Heading) -> bool:
+    """A heading of one line filling its block, with no credits or text after its title,
+    over a line of a word or two that more text of its block follows: that word may be the
+    title's rest, measured light (its box, run into the line below, too tall for its ink)."""
+    first, after = stream[index], index + heading.lines
+    if heading.lines != 1 or heading.credits is not None or heading.run_in or (
+            first.width < _FULL_LINE * first.block_width) or after + 1 >= len(stream):
+        return False
+    below, then = stream[after], stream[after + 1]
+    return (below.block == then.block == first.block and len(below.line.words) <= _WRAP_REST
+            and below.width < _SHORT_REST * first.block_width)
 
 
 def _ink_confirms(entry: ParsedEntry) -> bool:

@@ -22,7 +22,7 @@ from ocr_pipeline.catalog.confidence import (
 from ocr_pipeline.catalog.credits import split_credits
 from ocr_pipeline.catalog.fields import case_confirms_boundary, title_complete
 from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
-from ocr_pipeline.catalog.parse import ParsedEntry, read_catalog
+from ocr_pipeline.catalog.parse import TITLE_WRAP_CUE, ParsedEntry, read_catalog
 
 TITLES = ["Organic Chemistry", "Physical Chemistry", "Inorganic Chemistry", "Analytical Methods",
           "Polymer Chemistry", "Chemical Biology", "Quantum Chemistry"]
@@ -948,3 +948,22 @@ def test_a_wrapped_title_measured_light_once_does_not_make_its_rest_a_label() ->
     entries = read_catalog([_page(lines)]).entries
     assert entries[-1].title == "Principles and Practices of Health Care Management: Internal View"
     assert entries[-1].credits is not None and entries[-1].credits.low == 3
+
+
+def test_a_full_title_line_over_a_lone_word_that_text_follows_is_doubted() -> None:
+    """Smith's GOV 413 on a 150 dpi copy: its title fills the heading line and wraps onto
+    ``Research``, whose box, run into the line below, was too tall for its ink, so it
+    measured light and went to the description. A heading line filling its block over a
+    line of a word or two, more text after it, may have wrapped: it is doubted. Under a short
+    heading line, or over a full line, it is not."""
+    full, short = "Washington Seminar The Art and Craft of Science", "Washington Seminar"
+    lines, y = [], 72.0
+    for n, (title, below) in enumerate([(full, "Research"), (full, BODY), (short, "Research"),
+                                        (full, BODY), (full, BODY), (short, BODY)]):
+        heading = f"CHEM {101 + n} {title}"
+        lines += [_line(heading, y, bold=len(heading.split())), _line(below, y + 12),
+                  _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == [full, full, short, full, full, short]
+    assert [e.cues.get("title_wrap") for e in entries] == [TITLE_WRAP_CUE, *[None] * 5]
