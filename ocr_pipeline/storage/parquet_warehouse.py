@@ -14,7 +14,8 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 import boto3
 import duckdb
 import duckdb_extension_httpfs
+import tenacity
 
 from ocr_pipeline import aws
 from ocr_pipeline.catalog.models import CourseRecord
@@ -38,15 +40,21 @@ _GLUE_TYPES = {"TEXT": "string", "INTEGER": "int", "DOUBLE": "double", "DOUBLE[]
 _COLUMN_CASTS = {"JSON": "json", "TIMESTAMP": "timestamp", "DOUBLE[]": "double[]"}
 _JSON_COLUMNS = tuple(name for name, kind in SCHEMA if kind == "JSON")
 
+_TORN_ATTEMPTS = 4
+_TORN_BACKOFF = 0.5
+"""Seconds: the scale of the random waits before reading a table's files again."""
+
 
 class S3ParquetWarehouse:
     def __init__(self, *, bucket: str, prefix: str = "warehouse/", glue: Any,
-                 database: str, region: str = "us-east-1") -> None:
+                 database: str, region: str = "us-east-1",
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.bucket = bucket
         self.prefix = prefix if not prefix or prefix.endswith("/") else f"{prefix}/"
         self.database = database
         self.region = region
         self._glue = glue
+        self._sleep = sleep
 
     def location(self, table: Table) -> str:
         return f"s3://{self.bucket}/{self.prefix}{table}/"
@@ -62,14 +70,15 @@ class S3ParquetWarehouse:
             rows = Path(tmp) / "rows.jsonl"
             rows.write_text("".join(json.dumps(_row(r), ensure_ascii=False) + "\n"
                                     for r in records), encoding="utf-8")
-            with self._duckdb() as conn:
-                self._views(conn, [table])
-                refuse_other_ids(conn, table, catalog_id, records)
-                conn.execute(
-                    f"COPY (SELECT {_select_list()} FROM read_json({_literal(str(rows))}, "
-                    f"columns={_json_columns()}, format='newline_delimited')) "
-                    f"TO {_literal(target)} (FORMAT parquet)"
-                )
+            for attempt in _torn_retrying(table, sleep=self._sleep):
+                with attempt, self._duckdb() as conn:
+                    self._views(conn, [table])
+                    refuse_other_ids(conn, table, catalog_id, records)
+                    conn.execute(
+                        f"COPY (SELECT {_select_list()} FROM read_json({_literal(str(rows))}, "
+                        f"columns={_json_columns()}, format='newline_delimited')) "
+                        f"TO {_literal(target)} (FORMAT parquet)"
+                    )
         self._register(table, catalog_id)
         logger.info("%s: %d rows to %s", table, len(records), target)
         return len(records)
@@ -215,3 +224,22 @@ def _select_list() -> str:
 def _empty_select() -> str:
     return ", ".join(f"CAST(NULL AS {kind if kind not in ('JSON',) else 'VARCHAR'}) AS {name}"
                      for name, kind in SCHEMA)
+
+
+def _torn_retrying(table: str, *, sleep: Callable[[float], None]) -> tenacity.Retrying:
+    """Reading the table's Parquet files before writing one: a file another run replaces
+    while DuckDB reads it (its size from before, its bytes from after) reads torn, as an
+    invalid file or an error message DuckDB cannot decode; it is read again, ``_TORN_ATTEMPTS``
+    tries in all, after random waits of exponential backoff. Other errors are raised at once."""
+
+    def log(state: tenacity.RetryCallState) -> None:
+        logger.info("%s: a Parquet file read torn (%s); reading again", table,
+                    state.outcome.exception() if state.outcome else "")
+
+    return tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type(
+            (duckdb.InvalidInputException, duckdb.IOException, UnicodeDecodeError)),
+        stop=tenacity.stop_after_attempt(_TORN_ATTEMPTS),
+        wait=tenacity.wait_random_exponential(multiplier=_TORN_BACKOFF),
+        sleep=sleep, before_sleep=log, reraise=True,
+    )

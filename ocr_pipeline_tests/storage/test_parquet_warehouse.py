@@ -198,3 +198,41 @@ def test_query_command_in_aws_mode_reads_s3_parquet(warehouse: S3ParquetWarehous
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["catalog_id,n", "cat-a,4"]
+
+
+def test_a_file_read_torn_while_another_run_replaced_it_is_read_again(
+        warehouse: S3ParquetWarehouse) -> None:
+    """Two runs of one catalog at once: one reads the table's files while the other replaces
+    its catalog's file, and reads it torn (the size from before, the bytes from after). The
+    write reads the files again, after a wait, and goes through; a file that stays broken
+    fails it, its rows untouched."""
+    warehouse.replace_catalog("validated_courses", "cat-b", [record("cat-b", 0)])
+    s3 = aws.client("s3")
+    key = (warehouse.location("validated_courses").removeprefix(f"s3://{warehouse.bucket}/")
+           + "catalog_id=cat-b/records.parquet")
+    whole = s3.get_object(Bucket=warehouse.bucket, Key=key)["Body"].read()
+    s3.put_object(Bucket=warehouse.bucket, Key=key, Body=whole[: len(whole) // 2])  # torn
+    waits: list[float] = []
+
+    def replaced_meanwhile(seconds: float) -> None:  # the other run's write lands
+        waits.append(seconds)
+        s3.put_object(Bucket=warehouse.bucket, Key=key, Body=whole)
+
+    def waiting(sleep: Any) -> S3ParquetWarehouse:
+        return S3ParquetWarehouse(bucket=warehouse.bucket, glue=aws.client("glue"),
+                                  database=warehouse.database, sleep=sleep)
+
+    waiting(replaced_meanwhile).replace_catalog("validated_courses", "cat-a",
+                                                [record("cat-a", 1)])
+    assert len(waits) == 1
+    _, rows = warehouse.query("SELECT catalog_id FROM validated_courses ORDER BY 1")
+    assert rows == [("cat-a",), ("cat-b",)]
+
+    s3.put_object(Bucket=warehouse.bucket, Key=key, Body=whole[: len(whole) // 2])
+    waits.clear()
+    with pytest.raises((duckdb.Error, UnicodeDecodeError)):
+        waiting(waits.append).replace_catalog("validated_courses", "cat-a", [record("cat-a", 2)])
+    assert len(waits) == 3  # four reads in all
+    s3.put_object(Bucket=warehouse.bucket, Key=key, Body=whole)
+    _, rows = warehouse.query("SELECT record_id FROM validated_courses WHERE catalog_id='cat-a'")
+    assert rows == [("cat-a-1",)]
