@@ -18,7 +18,7 @@ Each catalog in ../shared/dev-data (nine in catalogs/, plus hawaii_cc) is read w
     python benchmarks/corpus.py --only cnu_2018 --show    # and what differs from the truth
     python benchmarks/corpus.py --cache /tmp/pages  # keep the pages read, for quick re-runs
     python benchmarks/corpus.py --data DIR --truth DIR    # other catalogs annotated the same way
-    python benchmarks/corpus.py --scan [clean|default|rough]   # each window scanned, read by OCR
+    python benchmarks/corpus.py --scan [clean|default|rough|bulletin]   # windows scanned, OCR
     python benchmarks/corpus.py --scan --dpi 150   # the default degradation at 150 dpi
     python benchmarks/corpus.py --agreement        # 20 scanned pages against their text layer
     python benchmarks/corpus.py --baseline /tmp/before.json   # before a change; after it, the

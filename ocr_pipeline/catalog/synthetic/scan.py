@@ -76,10 +76,14 @@ PRESETS: dict[str, Degradation] = {
     "rough": Degradation(dpi=150, skew=(1.0, 3.0), blur=(0.6, 1.0), noise=(10.0, 14.0),
                          salt=0.002, jpeg=(55, 70), illumination=0.25, show_through=0.15,
                          toner=1),
+    "bulletin": Degradation(dpi=300, skew=(0.3, 1.5), blur=(0.5, 0.8), noise=(6.0, 10.0),
+                            salt=0.001, jpeg=(70, 85), illumination=0.3, show_through=0.2,
+                            toner=1),
 }
 """``light``: the synthetic catalogs' scanned look; ``default``: the scan benchmark's (200 dpi,
 skew up to 1.5 degrees, noise, light show-through); ``clean``: a careful 300 dpi scan;
-``rough``: a worn 150 dpi copy."""
+``rough``: a worn 150 dpi copy; ``bulletin``: an old bulletin's photocopy scanned at 300 dpi
+(strong show-through, uneven light, toner spread)."""
 
 
 def make_scanned(
