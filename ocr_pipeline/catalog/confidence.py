@@ -75,24 +75,42 @@ def sure_words(pages: Sequence[PageText]) -> frozenset[str]:
         if w.conf >= SURE_WORD_CONF and (key := _key(w.text)) is not None)
 
 
-def sure_pairs(pages: Sequence[PageText]) -> frozenset[tuple[str, str]]:
-    """Words (as ``sure_words``) read surely one right after the other on a line, with no mark
-    after the first: ``Honor Scholar``, printed so again and again."""
+def marked_pairs(entries: Sequence[ParsedEntry]) -> frozenset[tuple[str, str]]:
+    """Heading words read unsurely with a mark after them, each with the word after it
+    (``Honor,`` ``Scholar``): the pairs ``sure_pairs`` looks for."""
+    return frozenset(pair for entry in entries
+                     for a, b in itertools.pairwise(entry.heading_words())
+                     if (pair := _marked_pair(a, b)) is not None)
+
+
+def sure_pairs(pages: Sequence[PageText], *,
+               among: frozenset[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    """The pairs of ``among`` (words as ``sure_words``) read surely one right after the other
+    on a line, with no mark after the first: ``Honor Scholar``, printed so again and again.
+    No page is read where ``among`` is empty (a text layer's words are all sure)."""
+    if not among:
+        return frozenset()
     return frozenset(
-        (first, second) for page in pages for line in page.lines
+        pair for page in pages for line in page.lines
         for a, b in itertools.pairwise(line.words)
         if a.conf >= SURE_WORD_CONF and b.conf >= SURE_WORD_CONF and a.text[-1:].isalnum()
-        and (first := _key(a.text)) is not None and (second := _key(b.text)) is not None)
+        and (pair := (_key(a.text), _key(b.text))) in among)
+
+
+def _marked_pair(word: Word, following: Word) -> tuple[str, str] | None:
+    """``word`` read unsurely with a mark after it (``Honor,``), and the word after it, as
+    ``sure_words`` keys them."""
+    if word.conf >= SURE_WORD_CONF or not word.text.endswith(_STRAY_MARKS):
+        return None
+    first, second = _key(word.text), _key(following.text)
+    return (first, second) if first is not None and second is not None else None
 
 
 def _printed_unmarked(word: Word, following: Sequence[Word],
                       pairs: frozenset[tuple[str, str]]) -> bool:
     """``word`` was read with a mark after it (``Honor,``) that the catalog, reading the two
     words surely elsewhere, prints without (``Honor Scholar``): show-through read as a comma."""
-    if not following or not word.text.endswith(_STRAY_MARKS):
-        return False
-    first, second = _key(word.text), _key(following[0].text)
-    return first is not None and second is not None and (first, second) in pairs
+    return bool(following) and _marked_pair(word, following[0]) in pairs
 
 
 def repeated_readings(pages: Sequence[PageText]) -> frozenset[str]:

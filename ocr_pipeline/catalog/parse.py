@@ -487,10 +487,8 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
         # a scan's run-in title ends where its measured weight does, and no sign (nor the
         # capitals around it, nor a clear step in the ink) confirms it
         entry.cues["title_boundary"] = 0.85
-    if not (profile.heading.distinct and first.styled) and heading.lines == 1 and (
-        heading.credits is None and not heading.run_in
-        and first.width >= _FULL_LINE * first.block_width
-    ):  # no type, no credits, no sentence end: the title may run on into the description
+    if not (profile.heading.distinct and first.styled) and _fills_its_line(first, heading):
+        # no type, no credits, no sentence end: the title may run on into the description
         entry.cues["title_runs_on"] = 0.8
     if not first.line.words[0].font and _may_wrap_onto(stream, cand.index, heading):
         entry.cues["title_wrap"] = TITLE_WRAP_CUE
@@ -499,13 +497,19 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
     return entry
 
 
+def _fills_its_line(first: StreamLine, heading: Heading) -> bool:
+    """A heading of one line that fills its block (``_FULL_LINE``), with no credits or text
+    after its title: where the title ends is not shown."""
+    return (heading.lines == 1 and heading.credits is None and not heading.run_in
+            and first.width >= _FULL_LINE * first.block_width)
+
+
 def _may_wrap_onto(stream: Sequence[StreamLine], index: int, heading: Heading) -> bool:
-    """A heading of one line filling its block, with no credits or text after its title,
-    over a line of a word or two that more text of its block follows: that word may be the
-    title's rest, measured light (its box, run into the line below, too tall for its ink)."""
+    """A heading that fills its line (``_fills_its_line``) over a line of a word or two that
+    more text of its block follows: that word may be the title's rest, measured light (its
+    box, run into the line below, too tall for its ink)."""
     first, after = stream[index], index + heading.lines
-    if heading.lines != 1 or heading.credits is not None or heading.run_in or (
-            first.width < _FULL_LINE * first.block_width) or after + 1 >= len(stream):
+    if not _fills_its_line(first, heading) or after + 1 >= len(stream):
         return False
     below, then = stream[after], stream[after + 1]
     return (below.block == then.block == first.block and len(below.line.words) <= _WRAP_REST

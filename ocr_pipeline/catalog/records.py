@@ -34,7 +34,7 @@ def build_records(
     titles: dict[tuple[str, int], list[str]] = {}
     vouched = confidence.sure_words(pages)
     repeated = confidence.repeated_readings(pages)
-    pairs = confidence.sure_pairs(pages)
+    pairs = confidence.sure_pairs(pages, among=confidence.marked_pairs(entries))
     in_order = {id(entries[i]) for i in confidence.codes_in_order(entries)}
     usual = confidence.usual_credits(entries)
     for entry, number, code in _numbered(entries):

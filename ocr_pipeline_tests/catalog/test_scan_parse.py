@@ -13,6 +13,7 @@ from ocr_pipeline.catalog.candidates import rest_kind
 from ocr_pipeline.catalog.codes import match_code
 from ocr_pipeline.catalog.confidence import (
     codes_in_order,
+    marked_pairs,
     repeated_readings,
     score,
     sure_pairs,
@@ -106,7 +107,7 @@ def test_a_comma_the_catalog_prints_nowhere_between_two_words_is_not_vouched_for
         y += 36
     page = _page(lines)
     entries = read_catalog([page]).entries
-    pairs = sure_pairs([page])
+    pairs = sure_pairs([page], among=marked_pairs(entries))
     assert ("honor", "scholar") in pairs and ("media", "power") not in pairs
     comma, media = (score(entries[k], vouched=sure_words([page]), pairs=pairs,
                           code_in_order=True)[0] for k in (1, 3))
