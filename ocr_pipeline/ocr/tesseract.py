@@ -76,7 +76,7 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 20
+READER_REVISION = 21
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
 are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
@@ -84,8 +84,9 @@ doubtful words; 13: a page read poorly is read again from other looks, and ink l
 between two words is read again; 15: and text-like ink no line reached; 16: down to a word
 of it; 17: as a line where it reads as no block; 18: a word just before such ink that reads as no
 text is doubted; 19: missed ink as short as 0.4 of its line; 20: a turned page is told from
-Tesseract's first reading, before what it read poorly or missed is read again), so cached pages
-are read again."""
+Tesseract's first reading, before what it read poorly or missed is read again; 21: a page
+scanned finer than the dpi asked is read at its own resolution, up to 300), so cached pages are
+read again."""
 BLOCK_PAD = 4
 """A block of missed ink is read on a white margin of a 1/BLOCK_PAD inch."""
 BLOCK_LINE_CONF = 0.5
@@ -196,8 +197,8 @@ class TesseractEngine:
         blocks = order_lines(reading.lines, width=width, height=height)
         seconds = time.perf_counter() - started
         logger.debug(
-            "page %d: %d words in %d lines, %d blocks, turned %d, skew %.2f, %.2f s",
-            page, sum(len(ln.words) for ln in reading.lines), len(reading.lines), len(blocks),
+            "page %d at %d dpi: %d words in %d lines, %d blocks, turned %d, skew %.2f, %.2f s",
+            page, dpi, sum(len(ln.words) for ln in reading.lines), len(reading.lines), len(blocks),
             reading.rotation, reading.skew, seconds,
         )
         return PageText(
@@ -421,6 +422,7 @@ class TesseractEngine:
     ) -> tuple[float, Future[PageText]]:
         started = time.perf_counter()
         rect = doc.page(number).rect
+        dpi = doc.render_dpi(number, least=dpi)  # a finer scan is read at its own resolution
         image = doc.render_gray(number, dpi=dpi).tobytes("pgm")
         future = pool.submit(
             self.read_image, image, page=number, width=rect.width, height=rect.height, dpi=dpi
