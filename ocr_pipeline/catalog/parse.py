@@ -321,9 +321,13 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
         return "cross_reference"
     if _LEADERS.search(item.text):
         return "table_of_contents"
-    if cand.rest == "list" or cand.code.marker or _NUMBER_COLUMN.search(item.text) or (
-        _in_list(stream, cand.index, heads, likely)
-    ):
+    if cand.rest == "list" or cand.code.marker or _in_list(stream, cand.index, heads, likely):
+        return "requirement_row"
+    if _NUMBER_COLUMN.search(item.text) and (_has_font(item) or cand.rest != "title"
+                                             or not _entry_like(cand, profile, stream)):
+        # a chart's row ends in its credits column; a scanned line shaped like the headings,
+        # heading a paragraph, may be one whose title ends in a number (``Seminar 4``) and
+        # whose credits were misread: for review
         return "requirement_row"
     if _TOC.search(item.text) and _toc_page(stream, item.page):
         return "table_of_contents"

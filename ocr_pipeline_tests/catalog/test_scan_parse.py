@@ -968,3 +968,18 @@ def test_a_full_title_line_over_a_lone_word_that_text_follows_is_doubted() -> No
     entries = read_catalog([_page(lines)]).entries
     assert [e.title for e in entries] == [full, full, short, full, full, short]
     assert [e.cues.get("title_wrap") for e in entries] == [TITLE_WRAP_CUE, *[None] * 5]
+
+
+def test_a_scanned_heading_whose_title_ends_in_a_number_is_no_charts_row() -> None:
+    """``NUR 401 Integrative Seminar 4``, its bold measured light and its credits below it
+    misread, heads a paragraph as the catalog's headings do: for review, not a chart's row
+    ending in its credits column. A row with no running text after it stays a row."""
+    lines, y = _headed([f"CHEM {101 + n} {title} (3)" for n, title in enumerate(TITLES[:5])])
+    lines += [_line("CHEM 190 Integrative Seminar 4", y), _line("ter UL", y + 12),
+              _line(BODY, y + 24), _line(BODY, y + 36)]
+    reading = read_catalog([_page(lines)])
+    assert [e.code.code for e in reading.entries][-1] == "CHEM 190"
+    assert not reading.explained
+    rows = [_line(f"CHEM {290 + n} Integrative Seminar {n + 1}", y + 60 + 12 * n) for n in range(2)]
+    charted = read_catalog([_page([*lines[:-4], *rows])])
+    assert [e.reason for e in charted.explained] == ["requirement_row"] * 2
