@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from ocr_pipeline.catalog.models import UNREAD_BESIDE, BBox, Line, Word, union_bbox
 
 DOUBTFUL = 0.5
@@ -35,6 +37,13 @@ _WIDEN = 0.3
 """The box read again reaches this share of the run's height past its ends (not into the
 words beside it), and ``_HEIGHTEN`` above and below: a word's box can clip its ink."""
 _HEIGHTEN = 0.25
+_DARK = 128
+_ROW_INK = 0.1
+"""A pixel row of a run's box is inked when it holds this share of the inkiest row's dark
+pixels: blur leaves a little ink between two rows of type set close."""
+_MIN_ROW = 0.4
+"""A band of inked rows this much shorter than the tallest is a mark (a dot, an underline),
+not a row of type."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +100,26 @@ def gap_runs(lines: Sequence[Line], gaps: Sequence[tuple[int, int, float]]) -> l
                min(end + _WIDEN * height, words[k + 1].bbox[0]), y1 + _HEIGHTEN * height)
         runs.append(Run(line=index, start=k, end=k + 1, box=box))
     return runs
+
+
+def ink_rows(image: np.ndarray, run: Run, lines: Sequence[Line], *, scale: float
+             ) -> list[tuple[int, int]]:
+    """The rows of type (pixel rows, first and past the last) in the ink of ``run``'s words,
+    where there are two or more: at a low resolution Tesseract may read a code and the label
+    set close under it as one word (``PHL 126`` over ``AH`` read ``Linge``), which read again
+    as one line is no better, but one row at a time reads right."""
+    x0, y0, x1, y1 = (round(v * scale) for v in union_bbox(
+        [w.bbox for w in lines[run.line].words[run.start:run.end]]))
+    dark = (image[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)] < _DARK).sum(axis=1)
+    if not dark.size or not dark.max():
+        return []
+    inked = np.concatenate(([0], (dark >= _ROW_INK * dark.max()).astype(np.int8), [0]))
+    edges = np.diff(inked)
+    bands = list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True))
+    tallest = max(end - start for start, end in bands)
+    rows = [(max(y0, 0) + int(start), max(y0, 0) + int(end)) for start, end in bands
+            if end - start >= _MIN_ROW * tallest]
+    return rows if len(rows) > 1 else []
 
 
 def added_letters(word: Word, reading: Sequence[Word]) -> int:

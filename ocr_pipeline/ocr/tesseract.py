@@ -39,6 +39,7 @@ from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.errors import EngineUnavailableError, OcrError
 from ocr_pipeline.ocr.base import ImageReading
 from ocr_pipeline.ocr.doubtful import (
+    KEEP,
     Run,
     added_letters,
     centred_in,
@@ -47,6 +48,7 @@ from ocr_pipeline.ocr.doubtful import (
     doubtful_runs,
     fills_gap,
     gap_runs,
+    ink_rows,
     keeps,
     with_readings,
     without_fragments,
@@ -76,7 +78,7 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 21
+READER_REVISION = 22
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
 are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
@@ -85,10 +87,13 @@ between two words is read again; 15: and text-like ink no line reached; 16: down
 of it; 17: as a line where it reads as no block; 18: a word just before such ink that reads as no
 text is doubted; 19: missed ink as short as 0.4 of its line; 20: a turned page is told from
 Tesseract's first reading, before what it read poorly or missed is read again; 21: a page
-scanned finer than the dpi asked is read at its own resolution, up to 300), so cached pages are
-read again."""
+scanned finer than the dpi asked is read at its own resolution, up to 300; 22: a doubtful run
+whose ink is two rows of type is read a row at a time), so cached pages are read again."""
 BLOCK_PAD = 4
 """A block of missed ink is read on a white margin of a 1/BLOCK_PAD inch."""
+ROW_MARGIN = 0.2
+"""A row of type read apart from the one Tesseract read it with is read with this share of its
+height above and below: its inked rows leave out the faint edges of its letters."""
 BLOCK_LINE_CONF = 0.5
 """A line read from missed ink is kept if half its words are read at least this surely: the
 ink no line reached is also a picture's, read as scattered letters at 0.1-0.3."""
@@ -327,11 +332,15 @@ class TesseractEngine:
         already, doubted too."""
         lines = without_fragments(lines)
         readings: dict[Run, list[Word]] = {}
+        apart: list[Line] = []
         for run in doubtful_runs(lines):
             if covered(run, lines, [r.box for r in readings]):
                 continue  # the rest of ink read again already
             if keeps(words := self._read_run(model, image, run, dpi=dpi)):
                 readings[run] = words
+            elif rows := self._read_rows(model, image, run, lines, dpi=dpi):
+                readings[run], more = rows
+                apart += more
         unread: set[Word] = set(beside)
         gaps = unread_gaps(image, lines, scale=dpi / 72.0) if unread_ink else []
         for run in gap_runs(lines, gaps):
@@ -344,9 +353,46 @@ class TesseractEngine:
             elif added_letters(word, words) > 0:
                 unread.add(word)
         if readings or unread:
-            logger.debug("%d run(s) of doubtful words read again, %d word(s) beside unread ink",
-                         len(readings), len(unread))
-        return doubted(with_readings(lines, readings), unread)
+            logger.debug("%d run(s) of doubtful words read again (%d line(s) read apart from "
+                         "them), %d word(s) beside unread ink", len(readings), len(apart),
+                         len(unread))
+        return doubted(with_readings(lines, readings), unread) + apart
+
+    def _read_rows(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray, run: Run,
+                   lines: Sequence[Line], *, dpi: int) -> tuple[list[Word], list[Line]] | None:
+        """``run`` read one row of type at a time (``ocr.doubtful.ink_rows``): the words of
+        the row nearest the middle of the line's other words, where they read surely (else
+        where the row read along the whole line reads them surely: ``PHL`` alone reads
+        ``PHL:``, in ``PHL 180 Topics in Philosophy`` right), and the other rows as lines of
+        their own; None where the run's ink is one row."""
+        scale = dpi / 72.0
+        rows = ink_rows(image, run, lines, scale=scale)
+        if not rows:
+            return None
+        line = lines[run.line]
+        others = [*line.words[:run.start], *line.words[run.end:]] or line.words[run.start:run.end]
+        middle = statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in others)
+        own = min(range(len(rows)), key=lambda k: abs(sum(rows[k]) / 2 / scale - middle))
+        x0, _, x1, _ = (round(v * scale) for v in run.box)
+
+        def read(top: int, bottom: int, left: int, right: int) -> list[Word]:
+            margin = round(ROW_MARGIN * (bottom - top))
+            return [w for w in self._read_alone(model, image, (left - margin, top - margin,
+                                                               right + margin + 1,
+                                                               bottom + margin), dpi=dpi)
+                    if run.box[0] <= (w.bbox[0] + w.bbox[2]) / 2 <= run.box[2]]
+
+        readings = [read(top, bottom, x0, x1) for top, bottom in rows]
+        if not keeps(readings[own]):
+            readings[own] = read(*rows[own], round(line.bbox[0] * scale),
+                                 round(line.bbox[2] * scale))
+            if not keeps(readings[own]):
+                return None
+        # a row under or over the line is a line Tesseract lost in it: its sure words
+        apart = [[w for w in row if w.conf >= KEEP and sum(c.isalnum() for c in w.text) >= 2]
+                 for k, row in enumerate(readings) if k != own]
+        return readings[own], [Line(words=tuple(row), bbox=union_bbox([w.bbox for w in row]))
+                               for row in apart if row]
 
     def _read_run(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray, run: Run, *,
                   dpi: int) -> list[Word]:

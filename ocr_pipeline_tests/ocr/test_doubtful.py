@@ -15,6 +15,7 @@ from ocr_pipeline.ocr.doubtful import (
     doubted,
     doubtful_runs,
     gap_runs,
+    ink_rows,
     keeps,
     with_readings,
     without_fragments,
@@ -194,3 +195,59 @@ def test_a_picture_left_unread_inside_a_line_makes_the_word_before_it_doubtful()
         (result,) = engine._read_doubtful(model, gray, lines, dpi=DPI)
     assert result.text == lines[0].text
     assert [w.conf <= UNREAD_BESIDE for w in result.words] == [False, False, True, False, False]
+
+
+def _stacked() -> np.ndarray:
+    """A heading's code over the label set close under it, the title beside the code."""
+    image = Image.new("L", (1200, 200), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=28)
+    draw.text((100, 40), "PHL 126", fill=0, font=font)
+    draw.text((260, 40), "Introduction to Values", fill=0, font=font)
+    draw.text((100, 76), "AH", fill=0, font=font)
+    return np.asarray(image)
+
+
+def _read(gray: np.ndarray) -> list[Line]:
+    png = io.BytesIO()
+    Image.fromarray(gray).save(png, format="PNG")
+    page = TesseractEngine(workers=1).read_image(
+        png.getvalue(), page=1, width=gray.shape[1] / SCALE, height=gray.shape[0] / SCALE,
+        dpi=DPI, scanned=False)
+    return list(page.lines)
+
+
+def test_the_rows_of_type_in_a_runs_ink() -> None:
+    gray = _stacked()
+    lines = _read(gray)
+    assert [ln.text for ln in lines] == ["PHL 126 Introduction to Values", "AH"]
+    heading, label = lines
+    # the code and the label read as one word, its box over both
+    merged = _line(replace(heading.words[0], text="Linge", conf=0.14,
+                           bbox=union_bbox([heading.words[0].bbox, heading.words[1].bbox,
+                                            label.bbox])), *heading.words[2:])
+    (run,) = doubtful_runs([merged])
+    rows = ink_rows(gray, run, [merged], scale=SCALE)
+    assert len(rows) == 2
+    (top, bottom), (under, _) = rows
+    assert top <= heading.bbox[1] * SCALE + 3 and bottom < under  # a white gap between
+    assert abs(under - label.bbox[1] * SCALE) <= 3
+    # one row of type has none to tell apart: a dot over an i is no row
+    (run,) = doubtful_runs([_line(replace(heading.words[2], conf=0.2))])
+    assert ink_rows(gray, run, [_line(replace(heading.words[2], conf=0.2))], scale=SCALE) == []
+
+
+def test_a_code_read_as_one_word_with_the_label_under_it_is_read_one_row_at_a_time() -> None:
+    """At 150 dpi Tesseract read ``PHL 126`` and the ``AH`` set close under it as one word,
+    ``Linge`` at 0.14, and no line ``AH``: read again whole it reads no better; one row at a
+    time it reads ``PHL 126`` in the heading's line and ``AH`` as a line of its own."""
+    gray = _stacked()
+    heading, label = _read(gray)
+    merged = _line(replace(heading.words[0], text="Linge", conf=0.14,
+                           bbox=union_bbox([heading.words[0].bbox, heading.words[1].bbox,
+                                            label.bbox])), *heading.words[2:])
+    engine = TesseractEngine(workers=1)
+    with engine._model() as model:
+        result = engine._read_doubtful(model, gray, [merged], dpi=DPI)
+    assert [ln.text for ln in result] == ["PHL 126 Introduction to Values", "AH"]
+    assert abs(result[1].bbox[1] - label.bbox[1]) < 2  # where it is printed
