@@ -78,6 +78,9 @@ other sign read from solid ink is a printed mark, however it was read (East Cent
 liberal-arts square after a title, read ``&`` at 0.75 or ``@`` at 0.3)."""
 _SOLID_MARK = "■"
 _CODE_SPECK = re.compile(r"(?<=[A-Za-z])[‘’'`,.](?=\d)")
+_LEADING_SPECK = re.compile(r"^[.,'\"“”‘’`_~*]+(?=[A-Z]{2,}(?:/[A-Z]{2,})?\d*[A-Z]?$)")
+"""``.GSHU``, ``"GOV``, ``_ENGL``: a speck glued before a line's first word, a subject's
+capitals."""
 _CODE_FIGURE = re.compile(r"^[1058l](?=[A-Z]{1,4}\d{1,4}[A-Z]?$)")
 _JOINED_CODE = re.compile(r"^(?=[A-Z]+[a-z])[A-Z][A-Za-z]{1,4}(?=\d{2,4}[A-Z]?[—–-])")
 """``Nurs254—``, ``HSer131—``: a mixed-case subject whose space before the number was lost."""
@@ -279,10 +282,16 @@ def _without_specks(line: Line) -> Line | None:
 
 def _misreads(line: Line) -> Line:
     """The line with what OCR commonly misreads read again: a code at its start (its word
-    doubted), a ½ opening a range (doubted), roman numerals (one glued to the line's last
+    doubted, and a speck glued before it dropped), a ½ opening a range (doubted), roman numerals (one glued to the line's last
     word as ``!``, or read with an H: doubted), labels, specks glued to words and compounds
     cut at their hyphen."""
     words = list(line.words)
+    if (speck := _LEADING_SPECK.match(words[0].text)) is not None and (
+        words[0].text[-1].isdigit() or len(words) > 1 and words[1].text[:1].isdigit()
+    ):  # a code's subject and number (``.NET programming`` is no code); its box kept: a
+        # speck's share of the word's characters is more than its share of the ink
+        words[0] = replace(words[0], text=words[0].text[speck.end():],
+                           conf=min(words[0].conf, REPAIRED_CONF))
     code = _as_code(words[0].text)
     if code != words[0].text:
         words[0] = replace(words[0], text=code, conf=min(words[0].conf, REPAIRED_CONF))
