@@ -85,6 +85,9 @@ _OPEN_ENDINGS = _CONNECTORS | {"since", "before", "after", "from", "through", "i
                                "by", "at", "via", "until", "toward", "towards", "versus", "vs."}
 """Words no title ends on: a title read up to one was cut (``Literature in Spain since``, its
 ``1700`` measured light as a scan's figures are)."""
+_RUNS_ON = _OPEN_ENDINGS | {"as", "around", "like", "within", "without", "among", "across",
+                            "beyond", "under", "over", "during", "against", "about", "per"}
+"""Words a title runs on through after a capitalized word (``America before 1888``)."""
 _TYPED_DASH = re.compile(r"(?<=[^\W\d_])[-–—]{2}$")
 _SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"or", "and", "to", "nor"})
 _QUOTES = frozenset("\"'‘’“”`")
@@ -593,6 +596,23 @@ def case_confirms_boundary(title: str, after: str) -> bool:
     first, second = rest[0], rest[1]
     return (first[:1].isupper() and first.isalpha() and second.isalpha()
             and second.islower() and second not in _CONNECTORS)
+
+
+def case_cut_near(title: str, run_in: str, *, reach: int | None) -> tuple[str, str]:
+    """``title`` and the text ``run_in`` after it cut again where the capitals confirm a
+    run-in title's end (``case_confirms_boundary``), the cut nearest theirs within ``reach``
+    words (None: anywhere in the title), as they are where none does. The text after such a
+    cut must not open on a word a title runs on through (``Latin | America before 1888``,
+    ``Design: | Costume as Form``), nor the title end open (``Design:``)."""
+    words, at = f"{title} {run_in}".split(), len(title.split())
+    reach = at if reach is None else reach
+    for cut in sorted(range(max(1, at - reach), min(len(words) - 1, at + reach) + 1),
+                      key=lambda k: abs(k - at)):
+        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+        if (cut != at and case_confirms_boundary(head, tail)
+                and words[cut + 1].lower() not in _RUNS_ON and not head.endswith((":", "-"))):
+            return head, tail
+    return title, run_in
 
 
 def title_complete(title: str) -> bool:

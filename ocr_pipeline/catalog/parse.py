@@ -32,6 +32,7 @@ from ocr_pipeline.catalog.fields import (
     Heading,
     HeadingRules,
     case_confirms_boundary,
+    case_cut_near,
     is_credits_header,
     join_lines,
     read_body,
@@ -86,6 +87,9 @@ headings (run-in titles measured bold to the line's end): every title's end is i
 _RARE = 0.05
 """A template feature this rare among a catalog's headings marks a line as no heading."""
 _LIST_REACH = 3
+_CASE_REACH = 2
+"""Words a scan's run-in title's end may move to where the capitals confirm it: the weight
+steps down a word or two off where toner spread or a speck blurs it."""
 _RANGE_REACH = 15
 _SECTION_GAP = 2
 """Pages without a heading that may sit inside one run of course pages."""
@@ -489,8 +493,12 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
         template.title_end and heading.title_end == template.title_end
     ) and not case_confirms_boundary(heading.title, heading.run_in) and not _ink_confirms(entry):
         # a scan's run-in title ends where its measured weight does, and no sign (nor the
-        # capitals around it, nor a clear step in the ink) confirms it
+        # capitals around it, nor a clear step in the ink) confirms it; where the capitals
+        # show the end near it (or, the weight never stepping down, anywhere), it ends there,
+        # still for a person to see
         entry.cues["title_boundary"] = 0.85
+        entry.title, entry.run_in = case_cut_near(entry.title, entry.run_in,
+                                                  reach=_CASE_REACH if entry.run_in else None)
     if not (profile.heading.distinct and first.styled) and _fills_its_line(first, heading):
         # no type, no credits, no sentence end: the title may run on into the description
         entry.cues["title_runs_on"] = 0.8

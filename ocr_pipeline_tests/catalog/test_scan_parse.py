@@ -21,7 +21,7 @@ from ocr_pipeline.catalog.confidence import (
     usual_credits,
 )
 from ocr_pipeline.catalog.credits import split_credits
-from ocr_pipeline.catalog.fields import case_confirms_boundary, title_complete
+from ocr_pipeline.catalog.fields import case_confirms_boundary, case_cut_near, title_complete
 from ocr_pipeline.catalog.models import Block, Line, PageText, Word, union_bbox
 from ocr_pipeline.catalog.parse import TITLE_WRAP_CUE, ParsedEntry, read_catalog
 
@@ -983,3 +983,45 @@ def test_a_scanned_heading_whose_title_ends_in_a_number_is_no_charts_row() -> No
     rows = [_line(f"CHEM {290 + n} Integrative Seminar {n + 1}", y + 60 + 12 * n) for n in range(2)]
     charted = read_catalog([_page([*lines[:-4], *rows])])
     assert [e.reason for e in charted.explained] == ["requirement_row"] * 2
+
+
+@pytest.mark.parametrize(("title", "run_in", "reach", "cut"), [
+    # toner-spread weight stepped down a word or two late, or early
+    ("Population Dynamics Social", "causes and consequences", 2,
+     ("Population Dynamics", "Social causes and consequences")),
+    ("Elementary Spanish For students", "with no Spanish", 2,
+     ("Elementary Spanish", "For students with no Spanish")),
+    ("American Realisms: U.S.", "Literature 1865-1914 This course examines", 2,
+     ("American Realisms: U.S. Literature 1865-1914", "This course examines")),
+    # never stepped down: anywhere in the title
+    ("Reading the World: Beyond Realism An introductory study of works", "", None,
+     ("Reading the World: Beyond Realism", "An introductory study of works")),
+    # no cut the capitals confirm: as read
+    ("Literature in Latin America before", "1888 Readings in", 2,
+     ("Literature in Latin America before", "1888 Readings in")),
+    ("Advanced Topics in Design: Costume as Form/Form", "as Costume Costume study", 2,
+     ("Advanced Topics in Design: Costume as Form/Form", "as Costume Costume study")),
+    ("Sociology of Science", "", None, ("Sociology of Science", "")),
+    ("Global Capitalism Sociological aspects of the", "world economy", 0,
+     ("Global Capitalism Sociological aspects of the", "world economy")),
+])
+def test_a_scans_run_in_title_ends_where_its_capitals_show_near_where_its_weight_did(
+    title: str, run_in: str, reach: int | None, cut: tuple[str, str]
+) -> None:
+    assert case_cut_near(title, run_in, reach=reach) == cut
+
+
+def test_a_run_in_title_measured_a_word_long_ends_where_its_capitals_show_still_doubted() -> None:
+    """Toner spread: the weight of ``Organic Chemistry | Social aspects of`` stepped down a
+    word late, after ``Social``; the capitals show the title's end a word earlier. The title is
+    cut there, and still waits for a person: the weight did not confirm it."""
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        heading = f"CHEM {101 + n} {title} Social aspects of modern chemistry"
+        lines.append(_line(heading, y, bold=len(title.split()) + 3, weights=(1.5, 1.12)))
+        lines += [_line(BODY, y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == TITLES[:6]
+    assert [e.run_in.split()[:2] for e in entries] == [["Social", "aspects"]] * 6
+    assert all("title_boundary" in e.cues for e in entries)
