@@ -337,8 +337,7 @@ def _print_table(title: str | None, columns: list[str], rows: list[tuple]) -> No
                    "page from its text layer; tesseract, deepseek (MODEL_PATH) or remote "
                    "(OCR_SERVICE_URL, OCR_API_KEY): every page by that engine.")
 @click.option("--dpi", type=click.IntRange(50, 600), default=None,
-              help=f"Render resolution for OCR (default: OCR_DPI or {DEFAULT_DPI}); Tesseract "
-                   "reads a page scanned finer at the scan's own resolution, up to 300.")
+              help=f"Render resolution for OCR (default: OCR_DPI or {DEFAULT_DPI}).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Pages OCR reads at once (default: MAX_CONCURRENCY, or one per core).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None, callback=_finite,

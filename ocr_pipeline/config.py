@@ -219,8 +219,6 @@ class Settings(EnvSettings):
     max_concurrency: int = Field(0, ge=0, le=256, validation_alias="MAX_CONCURRENCY")
     """Pages OCR reads at once; 0: one per core."""
     dpi: int = Field(200, ge=50, le=600, validation_alias="OCR_DPI")
-    """Render resolution for OCR; Tesseract reads a page scanned finer at the scan's own, up to
-    ``MAX_SCAN_DPI``."""
     review_endpoint: str | None = Field(None, validation_alias="OCR_REVIEW_ENDPOINT")
     """A2I runtime endpoint: the local review console, or empty for Amazon A2I itself
     (default: the console locally, A2I in aws)."""

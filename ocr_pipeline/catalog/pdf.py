@@ -35,9 +35,6 @@ MAX_FILE_BYTES = 1 << 30
 MIN_PAGE_POINTS = 72.0
 MAX_PAGE_POINTS = 14_400.0
 """PDF's own limit on a page side (200 inches); anything outside is treated as absurd."""
-MAX_SCAN_DPI = 300
-"""The finest a page is rendered at to match its scan's own resolution (``render_dpi``): finer
-than about 300 dpi, Tesseract reads no better and takes longer."""
 
 _CID = re.compile(r"\(cid:\d+\)")
 _GARBAGE = re.compile("[\x00-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
@@ -145,25 +142,6 @@ class CatalogPdf:
         """Render page ``number`` to an 8-bit grayscale pixmap at ``dpi``."""
         page = self.page(number)
         return page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
-
-    def render_dpi(self, number: int, *, least: int) -> int:
-        """The resolution to render page ``number`` at for OCR: ``least``, or the page's
-        largest image's own resolution where that is finer, up to ``MAX_SCAN_DPI``. A page
-        scanned at 300 dpi and rendered at 200 loses stroke detail its scan had: an old
-        bulletin's bold code read at 200 dpi came out as ``the ee``, at 300 as ``PHL 126``."""
-        page = self.page(number)
-        shown, density = 0.0, 0.0  # the largest image's area on the page, its pixels per point²
-        for image in page.get_image_info():
-            box = pymupdf.Rect(image["bbox"])
-            on_page = box & page.rect
-            if on_page.is_empty or on_page.width * on_page.height <= shown:
-                continue
-            shown = on_page.width * on_page.height
-            density = image["width"] * image["height"] / (box.width * box.height)
-        if not shown:
-            return least
-        # per inch of the page, whatever the image's rotation: its pixels over its area
-        return max(least, min(round(72.0 * density ** 0.5), MAX_SCAN_DPI))
 
     def render_clip(self, number: int, bbox: tuple[float, float, float, float], *, dpi: int,
                     margin: float = 12.0) -> bytes:

@@ -78,7 +78,7 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 22
+READER_REVISION = 23
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
 are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
@@ -86,9 +86,10 @@ doubtful words; 13: a page read poorly is read again from other looks, and ink l
 between two words is read again; 15: and text-like ink no line reached; 16: down to a word
 of it; 17: as a line where it reads as no block; 18: a word just before such ink that reads as no
 text is doubted; 19: missed ink as short as 0.4 of its line; 20: a turned page is told from
-Tesseract's first reading, before what it read poorly or missed is read again; 21: a page
-scanned finer than the dpi asked is read at its own resolution, up to 300; 22: a doubtful run
-whose ink is two rows of type is read a row at a time), so cached pages are read again."""
+Tesseract's first reading, before what it read poorly or missed is read again; 22: a doubtful
+run whose ink is two rows of type is read a row at a time; 23: a page scanned finer than the dpi
+asked is read at that dpi again, not at its own resolution as in 21-22: Tesseract's confidences
+and the weights' thresholds are the 200 dpi reading's), so cached pages are read again."""
 BLOCK_PAD = 4
 """A block of missed ink is read on a white margin of a 1/BLOCK_PAD inch."""
 ROW_MARGIN = 0.2
@@ -468,7 +469,6 @@ class TesseractEngine:
     ) -> tuple[float, Future[PageText]]:
         started = time.perf_counter()
         rect = doc.page(number).rect
-        dpi = doc.render_dpi(number, least=dpi)  # a finer scan is read at its own resolution
         image = doc.render_gray(number, dpi=dpi).tobytes("pgm")
         future = pool.submit(
             self.read_image, image, page=number, width=rect.width, height=rect.height, dpi=dpi

@@ -3,7 +3,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from ocr_pipeline.catalog.pdf import MAX_SCAN_DPI, CatalogPdf
+from ocr_pipeline.catalog.pdf import CatalogPdf
 from ocr_pipeline.errors import (
     CorruptPdfError,
     EmptyPdfError,
@@ -117,36 +117,3 @@ def test_render_any_page_at_chosen_dpi(tmp_path: Path) -> None:
     with CatalogPdf(path) as pdf:
         sizes = {pdf.render_gray(n, dpi=100).width for n in (1, 15, 30)}
     assert sizes == {850}
-
-
-@pytest.mark.parametrize(("scanned", "least", "expected"), [
-    (300, 200, 300),  # finer than asked: its own
-    (150, 200, 200),  # coarser: as asked
-    (600, 200, MAX_SCAN_DPI),  # finer than Tesseract needs: no finer than that
-    (300, 400, 400),  # asked finer still: as asked
-])
-def test_a_scan_is_rendered_at_its_own_resolution_within_bounds(
-    tmp_path: Path, scanned: int, least: int, expected: int
-) -> None:
-    born = make_pdf(tmp_path / "born.pdf", [BODY])
-    scan = make_image_only(born, tmp_path / "scan.pdf", dpi=scanned)
-    with CatalogPdf(scan) as pdf:
-        assert pdf.render_dpi(1, least=least) == expected
-    with CatalogPdf(born) as pdf:  # no image: as asked
-        assert pdf.render_dpi(1, least=least) == least
-
-
-def test_the_largest_image_decides_a_page_s_resolution_whatever_its_turn(tmp_path: Path) -> None:
-    """A fine logo on a coarse scan does not decide; a scan placed turned is measured by its
-    pixels over its area."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=612, height=792)
-    scan = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 1100, 850), False)  # 792 x 612 pt
-    scan.clear_with(255)
-    page.insert_image(page.rect, pixmap=scan, rotate=90, keep_proportion=False)
-    logo = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 600, 600), False)  # 1 in at 600
-    logo.clear_with(0)
-    page.insert_image(pymupdf.Rect(72, 72, 144, 144), pixmap=logo)
-    doc.save(tmp_path / "turned.pdf")
-    with CatalogPdf(tmp_path / "turned.pdf") as pdf:
-        assert pdf.render_dpi(1, least=72) == 100

@@ -247,17 +247,3 @@ def test_bold_words_are_found_in_the_ink(tmp_path: Path) -> None:
     again = PageText.from_dict(page.to_dict())
     assert [w.weight for ln in again.lines for w in ln.words] == pytest.approx(
         [w.weight for ln in page.lines for w in ln.words], abs=0.001)
-
-
-def test_a_scan_finer_than_the_dpi_asked_is_read_at_its_own(tmp_path: Path) -> None:
-    """Small type scanned at 300 dpi is read as its scan shows it, though 100 dpi is asked; the
-    same page scanned at 100 dpi shows too little of it to read."""
-    line = "Organic chemistry laboratory techniques"
-    born = make_pdf(tmp_path / "small.pdf", [[Text(72, 100, line, size=5)]])
-    fine = make_image_only(born, tmp_path / "fine.pdf", dpi=300)
-    coarse = make_image_only(born, tmp_path / "coarse.pdf", dpi=100)
-    (read_fine,) = TesseractEngine().read_pages(fine, [1], dpi=100)
-    (read_coarse,) = TesseractEngine().read_pages(coarse, [1], dpi=100)
-    assert read_fine.text == line
-    assert read_coarse.text != line
-    assert read_fine.lines[0].bbox[0] == pytest.approx(72, abs=1)  # boxes still in points
