@@ -87,6 +87,8 @@ headings (run-in titles measured bold to the line's end): every title's end is i
 _RARE = 0.05
 """A template feature this rare among a catalog's headings marks a line as no heading."""
 _LIST_REACH = 3
+_PROSE_LINE_WORDS = 10
+"""A line of this many words across its column is prose: a list's rows are shorter."""
 _CASE_REACH = 2
 """Words a scan's run-in title's end may move to where the capitals confirm it: the weight
 steps down a word or two off where toner spread or a speck blurs it."""
@@ -386,13 +388,15 @@ def _leading_number(number: str) -> int:
 def _in_list(stream: Sequence[StreamLine], i: int, heads: dict[int, Candidate],
              likely: Collection[int]) -> bool:
     """The line has a code-led neighbour in its block that is not a heading, or two within
-    three lines (a list whose rows wrap). A scanned neighbour shaped like the headings that
-    heads a paragraph (``likely``) and runs on into it across the column is no row: on a
-    worn copy, whose weight shows no heading, three short entries in a row had explained
-    each other away as a list."""
+    three lines (a list whose rows wrap). A scanned neighbour that runs on across the column,
+    shaped like the headings and heading a paragraph (``likely``) or a line of prose, is no
+    row: on a worn copy, whose weight shows no heading, three short entries in a row had
+    explained each other away as a list, and at 150 dpi Kalamazoo's ENGL 310 was taken for a
+    row by the entry above it, whose one line of text ran across the column."""
     near = [j for j in range(i - _LIST_REACH, i + _LIST_REACH + 1)
             if j != i and 0 <= j < len(stream) and j not in heads
-            and not (j in likely and _runs_on(stream[j]))
+            and not (_runs_on(stream[j])
+                     and (j in likely or len(stream[j].text.split()) >= _PROSE_LINE_WORDS))
             and stream[j].block == stream[i].block and _code_led(stream[j].text)]
     return any(abs(j - i) == 1 for j in near) or len(near) >= 2
 

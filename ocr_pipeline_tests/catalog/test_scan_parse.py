@@ -1025,3 +1025,18 @@ def test_a_run_in_title_measured_a_word_long_ends_where_its_capitals_show_still_
     assert [e.title for e in entries] == TITLES[:6]
     assert [e.run_in.split()[:2] for e in entries] == [["Social", "aspects"]] * 6
     assert all("title_boundary" in e.cues for e in entries)
+
+
+def test_a_heading_under_an_entry_of_one_line_run_across_the_column_is_no_list_row() -> None:
+    """At 150 dpi Kalamazoo's ``ENGL 310 Constructing Blackness In this course...`` came right
+    under ``ENGL 285 Writing Pedagogy This course will introduce...``, an entry of one line
+    run on across the column: two code-led lines together, as a list's rows are; but a row
+    is no line of prose."""
+    text = "This course will introduce students to the fundamentals of writing and of its"
+    lines, y = _headed([f"CHEM {101 + n} {title} (3)" for n, title in enumerate(TITLES[:4])])
+    lines += [_line(f"CHEM 285 Writing Pedagogy {text}", y),
+              _line(f"CHEM 310 Constructing Blackness {text}", y + 14),
+              _line(BODY, y + 26), _line(BODY, y + 38)]
+    reading = read_catalog([_page(lines)])
+    assert [e.code.code for e in reading.entries][-2:] == ["CHEM 285", "CHEM 310"]
+    assert not reading.explained
