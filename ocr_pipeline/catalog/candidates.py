@@ -8,6 +8,7 @@ candidates themselves (``profile.py``); this module measures each one's style an
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +21,9 @@ from ocr_pipeline.catalog.stream import StreamLine
 TERMINAL = (".", ")", "!", "?", ":", "”", '"', ";")
 """How a finished line of text ends (a label's value, a sentence)."""
 _PARAGRAPH_END = (".", ")", "!", "?", "”", '"')
+_MORE_WHITE = 0.25
+"""White above a line this share of its height more than its block's leading starts a
+paragraph."""
 """How a paragraph ends: a line ending in ``:`` or ``;`` goes on (``Prerequisite:`` / ``DR105``)."""
 _MISREAD_MIN = 4
 _PROSE_I = frozenset({"including", "includes", "include", "listed", "like", "less", "into",
@@ -135,6 +139,7 @@ def body_style(stream: Sequence[StreamLine]) -> BodyStyle:
 def find_candidates(stream: Sequence[StreamLine], body: BodyStyle) -> list[Candidate]:
     """Every line of ``stream`` that starts with a course code (credit lines excluded)."""
     found: list[Candidate] = []
+    usual = _usual_gaps(stream)
     for i, item in enumerate(stream):
         code = match_code(item.text)
         if code is None or is_credit_line(item.text):
@@ -146,7 +151,7 @@ def find_candidates(stream: Sequence[StreamLine], body: BodyStyle) -> list[Candi
             code=code,
             style=body.style_of(first),
             indent="out" if item.indent < -2.0 else "in" if item.indent > 2.0 else "flush",
-            starts=starts_paragraph(stream, i),
+            starts=starts_paragraph(stream, i, usual=usual),
             rest=rest_kind(code),
             prose_after=0,
         ))
@@ -159,16 +164,33 @@ def is_credit_line(text: str) -> bool:
     return credits is not None and credits.form != "variable"
 
 
-def starts_paragraph(stream: Sequence[StreamLine], i: int) -> bool:
+def _usual_gaps(stream: Sequence[StreamLine]) -> dict[tuple[int, int], float]:
+    """The median white above a line of each block (by page and block): the block's leading."""
+    gaps: dict[tuple[int, int], list[float]] = {}
+    for item in stream:
+        if item.gap_before is not None:
+            gaps.setdefault((item.page, item.block), []).append(item.gap_before)
+    return {key: statistics.median(values) for key, values in gaps.items()}
+
+
+def starts_paragraph(stream: Sequence[StreamLine], i: int, *,
+                     usual: dict[tuple[int, int], float] | None = None) -> bool:
+    """After a finished sentence, white space (more than its block's leading), a short line or
+    a block's top (``usual``: each block's median white above a line, ``_usual_gaps``)."""
     item = stream[i]
     previous = stream[i - 1] if i > 0 else None
+    if previous is None:
+        return True
+    white, least = item.gap_before or 0.0, min(item.height, previous.height)
     return (
-        previous is None
-        or previous.block != item.block
+        previous.block != item.block
         or previous.text.rstrip().endswith(_PARAGRAPH_END)
         # white above the line, against the smaller of the two lines' heights: a speck read
         # into a scanned heading's box had made it twice as tall, and its white too little
-        or (item.gap_before or 0.0) > 0.4 * min(item.height, previous.height)
+        or white > 0.4 * least
+        # or against its block's leading: a scan's lines measured overlapping (-1.1 pt) and
+        # an entry's first line 2.2 pt below the last line of the one before
+        or white - usual.get((item.page, item.block), white) > _MORE_WHITE * least
         # a short line ends a paragraph (or is a heading): mid-paragraph lines fill the column
         or previous.width < 0.7 * previous.column_width
     )

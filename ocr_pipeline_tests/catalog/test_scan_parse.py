@@ -1040,3 +1040,19 @@ def test_a_heading_under_an_entry_of_one_line_run_across_the_column_is_no_list_r
     reading = read_catalog([_page(lines)])
     assert [e.code.code for e in reading.entries][-2:] == ["CHEM 285", "CHEM 310"]
     assert not reading.explained
+
+
+def test_an_entry_starts_where_its_white_is_more_than_its_blocks_leading() -> None:
+    """Kalamazoo under the bulletin preset: no entry ends with a stop (``...and Sophomore
+    Standing``), its lines measure overlapping (-1 pt) and an entry's first line stands 1.5 pt
+    below the one before: too little white against the line's height to start a paragraph,
+    clearly more than the block's leading."""
+    text = "Laboratory work and lectures on chemistry for the majors"
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        lines.append(_line(f"CHEM {101 + n} {title} {text}"[:len(text) + 10], y))
+        lines += [_line(text, y + 7), _line(text.replace("majors", "minors"), y + 14)]
+        y += 21 + 2.5
+    reading = read_catalog([_page(lines)])
+    assert [e.code.code for e in reading.entries] == [f"CHEM {101 + n}" for n in range(6)]
+    assert not reading.explained
