@@ -77,7 +77,7 @@ _LONG_STROKES = frozenset("-–—_=~*")
 other sign read from solid ink is a printed mark, however it was read (East Central's
 liberal-arts square after a title, read ``&`` at 0.75 or ``@`` at 0.3)."""
 _SOLID_MARK = "■"
-_CODE_SPECK = re.compile(r"(?<=[A-Za-z])[‘’'`,.](?=\d)")
+_CODE_SPECK = re.compile(r"(?<=[A-Za-z])[‘’'`,.~](?=[-–]?\d)")
 _LEADING_SPECK = re.compile(r"^[.,'\"“”‘’`_~*]+(?=[A-Z]{2,}(?:/[A-Z]{2,})?\d*[A-Z]?$)")
 """``.GSHU``, ``"GOV``, ``_ENGL``: a speck glued before a line's first word, a subject's
 capitals."""
@@ -347,8 +347,8 @@ def _split_word(word: Word, *, at: int) -> list[Word]:
 
 
 def _as_code(text: str) -> str:
-    """``1ZT2``, ``lYT2`` -> ``IZT2``, ``IYT2``; ``CUA‘1``, ``CUA‘`` -> ``CUA1``; ``$0C`` ->
-    ``SOC``; any other word as it is."""
+    """``1ZT2``, ``lYT2`` -> ``IZT2``, ``IYT2``; ``CUA‘1``, ``CUA‘`` -> ``CUA1``; ``LG~-425`` ->
+    ``LG-425``; ``$0C`` -> ``SOC``; any other word as it is."""
     text = _CODE_FIGURE.sub(lambda m: _LETTER_FOR[m.group(0)], _CODE_SPECK.sub("", text))
     text = _CODE_THIN_ONE.sub(r"\g<subject>1", text)
     if (dollar := _DOLLAR_CODE.match(text)) is not None:  # an S read as $, an O as 0
