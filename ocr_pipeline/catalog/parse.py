@@ -504,8 +504,12 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
         entry.title, entry.run_in = case_cut_near(entry.title, entry.run_in,
                                                   reach=_CASE_REACH if entry.run_in else None)
     if not (profile.heading.distinct and first.styled) and _fills_its_line(first, heading):
-        # no type, no credits, no sentence end: the title may run on into the description
+        # no type, no credits, no sentence end: the title may run on into the description;
+        # on a scan, where the capitals show a title's end (``Reading the World: Beyond
+        # Realism | An introductory study``), it ends there, still for a person to see
         entry.cues["title_runs_on"] = 0.8
+        if not first.line.words[0].font:
+            entry.title, entry.run_in = case_cut_near(entry.title, entry.run_in, reach=None)
     if not first.line.words[0].font and _may_wrap_onto(stream, cand.index, heading):
         entry.cues["title_wrap"] = TITLE_WRAP_CUE
     if unexplained:

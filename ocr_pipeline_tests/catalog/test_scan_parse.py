@@ -1056,3 +1056,19 @@ def test_an_entry_starts_where_its_white_is_more_than_its_blocks_leading() -> No
     reading = read_catalog([_page(lines)])
     assert [e.code.code for e in reading.entries] == [f"CHEM {101 + n}" for n in range(6)]
     assert not reading.explained
+
+
+def test_a_heading_line_run_on_with_no_type_to_tell_ends_its_title_where_its_capitals_show() -> None:
+    """Kalamazoo under the bulletin preset: toner spread hid its bold, so nothing tells where
+    a run-in title ends (``Reading the World: Beyond Realism An introductory study of...``)
+    but the capitals. The title ends there, and waits for a person."""
+    run_in = "An introduction to the study of the chemistry"
+    lines, y = [], 72.0
+    for n, title in enumerate(TITLES[:6]):
+        lines.append(_line(f"CHEM {101 + n} {title} {run_in}", y))
+        lines += [_line(BODY + " and of the physical world", y + 12), _line(BODY, y + 24)]
+        y += 48
+    entries = read_catalog([_page(lines)]).entries
+    assert [e.title for e in entries] == TITLES[:6]
+    assert all(e.run_in.startswith("An introduction") for e in entries)
+    assert all("title_runs_on" in e.cues for e in entries)
