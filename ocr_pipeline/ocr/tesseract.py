@@ -78,7 +78,7 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 HEIGHT_PER_POINT = 0.76
 """Median word ink height over font size. Calibrated on Helvetica at 8-18 pt (0.74-0.79);
 Times reads about 0.69 and Courier 0.64, so their sizes come out 10-15% small."""
-READER_REVISION = 23
+READER_REVISION = 24
 """Bumped when what is made of tesseract's words changes (bold from the ink, deskew; 8: images
 made here are not deskewed; 9: each word keeps its measured weight; 10: a scan's dark borders
 are cleared first; 11: ink beside a line that no word was read from is read again; 12: and
@@ -89,7 +89,8 @@ text is doubted; 19: missed ink as short as 0.4 of its line; 20: a turned page i
 Tesseract's first reading, before what it read poorly or missed is read again; 22: a doubtful
 run whose ink is two rows of type is read a row at a time; 23: a page scanned finer than the dpi
 asked is read at that dpi again, not at its own resolution as in 21-22: Tesseract's confidences
-and the weights' thresholds are the 200 dpi reading's), so cached pages are read again."""
+and the weights' thresholds are the 200 dpi reading's; 24: ink beside a line that reads as no
+word alone is read again with the line's word beside it), so cached pages are read again."""
 BLOCK_PAD = 4
 """A block of missed ink is read on a white margin of a 1/BLOCK_PAD inch."""
 ROW_MARGIN = 0.2
@@ -284,16 +285,30 @@ class TesseractEngine:
         """Words read again, one span at a time, from ink beside ``lines`` that Tesseract's
         layout analysis read nothing from (``ocr.missed``)."""
         found: list[Line] = []
-        for x0, y0, x1, y1 in missed_spans(image, lines, scale=dpi / 72.0):
-            sure = [w for w in self._read_alone(model, image, (x0, y0, x1, y1 + 1), dpi=dpi)
-                    if w.conf >= MISSED_WORD_CONF and sum(c.isalnum() for c in w.text) >= 2]
+        scale, together = dpi / 72.0, 0
+        for x0, y0, x1, y1 in missed_spans(image, lines, scale=scale):
+            sure = self._sure_beside(model, image, (x0, y0, x1, y1 + 1), dpi=dpi)
+            if not sure and (beside := _word_beside(lines, (x0, y0, x1, y1), scale=scale)):
+                # a short word alone in heavy type reads as nothing (``ENG`` as ``u``), with
+                # the line's word beside it right: read together, its own words kept
+                left, right = min(x0, beside[0]), max(x1, beside[1])
+                sure = [w for w in self._sure_beside(model, image, (left, y0, right, y1 + 1),
+                                                     dpi=dpi)
+                        if x0 <= (w.bbox[0] + w.bbox[2]) / 2 * scale <= x1]
+                together += len(sure)
             # a gap between two lines' ends is found from both of them: one reading
             sure = [w for w in sure if not any(centred_in(w, other.bbox) for other in found)]
             if sure:
                 found.append(Line(words=tuple(sure), bbox=union_bbox([w.bbox for w in sure])))
         if found:
-            logger.debug("%d word(s) beside lines read again", sum(len(ln.words) for ln in found))
+            logger.debug("%d word(s) beside lines read again (%d with the word beside them)",
+                         sum(len(ln.words) for ln in found), together)
         return found
+
+    def _sure_beside(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
+                     span: tuple[int, int, int, int], *, dpi: int) -> list[Word]:
+        return [w for w in self._read_alone(model, image, span, dpi=dpi)
+                if w.conf >= MISSED_WORD_CONF and sum(c.isalnum() for c in w.text) >= 2]
 
     def _read_blocks(self, model: tesserocr.PyTessBaseAPI, image: np.ndarray,
                      lines: list[Line], *, dpi: int) -> tuple[list[Line], set[Word]]:
@@ -539,6 +554,24 @@ class _Reading:
 def _gray(image_bytes: bytes) -> np.ndarray:
     with Image.open(io.BytesIO(image_bytes)) as img:
         return np.asarray(img.convert("L"))
+
+
+def _word_beside(lines: Sequence[Line], span: tuple[int, int, int, int], *, scale: float
+                 ) -> tuple[int, int] | None:
+    """The pixel columns (first and past the last) of the word of ``lines`` just after ``span``
+    (ink before a line, ``ocr.missed.missed_spans``) or just before it (after a line), on its
+    band: None where no line's end touches the span."""
+    x0, y0, x1, y1 = span
+    for line in lines:
+        top, bottom = round(line.bbox[1] * scale), round(line.bbox[3] * scale)
+        if (top, bottom) != (y0, y1):
+            continue
+        first, last = line.words[0].bbox, line.words[-1].bbox
+        if round(first[0] * scale) >= x1:
+            return round(first[0] * scale), round(first[2] * scale) + 1
+        if round(last[2] * scale) <= x0:
+            return round(last[0] * scale), round(last[2] * scale) + 1
+    return None
 
 
 def _shifted(words: Sequence[Word], by: tuple[float, float]) -> list[Word]:
