@@ -15,7 +15,7 @@ from ocr_pipeline.catalog.models import Line, union_bbox
 from ocr_pipeline.catalog.synthetic import LAYOUTS, PRESETS, generate_catalog, make_scanned
 from ocr_pipeline.ocr.libtesseract import tesserocr
 from ocr_pipeline.ocr.missed import missed_blocks, missed_spans, unread_gaps, words_before
-from ocr_pipeline.ocr.tesseract import TesseractEngine
+from ocr_pipeline.ocr.tesseract import TesseractEngine, _word_beside
 
 DPI = 200
 SCALE = DPI / 72
@@ -223,3 +223,27 @@ def test_a_word_left_unread_in_a_tall_line_is_found() -> None:
     gray = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
     [(index, before, end)] = unread_gaps(gray, dropped, scale=SCALE)
     assert (index, before) == (0, 1) and end < x0
+
+
+def test_ink_beside_a_line_is_read_with_the_lines_word_next_to_it() -> None:
+    """The word of the line a missed span touches, to read the span with where alone it reads
+    as nothing: the first word for ink before the line, the last for ink after it; none for
+    ink on no line's band."""
+    png = _page()
+    lines = _lines(png, height=500)
+    line = lines[1]
+    rest = line.words[1:]
+    dropped = [lines[0], Line(words=rest, bbox=union_bbox([w.bbox for w in rest]))]
+    gray = np.asarray(Image.open(io.BytesIO(png)))
+    [before] = missed_spans(gray, dropped, scale=SCALE)
+    first = rest[0].bbox
+    assert _word_beside(dropped, before, scale=SCALE) == (round(first[0] * SCALE),
+                                                           round(first[2] * SCALE) + 1)
+    head = line.words[:-1]
+    cut = [lines[0], Line(words=head, bbox=union_bbox([w.bbox for w in head]))]
+    [after] = missed_spans(gray, cut, scale=SCALE)
+    last = head[-1].bbox
+    assert _word_beside(cut, after, scale=SCALE) == (round(last[0] * SCALE),
+                                                      round(last[2] * SCALE) + 1)
+    x0, y0, x1, y1 = after
+    assert _word_beside(cut, (x0, y1 + 40, x1, y1 + 60), scale=SCALE) is None
