@@ -245,5 +245,5 @@ def test_ink_beside_a_line_is_read_with_the_lines_word_next_to_it() -> None:
     last = head[-1].bbox
     assert _word_beside(cut, after, scale=SCALE) == (round(last[0] * SCALE),
                                                       round(last[2] * SCALE) + 1)
-    x0, y0, x1, y1 = after
+    x0, _, x1, y1 = after
     assert _word_beside(cut, (x0, y1 + 40, x1, y1 + 60), scale=SCALE) is None
