@@ -24,6 +24,10 @@ _PARAGRAPH_END = (".", ")", "!", "?", "”", '"')
 _MORE_WHITE = 0.25
 """White above a line this share of its height more than its block's leading starts a
 paragraph."""
+_HEADING_WHITE = 1.0
+_HEADING_WIDTH = 0.8
+"""A line with white above it of its height or more, short of this share of its column, is a
+heading: the line under it starts a paragraph."""
 """How a paragraph ends: a line ending in ``:`` or ``;`` goes on (``Prerequisite:`` / ``DR105``)."""
 _MISREAD_MIN = 4
 _PROSE_I = frozenset({"including", "includes", "include", "listed", "like", "less", "into",
@@ -191,6 +195,11 @@ def starts_paragraph(stream: Sequence[StreamLine], i: int, *,
         # or against its block's leading: a scan's lines measured overlapping (-1.1 pt) and
         # an entry's first line 2.2 pt below the last line of the one before
         or white - usual.get((item.page, item.block), white) > _MORE_WHITE * least
+        # under a heading: a line short of its column with white above it (``Language,
+        # Media, and Communication Courses`` over ``ENG 131 Reporting and Writing...``)
+        or (i > 1 and stream[i - 2].block == previous.block
+            and (previous.gap_before or 0.0) > _HEADING_WHITE * previous.height
+            and previous.width < _HEADING_WIDTH * previous.column_width)
         # a short line ends a paragraph (or is a heading): mid-paragraph lines fill the column
         or previous.width < 0.7 * previous.column_width
     )

@@ -1072,3 +1072,17 @@ def test_a_heading_line_run_on_with_no_type_to_tell_ends_its_title_where_its_cap
     assert [e.title for e in entries] == TITLES[:6]
     assert all(e.run_in.startswith("An introduction") for e in entries)
     assert all("title_runs_on" in e.cues for e in entries)
+
+
+def test_an_entry_right_under_a_section_heading_starts_a_paragraph() -> None:
+    """Rochester under the bulletin preset: ``ENG 131 Reporting and Writing the News. A
+    laboratory course`` came right under ``Language, Media, and Communication Courses``, a
+    heading with white above it and no stop, the two lines measured touching: the entry was
+    taken for a mention inside a paragraph and lost."""
+    lines, y = _headed([f"CHEM {101 + n} {title} (3)" for n, title in enumerate(TITLES[:5])])
+    lines += [_line("Laboratories and Communication Courses", y + 12),
+              _line("CHEM 190 Chemistry in Society (3)", y + 20),
+              _line(BODY, y + 32), _line(BODY, y + 44)]
+    reading = read_catalog([_page(lines)])
+    assert [e.code.code for e in reading.entries][-1] == "CHEM 190"
+    assert not reading.explained
