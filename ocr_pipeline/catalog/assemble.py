@@ -84,7 +84,7 @@ capitals."""
 _CODE_FIGURE = re.compile(r"^[1058l](?=[A-Z]{1,4}\d{1,4}[A-Z]?$)")
 _JOINED_CODE = re.compile(r"^(?=[A-Z]+[a-z])[A-Z][A-Za-z]{1,4}(?=\d{2,4}[A-Z]?[—–-])")
 """``Nurs254—``, ``HSer131—``: a mixed-case subject whose space before the number was lost."""
-_NUMBER_FIGURE = re.compile(r"^[il|](?=\d{1,3}[A-Z]?(?:\W|$))")
+_NUMBER_FIGURE = re.compile(r"^[ilI|](?=\d{1,3}[A-Z]?(?:\W|$))")
 _LABEL_FIGURE = re.compile(r"^[A-Z]*1[A-Z]+(?=:)")
 """``1D:013557``: a capitals label with a 1 OCR read for an I."""
 _LETTER_FOR = {"1": "I", "0": "O", "5": "S", "8": "B", "l": "I"}
@@ -298,7 +298,7 @@ def _misreads(line: Line) -> Line:
     if (joined := _JOINED_CODE.match(words[0].text)) is not None:
         words[:1] = _split_word(words[0], at=joined.end())  # "Nurs254—": the space lost
     if len(words) > 1 and words[0].text.isupper() and _NUMBER_FIGURE.match(words[1].text):
-        number = _NUMBER_FIGURE.sub("1", words[1].text)  # "MWIM i55": a 1 read as i or l
+        number = _NUMBER_FIGURE.sub("1", words[1].text)  # "MWIM i55", "GSHU I11": a 1 read as i, l or I
         words[1] = replace(words[1], text=number, conf=min(words[1].conf, REPAIRED_CONF))
     for i, word in enumerate(words):
         if _HALF_READ.match(word.text):

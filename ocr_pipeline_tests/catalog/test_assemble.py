@@ -179,17 +179,20 @@ def test_a_code_read_with_a_figure_or_a_speck_is_a_code_again_and_doubted() -> N
              _words("MWIM i55—Intermediate Welding", 72, 208),
              _words("Nurs'254—Family Health", 72, 220),
              _words("Covid19 changed the schedule", 72, 232),
-             _words("LG~-425 Mock Trial Credits: 3.00", 72, 244)]
+             _words("LG~-425 Mock Trial Credits: 3.00", 72, 244),
+             _words("GSHU I11 Great Books Collegium (1)", 72, 256)]
     page = assemble(_page(lines))
     firsts = [ln.words[0] for ln in page.lines]
     assert [w.text for w in firsts] == ["IZT2", "CUA1", "1990", "IZT2", "IYT2", "NMA1", "NMS",
-                                        "SOC", "$500", "MWIM", "Nurs", "Covid19", "LG-425"]
+                                        "SOC", "$500", "MWIM", "Nurs", "Covid19", "LG-425",
+                                        "GSHU"]
     assert [w.conf for w in firsts] == [0.8, 0.8, 0.95, 0.95, 0.8, 0.8, 0.95, 0.8, 0.95, 0.95,
-                                        0.8, 0.95, 0.8]
+                                        0.8, 0.95, 0.8, 0.95]
     texts = [ln.text for ln in page.lines]
     assert texts[6] == "NMS 450 Senior Studio"
     assert texts[9:11] == ["MWIM 155—Intermediate Welding", "Nurs 254—Family Health"]
-    assert page.lines[9].words[1].conf == 0.8  # the number read again is doubted
+    assert texts[13] == "GSHU 111 Great Books Collegium (1)"
+    assert page.lines[9].words[1].conf == page.lines[13].words[1].conf == 0.8  # doubted
 
 
 def test_a_speck_glued_before_a_lines_code_is_dropped_and_the_code_doubted() -> None:
