@@ -298,7 +298,8 @@ def _misreads(line: Line) -> Line:
     if (joined := _JOINED_CODE.match(words[0].text)) is not None:
         words[:1] = _split_word(words[0], at=joined.end())  # "Nurs254—": the space lost
     if len(words) > 1 and words[0].text.isupper() and _NUMBER_FIGURE.match(words[1].text):
-        number = _NUMBER_FIGURE.sub("1", words[1].text)  # "MWIM i55", "GSHU I11": a 1 read as i, l or I
+        # "MWIM i55", "GSHU I11": a 1 read as i, l or I
+        number = _NUMBER_FIGURE.sub("1", words[1].text)
         words[1] = replace(words[1], text=number, conf=min(words[1].conf, REPAIRED_CONF))
     for i, word in enumerate(words):
         if _HALF_READ.match(word.text):
