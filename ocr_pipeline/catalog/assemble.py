@@ -282,9 +282,9 @@ def _without_specks(line: Line) -> Line | None:
 
 def _misreads(line: Line) -> Line:
     """The line with what OCR commonly misreads read again: a code at its start (its word
-    doubted, and a speck glued before it dropped), a ½ opening a range (doubted), roman numerals (one glued to the line's last
-    word as ``!``, or read with an H: doubted), labels, specks glued to words and compounds
-    cut at their hyphen."""
+    doubted, and a speck glued before it dropped), a ½ opening a range (doubted), roman
+    numerals (one glued to the line's last word as ``!``, or read with an H: doubted), labels,
+    specks glued to words and compounds cut at their hyphen."""
     words = list(line.words)
     if (speck := _LEADING_SPECK.match(words[0].text)) is not None and (
         words[0].text[-1].isdigit() or len(words) > 1 and words[1].text[:1].isdigit()
