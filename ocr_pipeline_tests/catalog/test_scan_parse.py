@@ -1058,7 +1058,7 @@ def test_an_entry_starts_where_its_white_is_more_than_its_blocks_leading() -> No
     assert not reading.explained
 
 
-def test_a_heading_line_run_on_with_no_type_to_tell_ends_its_title_where_its_capitals_show() -> None:
+def test_a_heading_line_run_on_with_no_type_to_tell_ends_its_title_where_capitals_show() -> None:
     """Kalamazoo under the bulletin preset: toner spread hid its bold, so nothing tells where
     a run-in title ends (``Reading the World: Beyond Realism An introductory study of...``)
     but the capitals. The title ends there, and waits for a person."""
