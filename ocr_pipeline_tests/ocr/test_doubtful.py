@@ -208,13 +208,11 @@ def _stacked() -> np.ndarray:
     return np.asarray(image)
 
 
-def _read(gray: np.ndarray) -> list[Line]:
-    png = io.BytesIO()
-    Image.fromarray(gray).save(png, format="PNG")
-    page = TesseractEngine(workers=1).read_image(
-        png.getvalue(), page=1, width=gray.shape[1] / SCALE, height=gray.shape[0] / SCALE,
-        dpi=DPI, scanned=False)
-    return list(page.lines)
+def _merged(heading: Line, label: Line) -> Line:
+    """``heading`` with its code and ``label`` under it read as one word, its box over both."""
+    merged = replace(heading.words[0], text="Linge", conf=0.14,
+                     bbox=union_bbox([heading.words[0].bbox, heading.words[1].bbox, label.bbox]))
+    return _line(merged, *heading.words[2:])
 
 
 def test_the_rows_of_type_in_a_runs_ink() -> None:
@@ -222,10 +220,7 @@ def test_the_rows_of_type_in_a_runs_ink() -> None:
     lines = _read(gray)
     assert [ln.text for ln in lines] == ["PHL 126 Introduction to Values", "AH"]
     heading, label = lines
-    # the code and the label read as one word, its box over both
-    merged = _line(replace(heading.words[0], text="Linge", conf=0.14,
-                           bbox=union_bbox([heading.words[0].bbox, heading.words[1].bbox,
-                                            label.bbox])), *heading.words[2:])
+    merged = _merged(heading, label)
     (run,) = doubtful_runs([merged])
     rows = ink_rows(gray, run, [merged], scale=SCALE)
     assert len(rows) == 2
@@ -243,11 +238,8 @@ def test_a_code_read_as_one_word_with_the_label_under_it_is_read_one_row_at_a_ti
     time it reads ``PHL 126`` in the heading's line and ``AH`` as a line of its own."""
     gray = _stacked()
     heading, label = _read(gray)
-    merged = _line(replace(heading.words[0], text="Linge", conf=0.14,
-                           bbox=union_bbox([heading.words[0].bbox, heading.words[1].bbox,
-                                            label.bbox])), *heading.words[2:])
     engine = TesseractEngine(workers=1)
     with engine._model() as model:
-        result = engine._read_doubtful(model, gray, [merged], dpi=DPI)
+        result = engine._read_doubtful(model, gray, [_merged(heading, label)], dpi=DPI)
     assert [ln.text for ln in result] == ["PHL 126 Introduction to Values", "AH"]
     assert abs(result[1].bbox[1] - label.bbox[1]) < 2  # where it is printed
