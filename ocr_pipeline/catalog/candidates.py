@@ -21,6 +21,7 @@ from ocr_pipeline.catalog.stream import StreamLine
 TERMINAL = (".", ")", "!", "?", ":", "”", '"', ";")
 """How a finished line of text ends (a label's value, a sentence)."""
 _PARAGRAPH_END = (".", ")", "!", "?", "”", '"')
+"""How a paragraph ends: a line ending in ``:`` or ``;`` goes on (``Prerequisite:`` / ``DR105``)."""
 _MORE_WHITE = 0.25
 """White above a line this share of its height more than its block's leading starts a
 paragraph."""
@@ -28,7 +29,6 @@ _HEADING_WHITE = 1.0
 _HEADING_WIDTH = 0.8
 """A line with white above it of its height or more, short of this share of its column, is a
 heading: the line under it starts a paragraph."""
-"""How a paragraph ends: a line ending in ``:`` or ``;`` goes on (``Prerequisite:`` / ``DR105``)."""
 _MISREAD_MIN = 4
 _PROSE_I = frozenset({"including", "includes", "include", "listed", "like", "less", "into",
                       "instead", "inclusive"})
@@ -178,7 +178,7 @@ def _usual_gaps(stream: Sequence[StreamLine]) -> dict[tuple[int, int], float]:
 
 
 def starts_paragraph(stream: Sequence[StreamLine], i: int, *,
-                     usual: dict[tuple[int, int], float] | None = None) -> bool:
+                     usual: dict[tuple[int, int], float]) -> bool:
     """After a finished sentence, white space (more than its block's leading), a short line or
     a block's top (``usual``: each block's median white above a line, ``_usual_gaps``)."""
     item = stream[i]
