@@ -497,19 +497,17 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
         template.title_end and heading.title_end == template.title_end
     ) and not case_confirms_boundary(heading.title, heading.run_in) and not _ink_confirms(entry):
         # a scan's run-in title ends where its measured weight does, and no sign (nor the
-        # capitals around it, nor a clear step in the ink) confirms it; where the capitals
-        # show the end near it (or, the weight never stepping down, anywhere), it ends there,
-        # still for a person to see
+        # capitals around it, nor a clear step in the ink) confirms it
         entry.cues["title_boundary"] = 0.85
+    if not (profile.heading.distinct and first.styled) and _fills_its_line(first, heading):
+        # no type, no credits, no sentence end: the title may run on into the description
+        entry.cues["title_runs_on"] = 0.8
+    if not first.line.words[0].font and entry.cues.keys() & {"title_boundary", "title_runs_on"}:
+        # on a scan, where the capitals show the title's end near where the weight stepped
+        # down (or anywhere, where it never did: ``Reading the World: Beyond Realism | An
+        # introductory study``), it ends there, still for a person to see
         entry.title, entry.run_in = case_cut_near(entry.title, entry.run_in,
                                                   reach=_CASE_REACH if entry.run_in else None)
-    if not (profile.heading.distinct and first.styled) and _fills_its_line(first, heading):
-        # no type, no credits, no sentence end: the title may run on into the description;
-        # on a scan, where the capitals show a title's end (``Reading the World: Beyond
-        # Realism | An introductory study``), it ends there, still for a person to see
-        entry.cues["title_runs_on"] = 0.8
-        if not first.line.words[0].font:
-            entry.title, entry.run_in = case_cut_near(entry.title, entry.run_in, reach=None)
     if not first.line.words[0].font and _may_wrap_onto(stream, cand.index, heading):
         entry.cues["title_wrap"] = TITLE_WRAP_CUE
     if unexplained:

@@ -196,6 +196,10 @@ def _keep(lines: Sequence[Line], keep: Callable[[Word], bool]) -> list[Line]:
 
 def centred_in(word: Word, box: BBox) -> bool:
     """Whether the middle of ``word``'s box lies in ``box``."""
-    x = (word.bbox[0] + word.bbox[2]) / 2
     y = (word.bbox[1] + word.bbox[3]) / 2
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+    return centred_across(word, box[0], box[2]) and box[1] <= y <= box[3]
+
+
+def centred_across(word: Word, left: float, right: float) -> bool:
+    """Whether the middle of ``word``'s box lies between ``left`` and ``right`` (points)."""
+    return left <= (word.bbox[0] + word.bbox[2]) / 2 <= right

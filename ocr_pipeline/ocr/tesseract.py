@@ -42,6 +42,7 @@ from ocr_pipeline.ocr.doubtful import (
     KEEP,
     Run,
     added_letters,
+    centred_across,
     centred_in,
     covered,
     doubted,
@@ -294,7 +295,7 @@ class TesseractEngine:
                 left, right = min(x0, beside[0]), max(x1, beside[1])
                 sure = [w for w in self._sure_beside(model, image, (left, y0, right, y1 + 1),
                                                      dpi=dpi)
-                        if x0 <= (w.bbox[0] + w.bbox[2]) / 2 * scale <= x1]
+                        if centred_across(w, x0 / scale, x1 / scale)]
                 together += len(sure)
             # a gap between two lines' ends is found from both of them: one reading
             sure = [w for w in sure if not any(centred_in(w, other.bbox) for other in found)]
@@ -396,7 +397,7 @@ class TesseractEngine:
             return [w for w in self._read_alone(model, image, (left - margin, top - margin,
                                                                right + margin + 1,
                                                                bottom + margin), dpi=dpi)
-                    if run.box[0] <= (w.bbox[0] + w.bbox[2]) / 2 <= run.box[2]]
+                    if centred_across(w, run.box[0], run.box[2])]
 
         readings = [read(top, bottom, x0, x1) for top, bottom in rows]
         if not keeps(readings[own]):

@@ -75,15 +75,21 @@ def test_a_doubtful_piece_on_a_surely_read_word_is_dropped() -> None:
     assert [ln.text for ln in without_fragments([whole, piece, alone])] == ["Credits: 3", "nos"]
 
 
-def _page() -> np.ndarray:
-    image = Image.new("L", (1700, 300), 255)
+def _typed(size: tuple[int, int], texts: list[tuple[tuple[int, int], str]]) -> Image.Image:
+    """A white image of ``size`` with each text set at its place, black in a 28 px font."""
+    image = Image.new("L", size, 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=28)
-    draw.text((100, 60), "ENME489E Special Topics in Mechanical Engineering", fill=0, font=font)
-    draw.text((580, 115), "Grading Method: Regular,", fill=0, font=font)
-    draw.text((320, 135), "Credits: 3", fill=0, font=font)
-    draw.text((580, 155), "Pass-Fail, Audit", fill=0, font=font)
-    return np.asarray(image)
+    for place, text in texts:
+        draw.text(place, text, fill=0, font=font)
+    return image
+
+
+def _page() -> np.ndarray:
+    return np.asarray(_typed((1700, 300), [
+        ((100, 60), "ENME489E Special Topics in Mechanical Engineering"),
+        ((580, 115), "Grading Method: Regular,"), ((320, 135), "Credits: 3"),
+        ((580, 155), "Pass-Fail, Audit")]))
 
 
 def test_a_cell_cut_in_two_by_the_rows_beside_it_is_read_right_alone() -> None:
@@ -146,13 +152,10 @@ def test_words_beside_unread_ink_are_doubted_and_no_other() -> None:
 
 
 def _heading(*, picture: bool) -> np.ndarray:
-    image = Image.new("L", (1500, 200), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=28)
-    draw.text((100, 60), "DR213 Theatre/Acting Studio", fill=0, font=font)
+    image = _typed((1500, 200), [((100, 60), "DR213 Theatre/Acting Studio"),
+                                 ((650, 60), "Blocks 1-2")])
     if picture:  # a solid mark between two words, as wide as a word
-        draw.rectangle((560, 62, 620, 88), fill=0)
-    draw.text((650, 60), "Blocks 1-2", fill=0, font=font)
+        ImageDraw.Draw(image).rectangle((560, 62, 620, 88), fill=0)
     return np.asarray(image)
 
 
@@ -199,13 +202,9 @@ def test_a_picture_left_unread_inside_a_line_makes_the_word_before_it_doubtful()
 
 def _stacked() -> np.ndarray:
     """A heading's code over the label set close under it, the title beside the code."""
-    image = Image.new("L", (1200, 200), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=28)
-    draw.text((100, 40), "PHL 126", fill=0, font=font)
-    draw.text((260, 40), "Introduction to Values", fill=0, font=font)
-    draw.text((100, 76), "AH", fill=0, font=font)
-    return np.asarray(image)
+    return np.asarray(_typed((1200, 200), [((100, 40), "PHL 126"),
+                                           ((260, 40), "Introduction to Values"),
+                                           ((100, 76), "AH")]))
 
 
 def _merged(heading: Line, label: Line) -> Line:
