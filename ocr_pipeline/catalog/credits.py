@@ -71,7 +71,7 @@ _BARE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("bare", re.compile(rf"(?P<text>{_RANGE})")),
 )
 _DESIGNATOR = re.compile(
-    r"[ ]*(?:\[[^\[\]]{1,60}\]|\((?:[A-Z][A-Za-z0-9]{0,5}|[A-Z]{1,4}[ /-][A-Z]{1,4})\)"
+    r"[ ]*(?:\[[^\[\]]{1,60}[\]}]|\((?:[A-Z][A-Za-z0-9]{0,5}|[A-Z]{1,4}[ /-][A-Z]{1,4})\)"
     r"|\b[A-Z][A-Z0-9]{1,4}\b)$"
 )
 _LEADING_DESIGNATOR = re.compile(r"^(?:[A-Z][A-Za-z0-9]{0,4}|\S{1,2})$")

@@ -78,6 +78,10 @@ def test_credit_forms_at_the_end_of_a_heading(
         ("Seminar 2-4 cr UL", "Seminar", ("2-4 cr", 2, 4, "units", "UL")),
         ("Topics (3) [formerly SPAN 361]", "Topics",
          ("3", 3, 3, "parenthesised", "[formerly SPAN 361]")),
+        # a scan's misread closing bracket
+        ("Spanish and the Digital Age (3-3-0) [Formerly SPAN 303W, not equivalent}",
+         "Spanish and the Digital Age",
+         ("3-3-0", 3, 3, "triple", "[Formerly SPAN 303W, not equivalent}")),
     ],
 )
 def test_designators_after_the_credits_are_kept_apart(
