@@ -47,6 +47,7 @@ MIN_VOUCHED_CONF = 0.3
 _MIN_VOUCHED_LETTERS = 3
 _STRAY_MARKS = (",", ";")
 """Marks after a word that show-through or a speck beside it may make."""
+_QUOTES = frozenset("\"'‘’“”")
 RANGE_MISREAD_CUE = 0.7
 """A scan's credits that may be a usual range read without its hyphen are doubted this much:
 Oregon's ``1-5 Credits`` read ``15 Credits`` at 0.93 on a 150 dpi copy, auto-accepted."""
@@ -221,7 +222,8 @@ def _vouched_for(word: Word, vouched: frozenset[str], *, sure: set[str],
                  unmarked: bool = False) -> Word:
     """``word``, counted as read surely if the catalog vouches for it (its parts are ``sure``:
     a code in order, credits of a usual value; or read surely elsewhere, unless the catalog
-    prints it ``unmarked`` before the next word where OCR read a mark between them), and as
+    prints it ``unmarked`` before the next word where OCR read a mark between them, or OCR read
+    a quote mark at one end of it only: ``_lone_quote``), and as
     doubtful if OCR was not quite sure of it and it is a near miss of a word the catalog reads
     surely elsewhere (``Adyanced`` at 0.90: a misread ``Advanced``; ``_near_miss``)."""
     if word.conf < SURE_WORD_CONF and any(
@@ -235,11 +237,17 @@ def _vouched_for(word: Word, vouched: frozenset[str], *, sure: set[str],
     parts = WORD_PARTS.findall(word.text)  # "153—Firefighting": the code's number, then a word
     if word.conf != UNREAD_BESIDE and parts and all(part in sure for part in parts):
         return replace(word, conf=SURE_WORD_CONF)  # however unsure the reading: "390(3)"
-    if word.conf >= MIN_VOUCHED_CONF and parts and not unmarked and all(
-            part in sure or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()
-                             and part.lower() in vouched) for part in parts):
+    if (word.conf >= MIN_VOUCHED_CONF and parts and not unmarked and not _lone_quote(word.text)
+            and all(part in sure or (len(part) >= _MIN_VOUCHED_LETTERS and part.isalpha()
+                                     and part.lower() in vouched) for part in parts)):
         return replace(word, conf=SURE_WORD_CONF)
     return word
+
+
+def _lone_quote(text: str) -> bool:
+    """A quote mark at one end of ``text`` and none at the other (``Politics’`` ending a
+    title): the catalog vouches for the letters, not for the mark, which a speck may make."""
+    return (text[:1] in _QUOTES) != (text[-1:] in _QUOTES) and len(text) > 1
 
 
 def _near_miss(key: str, vouched: frozenset[str]) -> bool:

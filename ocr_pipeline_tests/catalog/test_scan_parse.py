@@ -115,6 +115,25 @@ def test_a_comma_the_catalog_prints_nowhere_between_two_words_is_not_vouched_for
     assert score(entries[1], vouched=sure_words([page]), code_in_order=True)[0] >= 0.9
 
 
+def test_a_quote_mark_ending_a_title_is_not_vouched_for_with_its_word() -> None:
+    """Smith's ``GOV 326 Seminar in Comparative Politics’`` at 150 dpi: a speck after the
+    title read as a closing quote, the word at 0.55. The catalog reads ``Politics`` surely
+    elsewhere; that vouches for the letters, not for a quote mark with no other beside it."""
+    scores = {}
+    for last in ("Politics’", "Politics", "‘Politics’"):
+        lines, y = [], 72.0
+        for number in range(321, 326):
+            heading = f"GOV {number} Seminar in {last if number == 323 else 'Politics'}"
+            lines += [_line(heading, y, conf={last: 0.55}, bold=len(heading.split())),
+                      _line("Politics and government in comparative perspective", y + 12)]
+            y += 36
+        page = _page(lines)
+        entry = read_catalog([page]).entries[2]
+        assert entry.title == f"Seminar in {last}"
+        scores[last] = score(entry, vouched=sure_words([page]), code_in_order=True)[0]
+    assert scores["Politics’"] < 0.9 <= min(scores["Politics"], scores["‘Politics’"])
+
+
 def test_noise_is_not_vouched_for() -> None:
     page = _catalog(["101", "205", "230"], heading_conf={"Physical": 0.1})
     entry = read_catalog([page]).entries[1]
