@@ -344,7 +344,9 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
     if _entry_like(cand, profile, stream) and not (distinct and _has_font(item)):
         return None  # shaped like the headings, heading a paragraph, short of evidence: review
     if not cand.starts:
-        return "cross_reference"
+        # a scanned line set as the headings are (their measured type and sign after the code)
+        # over running text, whose paragraph start the scan hid (a line above it lost): review
+        return None if _set_as_headings(cand, profile, item) else "cross_reference"
     if distinct and _has_font(item) and cand.style != heading_style:
         # the catalog sets its headings apart by type and this line is not: a row, or (in body
         # type) a mention; set apart in another type with text after it, it may be a heading of
@@ -356,6 +358,18 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
     if item.page not in section_pages:
         return "outside_course_pages"
     return None
+
+
+def _set_as_headings(cand: Candidate, profile: CatalogProfile, item: StreamLine) -> bool:
+    """A scanned line in the headings' code shape, weight and sign after the code, with a title
+    and running text after it (a scan's type size is too noisy to tell: WGU's ``DZP2 -`` line
+    measured larger than the headings learned, as many of the page's did)."""
+    template = profile.heading
+    return (not _has_font(item) and template.distinct and template.style.bold
+            and cand.style.bold
+            and cand.rest == "title" and shape_of(cand.code) == template.shape
+            and template.typical_after(cand.code.after) and bool(cand.code.after.strip())
+            and cand.prose_after >= PROSE_WORDS)
 
 
 def _entry_like(cand: Candidate, profile: CatalogProfile, stream: Sequence[StreamLine]) -> bool:

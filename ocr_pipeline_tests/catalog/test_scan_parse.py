@@ -134,6 +134,31 @@ def test_a_quote_mark_ending_a_title_is_not_vouched_for_with_its_word() -> None:
     assert scores["Politics’"] < 0.9 <= min(scores["Politics"], scores["‘Politics’"])
 
 
+def test_a_scanned_line_set_as_the_headings_is_reviewed_where_no_paragraph_start_shows() -> None:
+    """WGU at 150 dpi: Tesseract lost the last line of ``D034``'s text, so the line before
+    ``DZP2 - Application of Elementary Visual ...`` ends on a comma, with no more white above
+    it than between any two lines, and its type measured larger than the headings'. Set as the
+    headings are otherwise (its code measured bold, the headings' dash after it), it is for
+    review, not explained away as a mention; a line that opens with a code in body weight
+    there still is one."""
+    text = ("and practice of teaching in the elementary classroom with attention to the "
+            "methods")
+    lines, y = [], 72.0
+    for k, code in enumerate(["D031", "D032", "D033", "DZP2", "D035", "D036"]):
+        last = text + ("," if code in ("D033", "DZP2") else ".")  # before DZP2 and D035
+        heading = f"{code} - Subject Methods {k} - Subject methods prepares candidates to teach"
+        line = _line(heading, y, bold=5 if code != "D035" else 0, weights=(1.6, 1.0))
+        if code == "DZP2":
+            line = replace(line, words=tuple(replace(w, size=12.5) for w in line.words))
+        lines += [line, _line(text + " and", y + 10), _line(last, y + 20)]
+        y += 30
+    reading = read_catalog([_page(lines)])
+    outcomes = {line.text.split()[0]: line.outcome for line in reading.code_led}
+    assert outcomes["DZP2"] == "unexplained"
+    assert outcomes["D035"] == "cross_reference"
+    assert {"D031", "D032", "D033", "D036"} <= {e.code.raw for e in reading.entries}
+
+
 def test_noise_is_not_vouched_for() -> None:
     page = _catalog(["101", "205", "230"], heading_conf={"Physical": 0.1})
     entry = read_catalog([page]).entries[1]
