@@ -483,15 +483,25 @@ def _wrapped_title(
         styled = heading_style(words, head, rules.body)
         if not styled or not styled[0]:
             break
-        taken += 1
         apart = _apart_at(words)  # a piece set apart on its right (credits) stays in the heading
-        if all(styled[:apart]):
+        whole = all(styled[:apart])
+        if whole and fits and not words[0].font and _words_only(nxt.text):
+            break  # a scan's whole line of words that had room on the heading's: the text's
+            # first (Smith's "Topics Course" measured bold on a toner-spread copy)
+        taken += 1
+        if whole:
             more.append(nxt.text)
             continue
         cut = styled.index(False)
         more.append(" ".join(w.text for w in words[:cut]))
         return more, " ".join(w.text for w in words[cut:]), taken
     return more, "", taken
+
+
+def _words_only(text: str) -> bool:
+    """``text`` holds words and no credits, note or mark (``Topics Course``)."""
+    return (not _MARKS_OR_NOTE.match(text.strip()) and split_credits(text)[1] is None
+            and len(re.findall(r"[A-Za-z]{2,}", text)) >= 2)
 
 
 def _wrapped_in_heading_type(words: tuple[Word, ...], before: Sequence[Word],

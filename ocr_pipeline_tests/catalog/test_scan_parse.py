@@ -159,6 +159,26 @@ def test_a_scanned_line_set_as_the_headings_is_reviewed_where_no_paragraph_start
     assert {"D031", "D032", "D033", "D036"} <= {e.code.raw for e in reading.entries}
 
 
+def test_a_scanned_line_of_words_that_had_room_on_the_heading_is_not_its_title() -> None:
+    """Smith under toner spread: ``Topics Course``, the text's first line, measured as bold as
+    the heading ``GOV 306 Seminar in American Government`` above it, though it would have
+    fitted on the heading's line: the typesetter did not wrap the title there. A line that
+    would not have fitted goes on the title."""
+    long = "Government and the Politics of Marriage and Inheritance in the Law of"
+    lines, y = [], 72.0
+    for number, second in ((304, "Topics Course"), (305, "the American States"),
+                           (306, "Topics Course"), (307, "the Western States")):
+        head = f"GOV {number} {long if number in (305, 307) else 'Seminar in Government'}"
+        lines += [_line(head, y, bold=len(head.split()), weights=(1.7, 1.0)),
+                  _line(second, y + 10, bold=len(second.split()), weights=(1.7, 1.0))]
+        lines += [_line("An examination of the politics of the family in the states and",
+                        y + 20 + 10 * k) for k in range(3)]
+        y += 60
+    titles = {e.code.number: e.title for e in read_catalog([_page(lines)]).entries}
+    assert titles["304"] == titles["306"] == "Seminar in Government"
+    assert titles["305"] == f"{long} the American States"
+
+
 def test_noise_is_not_vouched_for() -> None:
     page = _catalog(["101", "205", "230"], heading_conf={"Physical": 0.1})
     entry = read_catalog([page]).entries[1]
