@@ -245,6 +245,11 @@ def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
             reason = explain(cand, stream, heads=heads, section_pages=section_pages,
                              profile=profile, likely=likely)
             outcomes[cand.index] = reason or "unexplained"
+    for cand in candidates:
+        if outcomes[cand.index] == "unexplained" and _weighs_as_headings(cand, profile,
+                                                                        stream[cand.index]):
+            outcomes[cand.index] = "heading"  # nothing explains it, and it is the headings'
+            heads[cand.index] = cand
     unexplained = {i for i, outcome in outcomes.items() if outcome == "unexplained"}
     heads.update({c.index: c for c in candidates if c.index in unexplained})
     widths = {page.page: page.width for page in pages}
@@ -362,14 +367,22 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
 
 def _set_as_headings(cand: Candidate, profile: CatalogProfile, item: StreamLine) -> bool:
     """A scanned line in the headings' code shape, weight and sign after the code, with a title
-    and running text after it (a scan's type size is too noisy to tell: WGU's ``DZP2 -`` line
-    measured larger than the headings learned, as many of the page's did)."""
+    and running text after it."""
+    return (_weighs_as_headings(cand, profile, item) and cand.rest == "title"
+            and profile.heading.typical_after(cand.code.after) and bool(cand.code.after.strip())
+            and cand.prose_after >= PROSE_WORDS)
+
+
+def _weighs_as_headings(cand: Candidate, profile: CatalogProfile, item: StreamLine) -> bool:
+    """A scanned line in the headings' code shape whose code measured bold as theirs: its type
+    size may still differ from theirs, being measured on Tesseract's boxes, which a speck or
+    show-through makes taller (WGU's ``DZP2 -`` line at 150 dpi measured larger than the
+    headings learned, as many of the page's did)."""
     template = profile.heading
     return (not _has_font(item) and template.distinct and template.style.bold
-            and cand.style.bold
-            and cand.rest == "title" and shape_of(cand.code) == template.shape
-            and template.typical_after(cand.code.after) and bool(cand.code.after.strip())
-            and cand.prose_after >= PROSE_WORDS)
+            and cand.style.bold == template.style.bold
+            and cand.style.italic == template.style.italic
+            and shape_of(cand.code) == template.shape)
 
 
 def _entry_like(cand: Candidate, profile: CatalogProfile, stream: Sequence[StreamLine]) -> bool:

@@ -159,6 +159,25 @@ def test_a_scanned_line_set_as_the_headings_is_reviewed_where_no_paragraph_start
     assert {"D031", "D032", "D033", "D036"} <= {e.code.raw for e in reading.entries}
 
 
+def test_a_scanned_heading_measured_larger_than_the_headings_is_still_theirs() -> None:
+    """Smith at 150 dpi: a heading whose code and title measured bold as the others', but its
+    type larger (Tesseract's boxes taller for a speck or show-through), is a heading where
+    nothing else explains it, not a line for review as unexplained."""
+    lines, y = [], 72.0
+    for number, region in zip(range(221, 227), ("Europe", "Africa", "Asia", "Oceania", "Russia",
+                                               "Latin America"), strict=True):
+        heading = _line(f"GOV {number} Politics of {region}", y, bold=5, weights=(1.6, 1.0))
+        if number == 224:
+            heading = replace(heading, words=tuple(replace(w, size=12.5)
+                                                   for w in heading.words))
+        lines += [heading, _line("The politics of a region of the world and its states", y + 10),
+                  _line("and their peoples in the years since the war.", y + 20)]
+        y += 30
+    reading = read_catalog([_page(lines)])
+    outcomes = {line.text.split()[1]: line.outcome for line in reading.code_led}
+    assert outcomes == dict.fromkeys(outcomes, "heading") and "224" in outcomes
+
+
 def test_a_scanned_line_of_words_that_had_room_on_the_heading_is_not_its_title() -> None:
     """Smith under toner spread: ``Topics Course``, the text's first line, measured as bold as
     the heading ``GOV 306 Seminar in American Government`` above it, though it would have
