@@ -246,9 +246,10 @@ def read_catalog(pages: Sequence[PageText]) -> CatalogReading:
                              profile=profile, likely=likely)
             outcomes[cand.index] = reason or "unexplained"
     for cand in candidates:
-        if outcomes[cand.index] == "unexplained" and _weighs_as_headings(cand, profile,
-                                                                        stream[cand.index]):
-            outcomes[cand.index] = "heading"  # nothing explains it, and it is the headings'
+        if outcomes[cand.index] == "unexplained" and cand.starts and _weighs_as_headings(
+                cand, profile, stream[cand.index]):
+            # nothing explains it, it starts a paragraph, and it is the headings' weight
+            outcomes[cand.index] = "heading"
             heads[cand.index] = cand
     unexplained = {i for i, outcome in outcomes.items() if outcome == "unexplained"}
     heads.update({c.index: c for c in candidates if c.index in unexplained})
