@@ -27,7 +27,12 @@ from ocr_pipeline.catalog.candidates import (
     shape_of,
 )
 from ocr_pipeline.catalog.codes import CodeMatch, match_code
-from ocr_pipeline.catalog.credits import Credits, split_credits, trailing_credits
+from ocr_pipeline.catalog.credits import (
+    Credits,
+    leading_credits,
+    split_credits,
+    trailing_credits,
+)
 from ocr_pipeline.catalog.fields import (
     Heading,
     HeadingRules,
@@ -523,9 +528,11 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
     if (template.run_in >= _SOME or heading.run_in and template.run_in >= _RARE) and not (
         first.line.words[0].font) and not (
         template.title_end and heading.title_end == template.title_end
-    ) and not case_confirms_boundary(heading.title, heading.run_in) and not _ink_confirms(entry):
+    ) and not case_confirms_boundary(heading.title, heading.run_in) and not _ink_confirms(
+        entry) and not _credits_below(stream, cand.index + heading.lines, heading):
         # a scan's run-in title ends where its measured weight does, and no sign (nor the
-        # capitals around it, nor a clear step in the ink) confirms it
+        # capitals around it, nor a clear step in the ink, nor credits opening the next line
+        # under a title that ran to its line's end) confirms it
         entry.cues["title_boundary"] = 0.85
     if not (profile.heading.distinct and first.styled) and _fills_its_line(first, heading):
         # no type, no credits, no sentence end: the title may run on into the description
@@ -560,6 +567,14 @@ def _may_wrap_onto(stream: Sequence[StreamLine], index: int, heading: Heading) -
     below, then = stream[after], stream[after + 1]
     return (below.block == then.block == first.block and len(below.line.words) <= _WRAP_REST
             and below.width < _SHORT_REST * first.block_width)
+
+
+def _credits_below(stream: Sequence[StreamLine], below: int, heading: Heading) -> bool:
+    """The heading's title ran to its line's end and the line ``below`` it opens with credits
+    (East Central's ``3 hours--Prereq.: ...``): the line's end is the title's, in a catalog
+    whose measured weight made it look run-in."""
+    return (not heading.run_in and below < len(stream)
+            and leading_credits(stream[below].text) is not None)
 
 
 def _ink_confirms(entry: ParsedEntry) -> bool:

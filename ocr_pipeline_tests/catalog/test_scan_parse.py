@@ -198,6 +198,31 @@ def test_a_scanned_line_of_words_that_had_room_on_the_heading_is_not_its_title()
     assert titles["305"] == f"{long} the American States"
 
 
+def test_credits_opening_the_next_line_confirm_a_scanned_title_that_ran_to_its_lines_end(
+) -> None:
+    """East Central under toner spread: some headings' weight stepped down inside their line,
+    so the catalog looked run-in and every title's end was doubted. A title that ran to its
+    line's end, the next line opening with the credits (``3 hours--Prereq.: ...``), ends
+    there."""
+    body = "A study of the environment and the health of the public in the"
+    lines, y = [], 72.0
+    for number, title, run_in in ((2223, "Watershed Management", "of Rural Lands Across the State"),
+                                  (2313, "Industrial Hygiene", ""),
+                                  (2413, "Toxicology", "of Water Supplies and Soils"),
+                                  (2613, "Environmental Economics", "")):
+        head = f"EHS {number} {title} {run_in}".strip()
+        lines += [_line(head, y, bold=2 + len(title.split()), weights=(1.7, 1.0)),
+                  _line("3 hours--Prereq.: None. " + body, y + 10),
+                  _line(body + " state.", y + 20)]
+        y += 36
+    reading = read_catalog([_page(lines)])
+    assert reading.profile is not None and reading.profile.heading.run_in >= 0.25
+    entries = {e.code.number: e for e in reading.entries}
+    for number, title in (("2313", "Industrial Hygiene"), ("2613", "Environmental Economics")):
+        assert entries[number].title == title and not entries[number].run_in
+        assert "title_boundary" not in entries[number].cues
+
+
 def test_noise_is_not_vouched_for() -> None:
     page = _catalog(["101", "205", "230"], heading_conf={"Physical": 0.1})
     entry = read_catalog([page]).entries[1]
