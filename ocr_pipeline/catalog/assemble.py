@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ocr_pipeline.catalog import specks
+from ocr_pipeline.catalog.codes import match_code
 from ocr_pipeline.catalog.layout import body_gutters, order_lines
 from ocr_pipeline.catalog.models import (
     TEXT_LAYER,
@@ -81,6 +82,8 @@ _CODE_SPECK = re.compile(r"(?<=[A-Za-z])[‘’'`,.~](?=[-–]?\d)")
 _LEADING_SPECK = re.compile(r"^[.,'\"“”‘’`_~*]+(?=[A-Z]{2,}(?:/[A-Z]{2,})?\d*[A-Z]?$)")
 """``.GSHU``, ``"GOV``, ``_ENGL``: a speck glued before a line's first word, a subject's
 capitals."""
+_SPECK_WORD = re.compile(r"^[.,:;'\"“”‘’`_~]+$")
+"""``: SPAN 473.``: a speck read as a word of its own before a line's code."""
 _CODE_FIGURE = re.compile(r"^[1058l](?=[A-Z]{1,4}\d{1,4}[A-Z]?$)")
 _JOINED_CODE = re.compile(r"^(?=[A-Z]+[a-z])[A-Z][A-Za-z]{1,4}(?=\d{2,4}[A-Z]?[—–-])")
 """``Nurs254—``, ``HSer131—``: a mixed-case subject whose space before the number was lost."""
@@ -282,10 +285,13 @@ def _without_specks(line: Line) -> Line | None:
 
 def _misreads(line: Line) -> Line:
     """The line with what OCR commonly misreads read again: a code at its start (its word
-    doubted, and a speck glued before it dropped), a ½ opening a range (doubted), roman
+    doubted, and a speck glued before it, or read as a word before it, dropped), a ½ opening a range (doubted), roman
     numerals (one glued to the line's last word as ``!``, or read with an H: doubted), labels,
     specks glued to words and compounds cut at their hyphen."""
     words = list(line.words)
+    if len(words) > 2 and _SPECK_WORD.match(words[0].text) and match_code(
+            " ".join(w.text for w in words[1:3])) is not None:
+        words = [replace(words[1], conf=min(words[1].conf, REPAIRED_CONF)), *words[2:]]
     if (speck := _LEADING_SPECK.match(words[0].text)) is not None and (
         words[0].text[-1].isdigit() or len(words) > 1 and words[1].text[:1].isdigit()
     ):  # a code's subject and number (``.NET programming`` is no code); its box kept: a

@@ -197,19 +197,24 @@ def test_a_code_read_with_a_figure_or_a_speck_is_a_code_again_and_doubted() -> N
 
 def test_a_speck_glued_before_a_lines_code_is_dropped_and_the_code_doubted() -> None:
     """At 150 dpi a speck before a heading's code was read with it (``.GSHU 199``, ``"GOV
-    238``, ``.DR327``) and no code was found there: the course was lost."""
+    238``, ``.DR327``), or as a word of its own (``: SPAN 473.``), and no code was found
+    there: the course was lost."""
     lines = [_words(".GSHU 199 First-Year Seminar (3)", 72, 100),
              _words("\u201cFCS 1113 Basic Construction", 72, 112),
              _words(".DR327 Feminist Performance.", 72, 124),
              _words("_ENGL/SEMN 485 Advanced Writing", 72, 136),
              _words('"Grand Tour" of the capitals', 72, 148),
-             _words(".NET programming in the lab", 72, 160)]
+             _words(".NET programming in the lab", 72, 160),
+             _words(": SPAN 473. Hispanic Literature (3-3-0)", 72, 172),
+             _words(": Spanish literature in its time", 72, 184)]
     page = assemble(_page(lines))
     assert [ln.text for ln in page.lines] == [
         "GSHU 199 First-Year Seminar (3)", "FCS 1113 Basic Construction",
         "DR327 Feminist Performance.", "ENGL/SEMN 485 Advanced Writing",
-        '"Grand Tour" of the capitals', ".NET programming in the lab"]
-    assert [ln.words[0].conf for ln in page.lines] == [0.8, 0.8, 0.8, 0.8, 0.95, 0.95]
+        '"Grand Tour" of the capitals', ".NET programming in the lab",
+        "SPAN 473. Hispanic Literature (3-3-0)", ": Spanish literature in its time"]
+    assert [ln.words[0].conf for ln in page.lines] == [0.8, 0.8, 0.8, 0.8, 0.95, 0.95, 0.8,
+                                                       0.95]
     assert page.lines[0].words[0].bbox[0] == 72  # where the ink starts
 
 
