@@ -285,9 +285,9 @@ def _without_specks(line: Line) -> Line | None:
 
 def _misreads(line: Line) -> Line:
     """The line with what OCR commonly misreads read again: a code at its start (its word
-    doubted, and a speck glued before it, or read as a word before it, dropped), a ½ opening a range (doubted), roman
-    numerals (one glued to the line's last word as ``!``, or read with an H: doubted), labels,
-    specks glued to words and compounds cut at their hyphen."""
+    doubted, and a speck glued before it, or read as a word before it, dropped), a ½ opening a
+    range (doubted), roman numerals (one glued to the line's last word as ``!``, or read with an
+    H: doubted), labels, specks glued to words and compounds cut at their hyphen."""
     words = list(line.words)
     if len(words) > 2 and _SPECK_WORD.match(words[0].text) and match_code(
             " ".join(w.text for w in words[1:3])) is not None:

@@ -355,8 +355,9 @@ def explain(cand: Candidate, stream: Sequence[StreamLine], *, heads: dict[int, C
     if _entry_like(cand, profile, stream) and not (distinct and _has_font(item)):
         return None  # shaped like the headings, heading a paragraph, short of evidence: review
     if not cand.starts:
-        # a scanned line set as the headings are (their measured type and sign after the code)
-        # over running text, whose paragraph start the scan hid (a line above it lost): review
+        # a scanned line set as the headings are (their measured weight and sign after the
+        # code) over running text, whose paragraph start the scan hid (a line above it lost):
+        # review
         return None if _set_as_headings(cand, profile, item) else "cross_reference"
     if distinct and _has_font(item) and cand.style != heading_style:
         # the catalog sets its headings apart by type and this line is not: a row, or (in body
@@ -386,8 +387,7 @@ def _weighs_as_headings(cand: Candidate, profile: CatalogProfile, item: StreamLi
     headings learned, as many of the page's did)."""
     template = profile.heading
     return (not _has_font(item) and template.distinct and template.style.bold
-            and cand.style.bold == template.style.bold
-            and cand.style.italic == template.style.italic
+            and cand.style.bold and cand.style.italic == template.style.italic
             and shape_of(cand.code) == template.shape)
 
 
