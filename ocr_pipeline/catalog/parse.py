@@ -522,6 +522,7 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
     if cand.code.prefix:
         entry.attributes[cand.code.prefix.split()[0].lower()] = cand.code.prefix
     first = stream[cand.index]
+    below = stream[cand.index + heading.lines] if cand.index + heading.lines < len(stream) else None
     entry.cues.update(_heading_cues(cand, heading, profile,
                                     scanned=not first.line.words[0].font))
     template = profile.heading
@@ -529,7 +530,7 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
         first.line.words[0].font) and not (
         template.title_end and heading.title_end == template.title_end
     ) and not case_confirms_boundary(heading.title, heading.run_in) and not _ink_confirms(
-        entry) and not _credits_below(stream, cand.index + heading.lines, heading):
+        entry, below) and not _credits_below(below, heading):
         # a scan's run-in title ends where its measured weight does, and no sign (nor the
         # capitals around it, nor a clear step in the ink, nor credits opening the next line
         # under a title that ran to its line's end) confirms it
@@ -569,27 +570,38 @@ def _may_wrap_onto(stream: Sequence[StreamLine], index: int, heading: Heading) -
             and below.width < _SHORT_REST * first.block_width)
 
 
-def _credits_below(stream: Sequence[StreamLine], below: int, heading: Heading) -> bool:
+def _credits_below(below: StreamLine | None, heading: Heading) -> bool:
     """The heading's title ran to its line's end and the line ``below`` it opens with credits
     (East Central's ``3 hours--Prereq.: ...``): the line's end is the title's, in a catalog
     whose measured weight made it look run-in."""
-    return (not heading.run_in and below < len(stream)
-            and leading_credits(stream[below].text) is not None)
+    return not heading.run_in and below is not None and leading_credits(below.text) is not None
 
 
-def _ink_confirms(entry: ParsedEntry) -> bool:
+def _ink_confirms(entry: ParsedEntry, below: StreamLine | None) -> bool:
     """The ink steps down clearly where a scan's run-in title ends: its last words' strokes
     are heavy against the page's usual stroke, the run-in text's first word is body weight
-    (short words, a few strokes each, measure noisily and are left out)."""
-    words = list(entry.heading[-1].line.words)
+    (short words, a few strokes each, measure noisily and are left out). A title that ran to
+    its line's end steps down so to the first word of the line ``below`` it in its column
+    (Northwestern's ``Analysis and Interpretation of Social Data`` over its text). A word's
+    weight is its strokes over its line's size, which OCR measures on its boxes: the strokes
+    themselves are compared, in the title line's terms (under toner spread the line ``the
+    World How and why social protests ...``, sized larger than its type, had measured 0.77
+    under ``... Social Change around`` at 1.98, the title it ends)."""
+    last = entry.heading[-1]
+    words = list(last.line.words)
     count = len(entry.run_in.split())
-    if not 0 < count < len(words):
+    if count == 0 and below is not None and below.block == last.block:
+        title_words, text_words = words, list(below.line.words)
+    elif 0 < count < len(words):
+        title_words, text_words = words[:-count], words[-count:]
+    else:
         return False
-    title = [w.weight for w in words[:-count] if len(w.text) > _NOISY_WORD][-2:]
-    run_in = [w.weight for w in words[-count:] if len(w.text) > _NOISY_WORD][:1]
-    if not title or not run_in or not run_in[0]:
+    title = [w for w in title_words if len(w.text) > _NOISY_WORD][-2:]
+    text = next((w for w in text_words if len(w.text) > _NOISY_WORD), None)
+    if not title or text is None or not text.weight or not title[-1].size:
         return False
-    return run_in[0] <= PLAIN and sum(title) / len(title) >= _INK_STEP * run_in[0]
+    run_in = text.weight * text.size / title[-1].size  # in the title line's terms
+    return run_in <= PLAIN and sum(w.weight for w in title) / len(title) >= _INK_STEP * run_in
 
 
 def _heading_cues(cand: Candidate, heading: Heading, profile: CatalogProfile, *,

@@ -223,6 +223,35 @@ def test_credits_opening_the_next_line_confirm_a_scanned_title_that_ran_to_its_l
         assert "title_boundary" not in entries[number].cues
 
 
+def test_a_scanned_title_that_ran_to_its_lines_end_is_confirmed_by_the_ink_below_it() -> None:
+    """Northwestern is run-in, and a scan's run-in title ends where the ink steps down. A title
+    that ran to its line's end steps down to the first word of the next line: ``Analysis of
+    Social Data`` over body text ends there. The strokes are compared, not the weights, which
+    are over each line's measured size: the line under ``Social Change around`` measured 0.77
+    only for its boxes sized twice its type, and goes on with the title's ``the World``."""
+    lines, y = [], 72.0
+    for number, title, text in ((301, "The City", "Theories of the city and its people in"),
+                                (302, "Sociology of Work", "Structure and process of modern"),
+                                (303, "Analysis of Social Data", ""),
+                                (305, "Population Dynamics", "Causes and consequences of its"),
+                                (334, "Social Change around", "")):
+        head = f"SOCIOL {number}-0 {title} {text}".strip()
+        lines.append(_line(head, y, bold=2 + len(title.split()), weights=(1.8, 1.0)))
+        below = _line("the World How and why protests begin and grow in the nations"
+                      if number == 334 else "methods and findings of research on the matter",
+                      y + 10, weights=(0.0, 0.77 if number == 334 else 1.0))
+        if number == 334:  # its boxes sized twice its type
+            below = replace(below, words=tuple(replace(w, size=20.0) for w in below.words))
+        lines += [below, _line("in the study of societies and of their changes.", y + 20)]
+        y += 36
+    reading = read_catalog([_page(lines)])
+    assert reading.profile is not None and reading.profile.heading.run_in >= 0.25
+    entries = {e.code.number: e for e in reading.entries}
+    assert entries["303-0"].title == "Analysis of Social Data" and not entries["303-0"].run_in
+    assert "title_boundary" not in entries["303-0"].cues
+    assert "title_boundary" in entries["334-0"].cues
+
+
 def test_noise_is_not_vouched_for() -> None:
     page = _catalog(["101", "205", "230"], heading_conf={"Physical": 0.1})
     entry = read_catalog([page]).entries[1]
