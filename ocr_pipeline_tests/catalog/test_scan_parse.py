@@ -44,6 +44,11 @@ def _line(text: str, y: float, *, conf: dict[str, float] | None = None, bold: in
     return Line(words=tuple(words), bbox=union_bbox([w.bbox for w in words]))
 
 
+def _sized(line: Line, size: float) -> Line:
+    """``line`` with its type measured at ``size`` (OCR sizes a line by its words' boxes)."""
+    return replace(line, words=tuple(replace(w, size=size) for w in line.words))
+
+
 def _catalog(numbers: list[str], *, heading_conf: dict[str, float]) -> PageText:
     lines, y = [], 72.0
     for number, title in zip(numbers, TITLES, strict=False):
@@ -148,9 +153,8 @@ def test_a_scanned_line_set_as_the_headings_is_reviewed_where_no_paragraph_start
         last = text + ("," if code in ("D033", "DZP2") else ".")  # before DZP2 and D035
         heading = f"{code} - Subject Methods {k} - Subject methods prepares candidates to teach"
         line = _line(heading, y, bold=5 if code != "D035" else 0, weights=(1.6, 1.0))
-        if code == "DZP2":
-            line = replace(line, words=tuple(replace(w, size=12.5) for w in line.words))
-        lines += [line, _line(text + " and", y + 10), _line(last, y + 20)]
+        lines += [_sized(line, 12.5) if code == "DZP2" else line,
+                  _line(text + " and", y + 10), _line(last, y + 20)]
         y += 30
     reading = read_catalog([_page(lines)])
     outcomes = {line.text.split()[0]: line.outcome for line in reading.code_led}
@@ -167,10 +171,8 @@ def test_a_scanned_heading_measured_larger_than_the_headings_is_still_theirs() -
     for number, region in zip(range(221, 227), ("Europe", "Africa", "Asia", "Oceania", "Russia",
                                                "Latin America"), strict=True):
         heading = _line(f"GOV {number} Politics of {region}", y, bold=5, weights=(1.6, 1.0))
-        if number == 224:
-            heading = replace(heading, words=tuple(replace(w, size=12.5)
-                                                   for w in heading.words))
-        lines += [heading, _line("The politics of a region of the world and its states", y + 10),
+        lines += [_sized(heading, 12.5) if number == 224 else heading,
+                  _line("The politics of a region of the world and its states", y + 10),
                   _line("and their peoples in the years since the war.", y + 20)]
         y += 30
     reading = read_catalog([_page(lines)])
@@ -240,9 +242,9 @@ def test_a_scanned_title_that_ran_to_its_lines_end_is_confirmed_by_the_ink_below
         below = _line("the World How and why protests begin and grow in the nations"
                       if number == 334 else "methods and findings of research on the matter",
                       y + 10, weights=(0.0, 0.77 if number == 334 else 1.0))
-        if number == 334:  # its boxes sized twice its type
-            below = replace(below, words=tuple(replace(w, size=20.0) for w in below.words))
-        lines += [below, _line("in the study of societies and of their changes.", y + 20)]
+        # the line under 334's title: its boxes sized twice its type
+        lines += [_sized(below, 20.0) if number == 334 else below,
+                  _line("in the study of societies and of their changes.", y + 20)]
         y += 36
     reading = read_catalog([_page(lines)])
     assert reading.profile is not None and reading.profile.heading.run_in >= 0.25
