@@ -50,6 +50,7 @@ from ocr_pipeline.catalog.models import BBox, PageText, Word, union_bbox
 from ocr_pipeline.catalog.profile import (
     PROSE_WORDS,
     CatalogProfile,
+    HeadingTemplate,
     learn_profile,
     looks_like_entry,
 )
@@ -522,29 +523,21 @@ def _entry(stream: Sequence[StreamLine], cand: Candidate, heading: Heading,
     if cand.code.prefix:
         entry.attributes[cand.code.prefix.split()[0].lower()] = cand.code.prefix
     first = stream[cand.index]
+    scanned = not _has_font(first)
     below = stream[cand.index + heading.lines] if cand.index + heading.lines < len(stream) else None
-    entry.cues.update(_heading_cues(cand, heading, profile,
-                                    scanned=not first.line.words[0].font))
-    template = profile.heading
-    if (template.run_in >= _SOME or heading.run_in and template.run_in >= _RARE) and not (
-        first.line.words[0].font) and not (
-        template.title_end and heading.title_end == template.title_end
-    ) and not case_confirms_boundary(heading.title, heading.run_in) and not _ink_confirms(
-        entry, below) and not _credits_below(below, heading):
-        # a scan's run-in title ends where its measured weight does, and no sign (nor the
-        # capitals around it, nor a clear step in the ink, nor credits opening the next line
-        # under a title that ran to its line's end) confirms it
+    entry.cues.update(_heading_cues(cand, heading, profile, scanned=scanned))
+    if scanned and _boundary_doubted(entry, heading, profile.heading, below):
         entry.cues["title_boundary"] = 0.85
     if not (profile.heading.distinct and first.styled) and _fills_its_line(first, heading):
         # no type, no credits, no sentence end: the title may run on into the description
         entry.cues["title_runs_on"] = 0.8
-    if not first.line.words[0].font and entry.cues.keys() & {"title_boundary", "title_runs_on"}:
+    if scanned and entry.cues.keys() & {"title_boundary", "title_runs_on"}:
         # on a scan, where the capitals show the title's end near where the weight stepped
         # down (or anywhere, where it never did: ``Reading the World: Beyond Realism | An
         # introductory study``), it ends there, still for a person to see
         entry.title, entry.run_in = case_cut_near(entry.title, entry.run_in,
                                                   reach=_CASE_REACH if entry.run_in else None)
-    if not first.line.words[0].font and _may_wrap_onto(stream, cand.index, heading):
+    if scanned and _may_wrap_onto(stream, cand.index, heading):
         entry.cues["title_wrap"] = TITLE_WRAP_CUE
     if unexplained:
         entry.cues["unexplained"] = UNEXPLAINED_CUE
@@ -568,6 +561,17 @@ def _may_wrap_onto(stream: Sequence[StreamLine], index: int, heading: Heading) -
     below, then = stream[after], stream[after + 1]
     return (below.block == then.block == first.block and len(below.line.words) <= _WRAP_REST
             and below.width < _SHORT_REST * first.block_width)
+
+
+def _boundary_doubted(entry: ParsedEntry, heading: Heading, template: HeadingTemplate,
+                      below: StreamLine | None) -> bool:
+    """A scan's run-in title ends where its measured weight does, and no sign confirms it,
+    nor the capitals around it, nor a clear step in the ink (``_ink_confirms``), nor credits
+    opening the next line under a title that ran to its line's end (``_credits_below``)."""
+    run_in = template.run_in >= _SOME or bool(heading.run_in) and template.run_in >= _RARE
+    return (run_in and not (template.title_end and heading.title_end == template.title_end)
+            and not case_confirms_boundary(heading.title, heading.run_in)
+            and not _ink_confirms(entry, below) and not _credits_below(below, heading))
 
 
 def _credits_below(below: StreamLine | None, heading: Heading) -> bool:
